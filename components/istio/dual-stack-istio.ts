@@ -1,0 +1,132 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
+import { ServicePatch } from "@pulumi/kubernetes/core/v1/servicePatch";
+import { Release } from "@pulumi/kubernetes/helm/v3/release";
+import { InputError, formatWarning } from "../errors";
+import type { ClusterTarget } from "../target/cluster-target";
+import { type IstioInstallPlan, planIstioInstall, RELEASE_DEFAULTS } from "./plan";
+import type { IstioSettings } from "./settings";
+import type { HelmValues } from "./values";
+
+/** Arguments of {@link DualStackIstio}: the cluster, plus the `istio.*` settings. */
+export interface DualStackIstioArgs extends IstioSettings {
+    /**
+     * The cluster to install into, as produced by a cluster component (or built by hand for an
+     * existing cluster): its provider, IP families, Kubernetes version and readiness.
+     */
+    readonly target: ClusterTarget;
+}
+
+/**
+ * Istio's control plane (and optionally an ingress gateway and Istio CNI) installed with Helm
+ * Releases and configured for the cluster's IP families: on a dual-stack cluster, dual-stack
+ * istiod and proxies with the switches the chosen Istio version reads, and dual-stack Services.
+ *
+ * Creates the `istio-system` namespace, then `istio-base`, then `istiod` (which waits for `base`
+ * and the cluster's readiness for workloads), and, when enabled, `istio-cni` and
+ * `istio-ingressgateway` (in `istio-ingress`). Every input is checked before anything is created.
+ */
+export class DualStackIstio extends pulumi.ComponentResource {
+    /** The Helm Release of each installed chart, by chart (`base`, `istiod`, `cni`, `gateway`). */
+    public readonly releases!: Record<string, Release>;
+    /** Each release's Helm status (`deployed`, …), by chart. */
+    public readonly releaseStatuses!: pulumi.Output<Record<string, string>>;
+    /** The istiod revision; empty for the default control plane. */
+    public readonly revision!: pulumi.Output<string>;
+    /** The values given to each chart, by chart. */
+    public readonly values!: pulumi.Output<Record<string, HelmValues>>;
+    /** `<hub>/pilot:<tag>`: the istiod image. */
+    public readonly istiodImage!: pulumi.Output<string>;
+
+    constructor(name: string, args: DualStackIstioArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planOrExplain(name, args);
+        super("dualstack-istio:index:DualStackIstio", name, args, opts);
+        for (const warning of plan.warnings) {
+            void pulumi.log.warn(formatWarning(warning), this);
+        }
+
+        const provider = args.target.provider;
+        const readyForWorkloads = args.target.readyForWorkloads ?? [];
+        const namespaces = new Map(
+            plan.namespaces.map((namespace) => [
+                namespace.name,
+                new Namespace(
+                    `${name}-${namespace.name}`,
+                    { metadata: { name: namespace.name, labels: namespace.labels } },
+                    { parent: this, provider },
+                ),
+            ]),
+        );
+
+        const releases: Record<string, Release> = {};
+        for (const planned of plan.releases) {
+            const namespace = namespaces.get(planned.namespace) as Namespace;
+            releases[planned.chart] = new Release(
+                `${name}-${planned.chart}`,
+                {
+                    name: planned.releaseName,
+                    chart: planned.source.chart,
+                    version: planned.source.version,
+                    repositoryOpts: planned.source.repository ? { repo: planned.source.repository } : undefined,
+                    // The namespace's name output ties the release to the Namespace resource.
+                    namespace: namespace.metadata.name,
+                    values: planned.values,
+                    timeout: planned.timeoutSeconds,
+                    ...RELEASE_DEFAULTS,
+                },
+                {
+                    parent: this,
+                    provider,
+                    dependsOn: [
+                        ...planned.after.map((chart) => releases[chart]),
+                        ...(planned.needsWorkloads ? readyForWorkloads : []),
+                    ],
+                },
+            );
+        }
+
+        for (const patch of plan.servicePatches) {
+            new ServicePatch(
+                `${name}-${patch.name}-dual-stack`,
+                {
+                    metadata: {
+                        name: patch.name,
+                        namespace: patch.namespace,
+                        // The chart's release owns the rest of the Service; take just these two fields.
+                        annotations: { "pulumi.com/patchForce": "true" },
+                    },
+                    spec: { ipFamilyPolicy: "RequireDualStack", ipFamilies: [...patch.ipFamilies] },
+                },
+                { parent: this, provider, dependsOn: [releases[patch.after]] },
+            );
+        }
+
+        const statuses: Record<string, pulumi.Output<string>> = {};
+        for (const [chart, release] of Object.entries(releases)) {
+            statuses[chart] = release.status.status;
+        }
+        this.releases = releases;
+        this.releaseStatuses = pulumi.output(statuses);
+        this.revision = pulumi.output(plan.settings.revision);
+        this.values = pulumi.output(Object.fromEntries(plan.releases.map((release) => [release.chart, release.values])));
+        this.istiodImage = pulumi.output(`${plan.settings.hub}/pilot:${plan.settings.tag}`);
+        this.registerOutputs({
+            releaseStatuses: this.releaseStatuses,
+            revision: this.revision,
+            values: this.values,
+            istiodImage: this.istiodImage,
+        });
+    }
+}
+
+/** Plans, naming the component in any refusal so that a stack with many installs says which one. */
+function planOrExplain(name: string, args: DualStackIstioArgs): IstioInstallPlan {
+    try {
+        return planIstioInstall(args, args.target);
+    } catch (error) {
+        if (error instanceof InputError) {
+            throw new InputError(error.field, `${error.problem} (DualStackIstio '${name}')`);
+        }
+        throw error;
+    }
+}

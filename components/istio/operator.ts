@@ -1,0 +1,70 @@
+import { isDualStack } from "../target/cluster-facts";
+import type { IstioInstallPlan } from "./plan";
+import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodEnv, proxyMetadata, releaseName } from "./values";
+
+/**
+ * The same installation as an `IstioOperator`, for `istioctl install -f`. Built from the plan,
+ * so both ways of installing carry the same switches, images and Service families.
+ */
+export function istioOperator(plan: IstioInstallPlan): HelmValues {
+    const settings = plan.settings;
+    const dualStack = isDualStack(settings.ipFamilies);
+    const families = { ipFamilyPolicy: "RequireDualStack", ipFamilies: [...settings.ipFamilies] };
+    const istiod = plan.releases.find((release) => release.chart === IstioChart.Istiod);
+    const istiodChartValues = (istiod?.values ?? {}) as { pilot?: HelmValues; global?: HelmValues };
+
+    // Values istioctl passes to its embedded charts: the same keys the Helm releases get.
+    const pilot: HelmValues = { env: istiodEnv(settings) };
+    for (const key of ["ipFamilyPolicy", "ipFamilies", "autoscaleEnabled", "replicaCount"]) {
+        if (istiodChartValues.pilot?.[key] !== undefined) {
+            pilot[key] = istiodChartValues.pilot[key];
+        }
+    }
+    const global: HelmValues = {
+        imagePullPolicy: settings.imagePullPolicy,
+        imagePullSecrets: [...settings.imagePullSecrets],
+    };
+    if (istiodChartValues.global?.defaultPodDisruptionBudget !== undefined) {
+        global.defaultPodDisruptionBudget = istiodChartValues.global.defaultPodDisruptionBudget;
+    }
+    const values: HelmValues = { global, pilot };
+
+    // Where the charts have no family keys, istioctl's Service overlay sets them instead.
+    const pilotComponent: HelmValues = { enabled: true };
+    if (dualStack && !settings.release.istiodServiceFamilyKeys) {
+        pilotComponent.k8s = { service: families };
+    }
+    const gatewayService: HelmValues = { type: settings.gateway.serviceType };
+    if (dualStack) {
+        if (settings.release.istiodServiceFamilyKeys) {
+            values.gateways = { "istio-ingressgateway": families };
+        } else {
+            Object.assign(gatewayService, families);
+        }
+    }
+    const gateway: HelmValues = { name: releaseName(IstioChart.Gateway, ""), enabled: settings.gateway.enabled };
+    if (settings.gateway.enabled) {
+        gateway.k8s = { service: gatewayService };
+    }
+
+    const spec: HelmValues = { profile: "default", hub: settings.hub, tag: settings.tag };
+    if (settings.revision) {
+        spec.revision = settings.revision;
+    }
+    const metadata = proxyMetadata(settings);
+    if (Object.keys(metadata).length > 0) {
+        spec.meshConfig = { defaultConfig: { proxyMetadata: metadata } };
+    }
+    spec.components = {
+        pilot: pilotComponent,
+        cni: { enabled: settings.cni.enabled },
+        ingressGateways: [gateway],
+    };
+    spec.values = values;
+    return {
+        apiVersion: "install.istio.io/v1alpha1",
+        kind: "IstioOperator",
+        metadata: { name: releaseName(IstioChart.Istiod, settings.revision), namespace: ISTIO_NAMESPACE },
+        spec,
+    };
+}

@@ -1,0 +1,143 @@
+import type { InputWarning } from "../errors";
+import type { ClusterFacts, IpFamily } from "../target/cluster-facts";
+import { isDualStack } from "../target/cluster-facts";
+import { chartReference, checkChartsDirectory, type ChartReference } from "./charts";
+import { type IstioSettings, type ResolvedIstioSettings, resolveIstioSettings } from "./settings";
+import {
+    chartValues,
+    GATEWAY_NAMESPACE,
+    type HelmValues,
+    ISTIO_NAMESPACE,
+    IstioChart,
+    releaseName,
+} from "./values";
+
+/** Helm Release settings shared by every chart (see the reference on `helm.v3.Release`). */
+export const RELEASE_DEFAULTS = {
+    /** A failed install is uninstalled and a failed upgrade rolled back, instead of left half-done. */
+    atomic: true,
+    /** A failed upgrade removes what it created. */
+    cleanupOnFail: true,
+    /** Pulumi's default is unlimited history; Helm's CLI keeps 10. */
+    maxHistory: 10,
+} as const;
+
+/** One Helm Release to install. */
+export interface PlannedRelease {
+    readonly chart: IstioChart;
+    readonly releaseName: string;
+    readonly namespace: string;
+    readonly source: ChartReference;
+    readonly values: HelmValues;
+    readonly timeoutSeconds: number;
+    /** The releases this one waits for. */
+    readonly after: readonly IstioChart[];
+    /** Whether it schedules pods, and so waits for the cluster to be ready for workloads. */
+    readonly needsWorkloads: boolean;
+}
+
+/**
+ * A Service whose chart cannot make it dual-stack (istiod before 1.20, gateway before 1.19.1,
+ * the branch): it is patched to `RequireDualStack` once its release is installed.
+ */
+export interface PlannedServicePatch {
+    readonly name: string;
+    readonly namespace: string;
+    readonly ipFamilies: readonly IpFamily[];
+    readonly after: IstioChart;
+}
+
+/** A namespace the installation creates. */
+export interface PlannedNamespace {
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Everything to install, derived from settings and cluster facts alone. */
+export interface IstioInstallPlan {
+    readonly settings: ResolvedIstioSettings;
+    readonly namespaces: readonly PlannedNamespace[];
+    readonly releases: readonly PlannedRelease[];
+    readonly servicePatches: readonly PlannedServicePatch[];
+    readonly warnings: readonly InputWarning[];
+}
+
+const TIMEOUT_SECONDS: Readonly<Record<IstioChart, number>> = {
+    // CRDs and RBAC only: quick, or something is wrong with the API server.
+    [IstioChart.Base]: 300,
+    // Pods that pull images, possibly large custom builds, on fresh nodes.
+    [IstioChart.Istiod]: 600,
+    [IstioChart.Cni]: 600,
+    [IstioChart.Gateway]: 600,
+};
+
+/**
+ * Plans an Istio installation: validates the settings against the cluster, then lays out the
+ * namespaces, releases (with values and order) and Service patches. Registers nothing.
+ */
+export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts, today?: Date): IstioInstallPlan {
+    const resolved = resolveIstioSettings(settings, cluster, today);
+    const charts: IstioChart[] = [IstioChart.Base, IstioChart.Istiod];
+    if (resolved.cni.enabled) {
+        charts.push(IstioChart.Cni);
+    }
+    if (resolved.gateway.enabled) {
+        charts.push(IstioChart.Gateway);
+    }
+    if (resolved.chartSource.kind === "directory") {
+        checkChartsDirectory(resolved.chartSource.path, charts);
+    }
+
+    const after: Record<IstioChart, IstioChart[]> = {
+        [IstioChart.Base]: [],
+        [IstioChart.Istiod]: [IstioChart.Base],
+        // CNI needs nodes, not istiod: it installs alongside the control plane.
+        [IstioChart.Cni]: [],
+        // Gateway pods are injected (istiod's webhook) and, with CNI, need the CNI plugin on nodes.
+        [IstioChart.Gateway]: resolved.cni.enabled ? [IstioChart.Istiod, IstioChart.Cni] : [IstioChart.Istiod],
+    };
+    const releases = charts.map(
+        (chart): PlannedRelease => ({
+            chart,
+            releaseName: releaseName(chart, resolved.revision),
+            namespace: chart === IstioChart.Gateway ? GATEWAY_NAMESPACE : ISTIO_NAMESPACE,
+            source: chartReference(chart, resolved.chartSource, resolved.release.version),
+            values: chartValues(chart, resolved),
+            timeoutSeconds: TIMEOUT_SECONDS[chart],
+            after: after[chart],
+            needsWorkloads: chart !== IstioChart.Base,
+        }),
+    );
+
+    const servicePatches: PlannedServicePatch[] = [];
+    if (isDualStack(resolved.ipFamilies)) {
+        if (!resolved.release.istiodServiceFamilyKeys) {
+            servicePatches.push({
+                name: releaseName(IstioChart.Istiod, resolved.revision),
+                namespace: ISTIO_NAMESPACE,
+                ipFamilies: resolved.ipFamilies,
+                after: IstioChart.Istiod,
+            });
+        }
+        if (resolved.gateway.enabled && !resolved.release.gatewayServiceFamilyKeys) {
+            servicePatches.push({
+                name: releaseName(IstioChart.Gateway, resolved.revision),
+                namespace: GATEWAY_NAMESPACE,
+                ipFamilies: resolved.ipFamilies,
+                after: IstioChart.Gateway,
+            });
+        }
+    }
+
+    const namespaces: PlannedNamespace[] = [
+        {
+            name: ISTIO_NAMESPACE,
+            // The CNI DaemonSet is privileged; without CNI the control plane fits the cluster's default level.
+            labels: resolved.cni.enabled ? { "pod-security.kubernetes.io/enforce": "privileged" } : {},
+        },
+    ];
+    if (resolved.gateway.enabled) {
+        namespaces.push({ name: GATEWAY_NAMESPACE, labels: {} });
+    }
+    return { settings: resolved, namespaces, releases, servicePatches, warnings: resolved.warnings };
+}

@@ -1,0 +1,412 @@
+import * as semver from "semver";
+import { InputError, type InputWarning } from "../errors";
+import {
+    type ClusterFacts,
+    type IpFamily,
+    type KubernetesMinor,
+    KubernetesPlatform,
+    parseKubernetesVersion,
+    validateIpFamilies,
+} from "../target/cluster-facts";
+import {
+    checkKubernetesCompatibility,
+    type IstioFlavor,
+    IstioFlavor as Flavors,
+    type IstioRelease,
+    parseFlavor,
+    resolveIstioRelease,
+} from "./versions";
+
+/** Kubernetes image pull policies. */
+export const ImagePullPolicy = {
+    Always: "Always",
+    IfNotPresent: "IfNotPresent",
+    Never: "Never",
+} as const;
+export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPolicy];
+
+/** How the ingress gateway's Service is exposed. */
+export const GatewayServiceType = {
+    LoadBalancer: "LoadBalancer",
+    NodePort: "NodePort",
+    ClusterIP: "ClusterIP",
+} as const;
+export type GatewayServiceType = (typeof GatewayServiceType)[keyof typeof GatewayServiceType];
+
+/** The upstream chart repository's home from December 2026. */
+export const DEFAULT_CHART_REPOSITORY = "https://blob.istio.io/istio-release/charts";
+
+/** The image hub used for upstream releases when none is given. */
+export const DEFAULT_UPSTREAM_HUB = "docker.io/istio";
+
+/**
+ * Chart and image locations that Istio retires in December 2026. Anything pinned to them stops
+ * installing then, so they are refused now rather than failing at an upgrade later.
+ */
+const RETIRED_LOCATIONS = ["istio-release.storage.googleapis.com", "gcr.io/istio-release", "registry.istio.io/release"];
+
+/** The ingress gateway's settings. */
+export interface GatewaySettings {
+    /**
+     * Install an ingress gateway (the `gateway` chart) in its own namespace, `istio-ingress`,
+     * with a Service of both families on a dual-stack cluster.
+     * @default false
+     */
+    readonly enabled?: boolean;
+    /**
+     * The gateway Service's type. `LoadBalancer` waits until the cloud assigns addresses;
+     * on clusters without a load-balancer implementation (kind, bare metal) choose `NodePort`.
+     * @default "LoadBalancer"
+     */
+    readonly serviceType?: GatewayServiceType;
+}
+
+/** Istio CNI's settings. */
+export interface CniSettings {
+    /**
+     * Install Istio CNI, so meshed pods need no `NET_ADMIN` init container. It runs in
+     * `istio-system`, which is then labelled for privileged pods.
+     * @default false
+     */
+    readonly enabled?: boolean;
+}
+
+/**
+ * What to install, named as the `istio.*` keys of the stack config.
+ * Every field is plain (not an `Input`): each one decides which values and resources are
+ * planned, and all are checked before anything is registered.
+ */
+export interface IstioSettings {
+    /**
+     * `upstream` for a published release, or `experimental-dual-stack` for images and charts
+     * built from a checkout of Istio's `experimental-dual-stack` branch.
+     * @default "upstream"
+     */
+    readonly flavor?: IstioFlavor;
+    /**
+     * The upstream release, `X.Y.Z` (1.17.0 or newer). Charts are pinned to exactly this version.
+     * Not used with the branch.
+     * @default "1.30.3" (upstream)
+     */
+    readonly version?: string;
+    /**
+     * The image registry and path, e.g. `docker.io/istio` or `registry.example.com/istio`:
+     * lowercase, no scheme, no trailing slash. Required for the branch.
+     * @default "docker.io/istio" (upstream)
+     */
+    readonly hub?: string;
+    /**
+     * The image tag. Requires `hub`. Required for the branch (the tag you built with `make docker`).
+     * @default the release version (upstream)
+     */
+    readonly tag?: string;
+    /**
+     * Image pull policy for Istio's images.
+     * @default "Always" when `hub` is given (your own builds are often re-pushed under one tag), otherwise "IfNotPresent"
+     */
+    readonly imagePullPolicy?: ImagePullPolicy;
+    /**
+     * An istiod revision (a DNS-1123 label other than `default`, e.g. `1-30-3`), for canary
+     * upgrades. The istiod release becomes `istiod-<revision>`.
+     * @default no revision: the default control plane
+     */
+    readonly revision?: string;
+    /**
+     * A checkout's `manifests/charts` folder; charts are installed from it instead of a
+     * repository. Required for the branch.
+     * @default charts come from `chartRepository`
+     */
+    readonly chartsDir?: string;
+    /**
+     * The chart repository: an `https://` Helm repository or an `oci://` registry path.
+     * @default "https://blob.istio.io/istio-release/charts"
+     */
+    readonly chartRepository?: string;
+    /**
+     * Names of Secrets in `istio-system` (and `istio-ingress`) used to pull Istio's images.
+     * @default []
+     */
+    readonly imagePullSecrets?: readonly string[];
+    /** The ingress gateway. */
+    readonly gateway?: GatewaySettings;
+    /** Istio CNI. */
+    readonly cni?: CniSettings;
+}
+
+/** Where a chart comes from. */
+export type ChartSource =
+    | { readonly kind: "repository"; readonly url: string }
+    | { readonly kind: "oci"; readonly url: string }
+    | { readonly kind: "directory"; readonly path: string };
+
+/** Settings after validation, with every default applied: what planning consumes. */
+export interface ResolvedIstioSettings {
+    readonly release: IstioRelease;
+    readonly kubernetes: KubernetesMinor;
+    readonly ipFamilies: readonly IpFamily[];
+    readonly platform: KubernetesPlatform;
+    readonly hub: string;
+    readonly tag: string;
+    /** True when the user chose the hub, i.e. the images are their own. */
+    readonly customImages: boolean;
+    readonly imagePullPolicy: ImagePullPolicy;
+    /** `""` for the default control plane. */
+    readonly revision: string;
+    readonly chartSource: ChartSource;
+    readonly imagePullSecrets: readonly string[];
+    readonly gateway: { readonly enabled: boolean; readonly serviceType: GatewayServiceType };
+    readonly cni: { readonly enabled: boolean };
+    readonly warnings: readonly InputWarning[];
+}
+
+/**
+ * Validates the settings against the cluster's facts and applies defaults. Throws the first
+ * {@link InputError}, with fields named as in {@link IstioSettings} (`hub`, `gateway.enabled`);
+ * cluster facts are named `target.<field>`.
+ */
+export function resolveIstioSettings(
+    settings: IstioSettings,
+    cluster: ClusterFacts,
+    today?: Date,
+): ResolvedIstioSettings {
+    const flavor = parseFlavor(settings.flavor ?? Flavors.Upstream, "flavor");
+    const release = resolveIstioRelease(flavor, settings.version, "version");
+    const kubernetes = parseKubernetesVersion(cluster.kubernetesVersion, "target.kubernetesVersion");
+    const ipFamilies = validateIpFamilies(cluster.ipFamilies, "target.ipFamilies");
+    const platform = cluster.platform ?? KubernetesPlatform.Generic;
+    const warnings = checkKubernetesCompatibility(
+        release,
+        kubernetes,
+        { istio: flavor === Flavors.Upstream ? "version" : "flavor", kubernetes: "target.kubernetesVersion" },
+        today,
+    );
+
+    if (settings.tag !== undefined && settings.hub === undefined) {
+        throw new InputError("tag", "is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio");
+    }
+    if (settings.hub !== undefined) {
+        validateHub(settings.hub, "hub");
+    }
+    if (settings.tag !== undefined) {
+        validateTag(settings.tag, "tag");
+    }
+    if (flavor === Flavors.ExperimentalDualStack) {
+        if (settings.hub === undefined || settings.tag === undefined) {
+            throw new InputError(
+                settings.hub === undefined ? "hub" : "tag",
+                "is required with flavor experimental-dual-stack: the branch publishes no images; give the hub and tag you pushed from `make docker`",
+            );
+        }
+        if (settings.chartsDir === undefined) {
+            throw new InputError(
+                "chartsDir",
+                "is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch",
+            );
+        }
+    }
+    const hub = settings.hub ?? DEFAULT_UPSTREAM_HUB;
+    // The branch required a tag above; an upstream release's images are tagged with its version.
+    const tag = settings.tag ?? release.version ?? "";
+    if (release.version !== undefined) {
+        checkTagMatchesRelease(tag, release.version);
+    }
+    const revision = settings.revision ?? "";
+    if (settings.revision !== undefined) {
+        validateRevision(settings.revision, "revision");
+    }
+    const imagePullSecrets = settings.imagePullSecrets ?? [];
+    validatePullSecrets(imagePullSecrets, "imagePullSecrets");
+    const imagePullPolicy = settings.imagePullPolicy ?? (settings.hub !== undefined ? "Always" : "IfNotPresent");
+    if (!Object.values<string>(ImagePullPolicy).includes(imagePullPolicy)) {
+        throw new InputError("imagePullPolicy", `'${imagePullPolicy}' is not a pull policy; allowed: Always, IfNotPresent, Never`);
+    }
+    const serviceType = settings.gateway?.serviceType ?? GatewayServiceType.LoadBalancer;
+    if (!Object.values<string>(GatewayServiceType).includes(serviceType)) {
+        throw new InputError(
+            "gateway.serviceType",
+            `'${serviceType}' is not a Service type for the gateway; allowed: LoadBalancer, NodePort, ClusterIP`,
+        );
+    }
+    const chartSource = resolveChartSource(settings);
+    if (flavor === Flavors.ExperimentalDualStack && ipFamilies.length === 1) {
+        warnings.push({
+            field: "flavor",
+            message: `the experimental-dual-stack branch only adds dual-stack, but the cluster is single-stack [${ipFamilies[0]}]`,
+        });
+    }
+    return {
+        release,
+        kubernetes,
+        ipFamilies,
+        platform,
+        hub,
+        tag,
+        customImages: settings.hub !== undefined,
+        imagePullPolicy,
+        revision,
+        chartSource,
+        imagePullSecrets,
+        gateway: { enabled: settings.gateway?.enabled ?? false, serviceType },
+        cni: { enabled: settings.cni?.enabled ?? false },
+        warnings,
+    };
+}
+
+// go-containerregistry's repository grammar, lowercase only (istioctl validates hubs with it):
+// an optional registry host[:port], then path components of [a-z0-9] joined by '.', '_', '__' or '-'.
+const HUB_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const REGISTRY_HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:]+\])(?::[0-9]{1,5})?$/;
+
+/** Checks an image hub: no scheme, lowercase, no trailing slash, no tag or digest. */
+export function validateHub(hub: string, field: string): void {
+    if (hub === "") {
+        throw new InputError(field, "must not be empty; give a registry path such as docker.io/istio");
+    }
+    if (/\s/.test(hub)) {
+        throw new InputError(field, `'${hub}' contains whitespace; give a registry path such as docker.io/istio`);
+    }
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(hub)) {
+        throw new InputError(field, `'${hub}' must not include a scheme; write it as ${hub.replace(/^[^:]+:\/\//, "")}`);
+    }
+    if (hub.endsWith("/")) {
+        throw new InputError(field, `'${hub}' must not end with '/'; write it as ${hub.replace(/\/+$/, "")}`);
+    }
+    if (hub !== hub.toLowerCase()) {
+        throw new InputError(field, `'${hub}' must be lowercase: image repositories are lowercase`);
+    }
+    if (hub.includes("@")) {
+        throw new InputError(field, `'${hub}' must not include a digest; the hub is the registry path only`);
+    }
+    for (const retired of RETIRED_LOCATIONS) {
+        if (hub === retired || hub.startsWith(`${retired}/`)) {
+            throw new InputError(
+                field,
+                `'${hub}' is retired by Istio in December 2026; use ${DEFAULT_UPSTREAM_HUB} or your own registry`,
+            );
+        }
+    }
+    const parts = hub.split("/");
+    const last = parts[parts.length - 1];
+    if (last.includes(":")) {
+        throw new InputError(field, `'${hub}' must not include a tag; put '${last.split(":")[1]}' in tag`);
+    }
+    const hasRegistry = parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
+    const pathParts = hasRegistry ? parts.slice(1) : parts;
+    if ((hasRegistry && !REGISTRY_HOST.test(parts[0])) || !pathParts.every((part) => HUB_COMPONENT.test(part))) {
+        throw new InputError(
+            field,
+            `'${hub}' is not an image repository; expected [registry[:port]/]path with lowercase letters, digits and . _ -, e.g. docker.io/istio`,
+        );
+    }
+}
+
+/** Checks an image tag against the registry tag grammar `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
+export function validateTag(tag: string, field: string): void {
+    if (tag === "") {
+        throw new InputError(field, "must not be empty; give the tag your images were pushed with");
+    }
+    if (/\s/.test(tag)) {
+        throw new InputError(field, `'${tag}' contains whitespace; tags are letters, digits, '_', '.' and '-'`);
+    }
+    if (tag.includes("/")) {
+        throw new InputError(field, `'${tag}' contains '/'; the registry path belongs in hub`);
+    }
+    if (tag.includes("@") || tag.includes(":")) {
+        throw new InputError(field, `'${tag}' must be a plain tag, not a digest or image reference`);
+    }
+    if (tag.length > 128) {
+        throw new InputError(field, `is ${tag.length} characters long; tags are at most 128`);
+    }
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(tag)) {
+        throw new InputError(field, `'${tag}' is not an image tag; use letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
+    }
+}
+
+/** A tag that is itself a release version must be from the same minor as the charts. */
+function checkTagMatchesRelease(tag: string, version: string): void {
+    const tagVersion = semver.coerce(tag, { loose: false });
+    if (!/^\d+\.\d+\.\d+(?:[-_.].*)?$/.test(tag) || !tagVersion) {
+        return;
+    }
+    const release = semver.parse(version) as semver.SemVer;
+    if (tagVersion.major !== release.major || tagVersion.minor !== release.minor) {
+        throw new InputError(
+            "tag",
+            `'${tag}' is from Istio ${tagVersion.major}.${tagVersion.minor} but version is ${version}; charts and images must come from the same minor`,
+        );
+    }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Helm release names are at most 53 characters; the revision's istiod release is istiod-<revision>.
+const MAX_REVISION_LENGTH = 53 - "istiod-".length;
+
+/** Checks an istiod revision: a DNS-1123 label, not `default`, short enough for its release name. */
+export function validateRevision(revision: string, field: string): void {
+    if (revision === "default") {
+        throw new InputError(field, "must not be 'default', which names the unrevisioned control plane; leave it unset for that");
+    }
+    if (!DNS1123_LABEL.test(revision)) {
+        const hint = revision.includes(".") ? ` (e.g. ${revision.toLowerCase().replace(/\./g, "-")})` : "";
+        throw new InputError(
+            field,
+            `'${revision}' is not a DNS-1123 label; use lowercase letters, digits and '-', starting and ending with a letter or digit${hint}`,
+        );
+    }
+    if (revision.length > MAX_REVISION_LENGTH) {
+        throw new InputError(
+            field,
+            `is ${revision.length} characters long; at most ${MAX_REVISION_LENGTH}, so that the release istiod-<revision> fits Helm's 53`,
+        );
+    }
+}
+
+function validatePullSecrets(names: readonly string[], field: string): void {
+    const seen = new Set<string>();
+    names.forEach((name, index) => {
+        if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+            throw new InputError(`${field}[${index}]`, `'${name}' is not a Secret name; use a DNS-1123 subdomain`);
+        }
+        if (seen.has(name)) {
+            throw new InputError(`${field}[${index}]`, `'${name}' is listed twice`);
+        }
+        seen.add(name);
+    });
+}
+
+function resolveChartSource(settings: IstioSettings): ChartSource {
+    if (settings.chartsDir !== undefined) {
+        if (settings.chartRepository !== undefined) {
+            throw new InputError("chartRepository", "cannot be combined with chartsDir; give one chart source");
+        }
+        if (settings.chartsDir.trim() === "") {
+            throw new InputError("chartsDir", "must not be empty; give the manifests/charts folder of an Istio checkout");
+        }
+        return { kind: "directory", path: settings.chartsDir };
+    }
+    const url = settings.chartRepository ?? DEFAULT_CHART_REPOSITORY;
+    const retired = RETIRED_LOCATIONS.find((location) => url.includes(location));
+    if (retired) {
+        throw new InputError(
+            "chartRepository",
+            `'${url}' is retired by Istio in December 2026; use ${DEFAULT_CHART_REPOSITORY} or oci://ghcr.io/istio/release/charts`,
+        );
+    }
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        throw new InputError("chartRepository", `'${url}' is not a URL; use https://… for a Helm repository or oci://… for a registry`);
+    }
+    if (parsed.protocol === "oci:") {
+        return { kind: "oci", url: url.replace(/\/+$/, "") };
+    }
+    if (parsed.protocol === "https:") {
+        return { kind: "repository", url };
+    }
+    throw new InputError(
+        "chartRepository",
+        `'${url}' uses ${parsed.protocol.replace(/:$/, "")}; use https://… for a Helm repository or oci://… for a registry`,
+    );
+}

@@ -1,0 +1,182 @@
+import { isDualStack } from "../target/cluster-facts";
+import type { ResolvedIstioSettings } from "./settings";
+import { activeHazards, type RemovedApiHazard } from "./versions";
+
+/** The Istio charts this package installs. */
+export const IstioChart = {
+    Base: "base",
+    Istiod: "istiod",
+    Gateway: "gateway",
+    Cni: "cni",
+} as const;
+export type IstioChart = (typeof IstioChart)[keyof typeof IstioChart];
+
+/** Helm values: a JSON object. */
+export type HelmValues = { [key: string]: unknown };
+
+/** The namespace of the control plane, CNI and Istio's cluster-wide resources. */
+export const ISTIO_NAMESPACE = "istio-system";
+/** The ingress gateway's own namespace, as Istio's Helm guide recommends. */
+export const GATEWAY_NAMESPACE = "istio-ingress";
+
+// Every value is a string: the charts render env entries as `value: "{{ $val }}"`, and a boolean
+// would reach Envoy as "true" by accident rather than by contract.
+const ON = "true";
+
+/** The release name of each chart; istiod's carries the revision so revisions can coexist. */
+export function releaseName(chart: IstioChart, revision: string): string {
+    switch (chart) {
+        case IstioChart.Base:
+            return "istio-base";
+        case IstioChart.Istiod:
+            return revision ? `istiod-${revision}` : "istiod";
+        case IstioChart.Gateway:
+            return "istio-ingressgateway";
+        case IstioChart.Cni:
+            return "istio-cni";
+    }
+}
+
+/** Environment of istiod that switches dual-stack on. */
+export function istiodEnv(settings: ResolvedIstioSettings): Record<string, string> {
+    if (!isDualStack(settings.ipFamilies)) {
+        return {};
+    }
+    const env: Record<string, string> = { ISTIO_DUAL_STACK: ON };
+    if (settings.release.requiresEndpointSliceFlag) {
+        // The branch's istiod refuses to start in dual-stack mode unless EndpointSlices are forced on.
+        env.PILOT_USE_ENDPOINT_SLICE = ON;
+    }
+    return env;
+}
+
+/** Proxy environment (`meshConfig.defaultConfig.proxyMetadata`) that switches dual-stack on in sidecars and gateways. */
+export function proxyMetadata(settings: ResolvedIstioSettings): Record<string, string> {
+    return isDualStack(settings.ipFamilies) ? { [settings.release.proxyDualStackFlag]: ON } : {};
+}
+
+/** The Service family fields for a dual-stack cluster, primary family first. */
+function dualStackServiceFields(settings: ResolvedIstioSettings): HelmValues {
+    return { ipFamilyPolicy: "RequireDualStack", ipFamilies: [...settings.ipFamilies] };
+}
+
+function hazardsFor(settings: ResolvedIstioSettings, chart: RemovedApiHazard["chart"]): RemovedApiHazard[] {
+    return activeHazards(settings.release, settings.kubernetes).filter((hazard) => hazard.chart === chart);
+}
+
+/** Values for the `base` chart (CRDs and cluster-wide resources). */
+export function baseValues(settings: ResolvedIstioSettings): HelmValues {
+    const values: HelmValues = { global: { istioNamespace: ISTIO_NAMESPACE } };
+    if (settings.revision) {
+        // With only a revisioned istiod, the default validating webhook must point at it.
+        values.defaultRevision = settings.revision;
+    }
+    return values;
+}
+
+/** Values for the `istiod` chart (istio-discovery). */
+export function istiodValues(settings: ResolvedIstioSettings): HelmValues {
+    const { release } = settings;
+    const dualStack = isDualStack(settings.ipFamilies);
+    // `pilot.*` is read by every chart version: natively before 1.24, through the chart's
+    // zzy_descope_legacy.yaml alias from 1.24 on. One shape keeps one code path.
+    const pilot: HelmValues = { hub: settings.hub, tag: settings.tag, env: istiodEnv(settings) };
+    if (dualStack && release.istiodServiceFamilyKeys) {
+        Object.assign(pilot, dualStackServiceFields(settings));
+    }
+    const global: HelmValues = {
+        hub: settings.hub,
+        tag: settings.tag,
+        imagePullPolicy: settings.imagePullPolicy,
+        imagePullSecrets: [...settings.imagePullSecrets],
+        istioNamespace: ISTIO_NAMESPACE,
+    };
+    for (const hazard of hazardsFor(settings, "istiod")) {
+        if (hazard.api.startsWith("policy/")) {
+            global.defaultPodDisruptionBudget = { enabled: false };
+        } else {
+            // No autoscaling without a served HPA API: a fixed replica count instead.
+            pilot.autoscaleEnabled = false;
+            pilot.replicaCount = 1;
+        }
+    }
+    const values: HelmValues = { pilot, global };
+    const metadata = proxyMetadata(settings);
+    if (Object.keys(metadata).length > 0) {
+        values.meshConfig = { defaultConfig: { proxyMetadata: metadata } };
+    }
+    if (settings.revision) {
+        values.revision = settings.revision;
+    }
+    if (settings.cni.enabled) {
+        if (release.cniValuesKey === "pilot.cni") {
+            pilot.cni = { enabled: true };
+        } else {
+            values.istio_cni = { enabled: true };
+        }
+    }
+    return values;
+}
+
+/** Values for the `gateway` chart (the ingress gateway). */
+export function gatewayValues(settings: ResolvedIstioSettings): HelmValues {
+    const service: HelmValues = { type: settings.gateway.serviceType };
+    if (isDualStack(settings.ipFamilies) && settings.release.gatewayServiceFamilyKeys) {
+        Object.assign(service, dualStackServiceFields(settings));
+    }
+    const values: HelmValues = { service };
+    if (settings.revision) {
+        values.revision = settings.revision;
+    }
+    if (settings.imagePullSecrets.length > 0) {
+        // The gateway chart takes LocalObjectReferences, unlike istiod's list of names.
+        values.imagePullSecrets = settings.imagePullSecrets.map((name) => ({ name }));
+    }
+    if (hazardsFor(settings, "gateway").length > 0) {
+        values.autoscaling = { enabled: false };
+    }
+    return values;
+}
+
+/** Values for the `cni` chart (istio-cni). */
+export function cniValues(settings: ResolvedIstioSettings): HelmValues {
+    const values: HelmValues = {
+        global: {
+            hub: settings.hub,
+            tag: settings.tag,
+            imagePullPolicy: settings.imagePullPolicy,
+            imagePullSecrets: [...settings.imagePullSecrets],
+        },
+    };
+    if (settings.revision) {
+        values.revision = settings.revision;
+    }
+    if (settings.platform === "gke") {
+        if (settings.release.cniPlatformProfiles) {
+            (values.global as HelmValues).platform = "gke";
+        } else {
+            // Before the platform profiles: system-node-critical pods outside kube-system need a
+            // ResourceQuota on GKE, and the branch does not detect GKE's CNI binary directory.
+            const cni: HelmValues = { resourceQuotas: { enabled: true } };
+            if (settings.release.flavor === "experimental-dual-stack") {
+                cni.cniBinDir = "/home/kubernetes/bin";
+            }
+            values.cni = cni;
+        }
+    }
+    return values;
+}
+
+/** Values for one chart. */
+export function chartValues(chart: IstioChart, settings: ResolvedIstioSettings): HelmValues {
+    switch (chart) {
+        case IstioChart.Base:
+            return baseValues(settings);
+        case IstioChart.Istiod:
+            return istiodValues(settings);
+        case IstioChart.Gateway:
+            return gatewayValues(settings);
+        case IstioChart.Cni:
+            return cniValues(settings);
+    }
+}

@@ -1,0 +1,94 @@
+import { InputError } from "../errors";
+
+/** An IP family, spelled as Kubernetes spells it in `Service.spec.ipFamilies`. */
+export const IpFamily = {
+    IPv4: "IPv4",
+    IPv6: "IPv6",
+} as const;
+export type IpFamily = (typeof IpFamily)[keyof typeof IpFamily];
+
+/**
+ * The kind of platform a cluster runs on, where it changes how Istio must be installed
+ * (for example, Istio CNI on GKE needs a ResourceQuota for its system-node-critical pods).
+ */
+export const KubernetesPlatform = {
+    /** Any conformant cluster: kind, on-prem, private clouds. */
+    Generic: "generic",
+    /** Google Kubernetes Engine. */
+    Gke: "gke",
+    /** Amazon Elastic Kubernetes Service. */
+    Eks: "eks",
+} as const;
+export type KubernetesPlatform = (typeof KubernetesPlatform)[keyof typeof KubernetesPlatform];
+
+/**
+ * The plain facts about a cluster that Istio planning needs: the half of the cluster target that
+ * holds no Pulumi resources, so that planning code can be run and tested without the runtime.
+ */
+export interface ClusterFacts {
+    /**
+     * The IP families of the cluster's pods and Services, primary family first:
+     * `[IPv4]`, `[IPv6]`, `[IPv4, IPv6]` or `[IPv6, IPv4]`. Two families means dual-stack.
+     */
+    readonly ipFamilies: readonly IpFamily[];
+    /** The Kubernetes version, `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (a vendor suffix is allowed). */
+    readonly kubernetesVersion: string;
+    /**
+     * The platform the cluster runs on.
+     * @default "generic"
+     */
+    readonly platform?: KubernetesPlatform;
+}
+
+/** A Kubernetes version reduced to what compatibility decisions need. */
+export interface KubernetesMinor {
+    readonly major: number;
+    readonly minor: number;
+    /** The version as given, for messages. */
+    readonly text: string;
+}
+
+/** The lowest Kubernetes minor with dual-stack Services GA; nothing older is accepted. */
+export const MIN_KUBERNETES_MINOR = 23;
+
+// MAJOR.MINOR, or MAJOR.MINOR.PATCH with an optional vendor suffix (GKE's 1.33.5-gke.1080000).
+const KUBERNETES_VERSION = /^(\d+)\.(\d+)(?:\.\d+(?:-[0-9A-Za-z.-]+)?)?$/;
+
+/** Parses a Kubernetes version; `field` names the input in errors. */
+export function parseKubernetesVersion(text: string, field: string): KubernetesMinor {
+    const match = KUBERNETES_VERSION.exec(text);
+    if (!match) {
+        const hint = /^v\d/.test(text) ? " without the leading 'v'" : "";
+        throw new InputError(
+            field,
+            `'${text}' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH${hint}, e.g. 1.33`,
+        );
+    }
+    const version = { major: Number(match[1]), minor: Number(match[2]), text };
+    if (version.major !== 1 || version.minor < MIN_KUBERNETES_MINOR) {
+        throw new InputError(
+            field,
+            `Kubernetes ${text} is not supported; dual-stack Services need Kubernetes 1.${MIN_KUBERNETES_MINOR} or newer`,
+        );
+    }
+    return version;
+}
+
+const IP_FAMILY_SETS = ["IPv4", "IPv6", "IPv4,IPv6", "IPv6,IPv4"];
+
+/** Checks `ipFamilies` (rule G1): one family, or both with the primary first. */
+export function validateIpFamilies(families: readonly string[], field: string): readonly IpFamily[] {
+    const key = families.join(",");
+    if (!IP_FAMILY_SETS.includes(key)) {
+        throw new InputError(
+            field,
+            `[${families.join(", ")}] is not a set of IP families; allowed: [IPv4], [IPv6], [IPv4, IPv6], [IPv6, IPv4]`,
+        );
+    }
+    return families as readonly IpFamily[];
+}
+
+/** True when the cluster gives pods and Services both families. */
+export function isDualStack(families: readonly IpFamily[]): boolean {
+    return families.length === 2;
+}
