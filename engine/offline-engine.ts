@@ -31,7 +31,11 @@ export interface Diagnostic {
 
 /** Everything one offline run of a program produced. */
 export interface OfflineRun {
-    /** Every registration, in the order the program made them. */
+    /**
+     * Every registration, in the order the engine received them. The SDK sends a registration
+     * only once its parent's and dependencies' URNs are known, so each resource comes after
+     * those it waits for; the order is the same on every run of the same program.
+     */
     readonly resources: readonly RecordedResource[];
     /** The program's stack outputs. */
     readonly stackOutputs: { [key: string]: RecordedValue };
@@ -130,7 +134,9 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
         call: ({ token, inputs }) => {
             const answer = invokes[token];
             if (!answer) {
-                throw new Error(`the offline engine has no answer for invoke '${token}'`);
+                const message = `the offline engine has no answer for invoke '${token}'`;
+                // The SDK reports a failed invoke by its gRPC error's `details`, not its message.
+                throw Object.assign(new Error(message), { details: message });
             }
             return answer(inputs as Record<string, unknown>);
         },
@@ -156,7 +162,7 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
             dependsOn: [...dependencies].sort(),
             inputs: readable(request.getObject()?.toJavaScript() ?? {}) as { [key: string]: RecordedValue },
         };
-        // Recorded in request order, which the program's code decides; completion order need not be.
+        // Recorded in request order, which follows dependencies; completion order need not.
         const slot = resources.length;
         resources.push(undefined as unknown as RecordedResource);
         return registerResource(request, (error, response) => {

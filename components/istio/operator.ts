@@ -1,17 +1,16 @@
 import { isDualStack } from "../target/cluster-facts";
-import type { IstioInstallPlan } from "./plan";
-import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodEnv, proxyMetadata, releaseName } from "./values";
+import type { ResolvedIstioSettings } from "./settings";
+import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodEnv, istiodValues, proxyMetadata, releaseName } from "./values";
 
 /**
- * The same installation as an `IstioOperator`, for `istioctl install -f`. Built from the plan,
- * so both ways of installing carry the same switches, images and Service families.
+ * The same installation as an `IstioOperator`, for `istioctl install -f`. Built from the same
+ * resolved settings and istiod values as the Helm releases, so both ways of installing carry the
+ * same switches, images and Service families.
  */
-export function istioOperator(plan: IstioInstallPlan): HelmValues {
-    const settings = plan.settings;
+export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
     const dualStack = isDualStack(settings.ipFamilies);
     const families = { ipFamilyPolicy: "RequireDualStack", ipFamilies: [...settings.ipFamilies] };
-    const istiod = plan.releases.find((release) => release.chart === IstioChart.Istiod);
-    const istiodChartValues = (istiod?.values ?? {}) as { pilot?: HelmValues; global?: HelmValues };
+    const istiodChartValues = istiodValues(settings) as { pilot?: HelmValues; global?: HelmValues };
 
     // Values istioctl passes to its embedded charts: the same keys the Helm releases get.
     const pilot: HelmValues = { env: istiodEnv(settings) };

@@ -2,7 +2,13 @@ import type { InputWarning } from "../errors";
 import type { ClusterFacts, IpFamily } from "../target/cluster-facts";
 import { isDualStack } from "../target/cluster-facts";
 import { chartReference, checkChartsDirectory, type ChartReference } from "./charts";
-import { type IstioSettings, type ResolvedIstioSettings, resolveIstioSettings } from "./settings";
+import {
+    type ChartSource,
+    type IstioSettings,
+    type ResolvedIstioSettings,
+    resolveChartSource,
+    resolveIstioSettings,
+} from "./settings";
 import {
     chartValues,
     GATEWAY_NAMESPACE,
@@ -56,6 +62,7 @@ export interface PlannedNamespace {
 /** Everything to install, derived from settings and cluster facts alone. */
 export interface IstioInstallPlan {
     readonly settings: ResolvedIstioSettings;
+    readonly chartSource: ChartSource;
     readonly namespaces: readonly PlannedNamespace[];
     readonly releases: readonly PlannedRelease[];
     readonly servicePatches: readonly PlannedServicePatch[];
@@ -77,6 +84,7 @@ const TIMEOUT_SECONDS: Readonly<Record<IstioChart, number>> = {
  */
 export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts, today?: Date): IstioInstallPlan {
     const resolved = resolveIstioSettings(settings, cluster, today);
+    const chartSource = resolveChartSource(settings);
     const charts: IstioChart[] = [IstioChart.Base, IstioChart.Istiod];
     if (resolved.cni.enabled) {
         charts.push(IstioChart.Cni);
@@ -84,8 +92,8 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
     if (resolved.gateway.enabled) {
         charts.push(IstioChart.Gateway);
     }
-    if (resolved.chartSource.kind === "directory") {
-        checkChartsDirectory(resolved.chartSource.path, charts);
+    if (chartSource.kind === "directory") {
+        checkChartsDirectory(chartSource.path, charts);
     }
 
     const after: Record<IstioChart, IstioChart[]> = {
@@ -101,7 +109,7 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
             chart,
             releaseName: releaseName(chart, resolved.revision),
             namespace: chart === IstioChart.Gateway ? GATEWAY_NAMESPACE : ISTIO_NAMESPACE,
-            source: chartReference(chart, resolved.chartSource, resolved.release.version),
+            source: chartReference(chart, chartSource, resolved.release.version),
             values: chartValues(chart, resolved),
             timeoutSeconds: TIMEOUT_SECONDS[chart],
             after: after[chart],
@@ -139,5 +147,5 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
     if (resolved.gateway.enabled) {
         namespaces.push({ name: GATEWAY_NAMESPACE, labels: {} });
     }
-    return { settings: resolved, namespaces, releases, servicePatches, warnings: resolved.warnings };
+    return { settings: resolved, chartSource, namespaces, releases, servicePatches, warnings: resolved.warnings };
 }

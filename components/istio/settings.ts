@@ -152,7 +152,6 @@ export interface ResolvedIstioSettings {
     readonly imagePullPolicy: ImagePullPolicy;
     /** `""` for the default control plane. */
     readonly revision: string;
-    readonly chartSource: ChartSource;
     readonly imagePullSecrets: readonly string[];
     readonly gateway: { readonly enabled: boolean; readonly serviceType: GatewayServiceType };
     readonly cni: { readonly enabled: boolean };
@@ -197,12 +196,6 @@ export function resolveIstioSettings(
                 "is required with flavor experimental-dual-stack: the branch publishes no images; give the hub and tag you pushed from `make docker`",
             );
         }
-        if (settings.chartsDir === undefined) {
-            throw new InputError(
-                "chartsDir",
-                "is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch",
-            );
-        }
     }
     const hub = settings.hub ?? DEFAULT_UPSTREAM_HUB;
     // The branch required a tag above; an upstream release's images are tagged with its version.
@@ -227,7 +220,6 @@ export function resolveIstioSettings(
             `'${serviceType}' is not a Service type for the gateway; allowed: LoadBalancer, NodePort, ClusterIP`,
         );
     }
-    const chartSource = resolveChartSource(settings);
     if (flavor === Flavors.ExperimentalDualStack && ipFamilies.length === 1) {
         warnings.push({
             field: "flavor",
@@ -244,7 +236,6 @@ export function resolveIstioSettings(
         customImages: settings.hub !== undefined,
         imagePullPolicy,
         revision,
-        chartSource,
         imagePullSecrets,
         gateway: { enabled: settings.gateway?.enabled ?? false, serviceType },
         cni: { enabled: settings.cni?.enabled ?? false },
@@ -375,7 +366,17 @@ function validatePullSecrets(names: readonly string[], field: string): void {
     });
 }
 
-function resolveChartSource(settings: IstioSettings): ChartSource {
+/**
+ * Where the charts come from: a checkout's folder, an OCI registry or a Helm repository.
+ * The branch publishes no charts, so it needs a checkout.
+ */
+export function resolveChartSource(settings: IstioSettings): ChartSource {
+    if (settings.flavor === Flavors.ExperimentalDualStack && settings.chartsDir === undefined) {
+        throw new InputError(
+            "chartsDir",
+            "is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch",
+        );
+    }
     if (settings.chartsDir !== undefined) {
         if (settings.chartRepository !== undefined) {
             throw new InputError("chartRepository", "cannot be combined with chartsDir; give one chart source");

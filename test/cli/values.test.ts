@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { resolveIstioSettings } from "../../components/istio/settings";
+import { istiodValues } from "../../components/istio/values";
+
+// The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
+const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+
+function cli(...args: string[]) {
+    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("dualstack-istio values", () => {
+    it("prints istiod's values for the default Istio on a dual-stack cluster", () => {
+        const { status, stdout, stderr } = cli("values");
+        assert.equal(status, 0);
+        assert.equal(stderr, "");
+        const expected = istiodValues(resolveIstioSettings({}, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.32" }));
+        assert.deepEqual(parse(stdout), expected);
+        assert.match(stdout, /ISTIO_DUAL_STACK: "true"/, "switches are quoted strings in the YAML");
+    });
+
+    it("prints the branch's values with both switches and the Kubernetes 1.25 workarounds", () => {
+        const { status, stdout, stderr } = cli(
+            "values", "--flavor", "experimental-dual-stack", "--hub", "registry.example.com/istio", "--tag", "ds-dev", "--kubernetes-version", "1.29",
+        );
+        assert.equal(status, 0);
+        const values = parse(stdout);
+        assert.deepEqual(values.pilot.env, { ISTIO_DUAL_STACK: "true", PILOT_USE_ENDPOINT_SLICE: "true" });
+        assert.equal(values.global.imagePullPolicy, "Always");
+        assert.deepEqual(values.global.defaultPodDisruptionBudget, { enabled: false });
+        assert.equal(values.pilot.autoscaleEnabled, false);
+        assert.deepEqual(values.meshConfig.defaultConfig.proxyMetadata, { ISTIO_AGENT_DUAL_STACK: "true" });
+        assert.deepEqual(stderr.trim().split("\n"), [
+            "warning: --kubernetes-version: Istio experimental-dual-stack was tested with Kubernetes 1.21 to 1.24, not 1.29",
+            "warning: --flavor: the experimental-dual-stack branch is a 2022 prototype without tests upstream; use it for experiments, not production",
+        ]);
+    });
+
+    it("prints each chart: base, gateway, cni", () => {
+        assert.deepEqual(parse(cli("values", "--chart", "base", "--revision", "canary").stdout), {
+            global: { istioNamespace: "istio-system" },
+            defaultRevision: "canary",
+        });
+        assert.deepEqual(parse(cli("values", "--chart", "gateway", "--gateway-service-type", "NodePort").stdout), {
+            service: { type: "NodePort", ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] },
+        });
+        assert.deepEqual(parse(cli("values", "--chart", "cni", "--platform", "gke", "--image-pull-secret", "a", "--image-pull-secret", "b").stdout), {
+            global: { hub: "docker.io/istio", tag: "1.30.3", imagePullPolicy: "IfNotPresent", imagePullSecrets: ["a", "b"], platform: "gke" },
+        });
+    });
+
+    it("prints an IstioOperator for istioctl users", () => {
+        const operator = parse(cli("values", "--format", "istio-operator", "--istio-version", "1.17.8", "--kubernetes-version", "1.26").stdout);
+        assert.equal(operator.kind, "IstioOperator");
+        assert.deepEqual(operator.spec.meshConfig, { defaultConfig: { proxyMetadata: { ISTIO_AGENT_DUAL_STACK: "true" } } });
+        assert.deepEqual(operator.spec.components.pilot.k8s, { service: { ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] } });
+    });
+
+    describe("bad input: exit 2, one line on stderr, nothing on stdout", () => {
+        const cases: [string[], string][] = [
+            [["--hub", "HTTPS://Registry/istio"], "error: --hub: 'HTTPS://Registry/istio' must not include a scheme; write it as Registry/istio"],
+            [["--hub", "docker.io/istio/"], "error: --hub: 'docker.io/istio/' must not end with '/'; write it as docker.io/istio"],
+            [["--tag", "1.30.3"], "error: --tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio"],
+            [["--hub", "docker.io/istio", "--tag", "a b"], "error: --tag: 'a b' contains whitespace; tags are letters, digits, '_', '.' and '-'"],
+            [["--istio-version", "1.16.0"], "error: --istio-version: Istio 1.16.0 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
+            [["--istio-version", "1.30"], "error: --istio-version: '1.30' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
+            [["--kubernetes-version", "1.22"], "error: --kubernetes-version: Kubernetes 1.22 is not supported; dual-stack Services need Kubernetes 1.23 or newer"],
+            [["--kubernetes-version", "1.29"], "error: --kubernetes-version: Kubernetes 1.29 is below the minimum for Istio 1.30.3; it needs Kubernetes 1.32 or newer"],
+            [["--revision", "default"], "error: --revision: must not be 'default', which names the unrevisioned control plane; leave it unset for that"],
+            [["--flavor", "nightly"], "error: --flavor: 'nightly' is not an Istio flavor; allowed: upstream, experimental-dual-stack"],
+            [["--flavor", "experimental-dual-stack"], "error: --hub: is required with flavor experimental-dual-stack: the branch publishes no images; give the hub and tag you pushed from `make docker`"],
+            [["--ip-families", "IPv6,IPv6"], "error: --ip-families: [IPv6, IPv6] is not a set of IP families; allowed: [IPv4], [IPv6], [IPv4, IPv6], [IPv6, IPv4]"],
+            [["--image-pull-secret", "Bad"], "error: --image-pull-secret: 'Bad' is not a Secret name; use a DNS-1123 subdomain"],
+            [["--chart", "ztunnel"], "error: --chart: 'ztunnel' is not a chart; allowed: istiod, base, gateway, cni"],
+            [["--format", "json"], "error: --format: 'json' is not a format; allowed: helm, istio-operator"],
+            [["--platform", "aks"], "error: --platform: 'aks' is not a platform; allowed: generic, gke, eks"],
+            [["--no-such-flag"], "error: --no-such-flag: unknown option; run with --help for the flags"],
+            [["--hub"], "error: --hub: needs a value"],
+        ];
+        for (const [args, line] of cases) {
+            it(args.join(" "), () => {
+                const { status, stdout, stderr } = cli("values", ...args);
+                assert.equal(status, 2);
+                assert.equal(stdout, "");
+                assert.equal(stderr, `${line}\n`);
+            });
+        }
+
+        it("no command, or an unknown one", () => {
+            assert.deepEqual(cli(), { status: 2, stdout: "", stderr: "error: command: missing; available: values (run dualstack-istio --help)\n" });
+            assert.deepEqual(cli("plan-everything"), {
+                status: 2,
+                stdout: "",
+                stderr: "error: command: unknown command 'plan-everything'; run dualstack-istio --help\n",
+            });
+        });
+    });
+
+    it("runs as plain JavaScript: no TypeScript and no Pulumi package is loaded", () => {
+        const probe = spawnSync(
+            process.execPath,
+            ["-e", `process.argv = [process.argv[0], "x", "values"]; require(${JSON.stringify(BIN)}).main(["values"]);
+                const loaded = Object.keys(require.cache);
+                process.stderr.write(JSON.stringify(loaded.filter((file) => /node_modules[\\\\/](typescript|ts-node|@pulumi)[\\\\/]/.test(file))));`],
+            { encoding: "utf8" },
+        );
+        assert.equal(probe.status, 0);
+        assert.equal(probe.stderr, "[]");
+    });
+});

@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { parseKubernetesVersion } from "../../components/target/cluster-facts";
+import {
+    activeHazards,
+    checkKubernetesCompatibility,
+    DEFAULT_ISTIO_VERSION,
+    IstioFlavor,
+    parseFlavor,
+    resolveIstioRelease,
+} from "../../components/istio/versions";
+
+const upstream = (version: string) => resolveIstioRelease(IstioFlavor.Upstream, version, "version");
+const branch = () => resolveIstioRelease(IstioFlavor.ExperimentalDualStack, undefined, "version");
+const fields = { istio: "version", kubernetes: "kubernetesVersion" };
+const k8s = (text: string) => parseKubernetesVersion(text, "kubernetesVersion");
+const NOW = new Date("2026-11-25T00:00:00Z");
+
+describe("Istio versions", () => {
+    describe("capabilities per version row", () => {
+        // [version, proxy flag, istiod family keys, gateway family keys, CNI key, GKE platform profile]
+        const rows: [string, string, boolean, boolean, string, boolean][] = [
+            ["1.17.0", "ISTIO_AGENT_DUAL_STACK", false, false, "istio_cni", false],
+            ["1.17.8", "ISTIO_AGENT_DUAL_STACK", false, false, "istio_cni", false],
+            ["1.18.7", "ISTIO_AGENT_DUAL_STACK", false, false, "istio_cni", false],
+            ["1.19.0", "ISTIO_DUAL_STACK", false, false, "istio_cni", false],
+            ["1.19.1", "ISTIO_DUAL_STACK", false, true, "istio_cni", false],
+            ["1.19.10", "ISTIO_DUAL_STACK", false, true, "istio_cni", false],
+            ["1.20.0", "ISTIO_DUAL_STACK", true, true, "istio_cni", false],
+            ["1.21.6", "ISTIO_DUAL_STACK", true, true, "istio_cni", false],
+            ["1.22.0", "ISTIO_DUAL_STACK", true, true, "pilot.cni", false],
+            ["1.24.6", "ISTIO_DUAL_STACK", true, true, "pilot.cni", false],
+            ["1.25.0", "ISTIO_DUAL_STACK", true, true, "pilot.cni", true],
+            ["1.28.3", "ISTIO_DUAL_STACK", true, true, "pilot.cni", true],
+            ["1.30.3", "ISTIO_DUAL_STACK", true, true, "pilot.cni", true],
+            ["1.31.0", "ISTIO_DUAL_STACK", true, true, "pilot.cni", true],
+        ];
+        for (const [version, proxyFlag, istiodKeys, gatewayKeys, cniKey, platform] of rows) {
+            it(`${version}: ${proxyFlag}, istiod keys ${istiodKeys}, gateway keys ${gatewayKeys}, ${cniKey}`, () => {
+                const release = upstream(version);
+                assert.equal(release.label, version);
+                assert.equal(release.proxyDualStackFlag, proxyFlag);
+                assert.equal(release.istiodServiceFamilyKeys, istiodKeys);
+                assert.equal(release.gatewayServiceFamilyKeys, gatewayKeys);
+                assert.equal(release.cniValuesKey, cniKey);
+                assert.equal(release.cniPlatformProfiles, platform);
+                assert.equal(release.requiresEndpointSliceFlag, false);
+                assert.deepEqual(release.removedApiHazards, []);
+            });
+        }
+
+        it("the experimental-dual-stack branch: agent flag, EndpointSlice flag, no keys, three removed APIs", () => {
+            const release = branch();
+            assert.equal(release.label, "experimental-dual-stack");
+            assert.equal(release.version, undefined);
+            assert.equal(release.proxyDualStackFlag, "ISTIO_AGENT_DUAL_STACK");
+            assert.equal(release.requiresEndpointSliceFlag, true);
+            assert.equal(release.istiodServiceFamilyKeys, false);
+            assert.equal(release.gatewayServiceFamilyKeys, false);
+            assert.equal(release.cniValuesKey, "istio_cni");
+            assert.deepEqual(
+                release.removedApiHazards.map((hazard) => [hazard.api, hazard.removedInMinor, hazard.chart]),
+                [
+                    ["policy/v1beta1 PodDisruptionBudget", 25, "istiod"],
+                    ["autoscaling/v2beta1 HorizontalPodAutoscaler", 25, "istiod"],
+                    ["autoscaling/v2beta2 HorizontalPodAutoscaler", 26, "gateway"],
+                ],
+            );
+        });
+
+        it("the branch's hazards apply from the Kubernetes minor that removed each API", () => {
+            assert.deepEqual(activeHazards(branch(), k8s("1.24")), []);
+            assert.deepEqual(activeHazards(branch(), k8s("1.25")).map((hazard) => hazard.chart), ["istiod", "istiod"]);
+            assert.deepEqual(activeHazards(branch(), k8s("1.26")).map((hazard) => hazard.chart), ["istiod", "istiod", "gateway"]);
+        });
+
+        it("no version means the documented default", () => {
+            assert.equal(resolveIstioRelease(IstioFlavor.Upstream, undefined, "version").label, DEFAULT_ISTIO_VERSION);
+            assert.equal(DEFAULT_ISTIO_VERSION, "1.30.3");
+        });
+    });
+
+    describe("refusals", () => {
+        const refused: [string, string][] = [
+            ["1.16.9", "version: Istio 1.16.9 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
+            ["1.13.9", "version: Istio 1.13.9 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
+            ["2.0.0", "version: Istio 2.0.0 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
+            ["1.30", "version: '1.30' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
+            ["v1.30.3", "version: 'v1.30.3' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
+            ["1.31.0-rc.0", "version: '1.31.0-rc.0' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
+            ["latest", "version: 'latest' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
+            ["", "version: '' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
+        ];
+        for (const [version, message] of refused) {
+            it(`refuses upstream '${version}'`, () => {
+                assert.throws(() => upstream(version), { name: "InputError", message });
+            });
+        }
+
+        it("refuses a version with the branch", () => {
+            assert.throws(() => resolveIstioRelease(IstioFlavor.ExperimentalDualStack, "1.14.0", "version"), {
+                message:
+                    "version: is not used with flavor experimental-dual-stack: the branch has no release version; its charts come from chartsDir and its images from hub and tag",
+            });
+        });
+
+        it("refuses an unknown flavor, listing the allowed ones", () => {
+            assert.equal(parseFlavor("upstream", "flavor"), "upstream");
+            assert.throws(() => parseFlavor("ambient", "flavor"), {
+                message: "flavor: 'ambient' is not an Istio flavor; allowed: upstream, experimental-dual-stack",
+            });
+        });
+
+        const badKubernetes: [string, string][] = [
+            ["1.22", "kubernetesVersion: Kubernetes 1.22 is not supported; dual-stack Services need Kubernetes 1.23 or newer"],
+            ["2.1", "kubernetesVersion: Kubernetes 2.1 is not supported; dual-stack Services need Kubernetes 1.23 or newer"],
+            ["v1.29", "kubernetesVersion: 'v1.29' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH without the leading 'v', e.g. 1.33"],
+            ["1", "kubernetesVersion: '1' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33"],
+            ["1.29.x", "kubernetesVersion: '1.29.x' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33"],
+        ];
+        for (const [text, message] of badKubernetes) {
+            it(`refuses Kubernetes '${text}'`, () => {
+                assert.throws(() => k8s(text), { message });
+            });
+        }
+
+        it("accepts MAJOR.MINOR, a patch and a vendor suffix", () => {
+            assert.deepEqual(k8s("1.33"), { major: 1, minor: 33, text: "1.33" });
+            assert.equal(k8s("1.33.5").minor, 33);
+            assert.equal(k8s("1.33.5-gke.1080000").minor, 33);
+        });
+    });
+
+    describe("Kubernetes compatibility", () => {
+        // Istio minor → the lowest Kubernetes minor accepted (MinK8SVersion at the tag).
+        const floors: [string, number][] = [
+            ["1.17.8", 23], ["1.18.0", 23], ["1.19.0", 25], ["1.20.0", 25], ["1.21.0", 26], ["1.22.0", 26],
+            ["1.23.0", 26], ["1.24.0", 28], ["1.25.0", 28], ["1.26.0", 29], ["1.27.0", 29], ["1.28.0", 29],
+            ["1.29.0", 30], ["1.30.3", 32], ["1.31.0", 32],
+        ];
+        for (const [version, floor] of floors) {
+            it(`Istio ${version} accepts Kubernetes 1.${floor} and refuses 1.${floor - 1}`, () => {
+                checkKubernetesCompatibility(upstream(version), k8s(`1.${floor}`), fields, NOW);
+                if (floor - 1 >= 23) {
+                    assert.throws(() => checkKubernetesCompatibility(upstream(version), k8s(`1.${floor - 1}`), fields, NOW), {
+                        message: `kubernetesVersion: Kubernetes 1.${floor - 1} is below the minimum for Istio ${version}; it needs Kubernetes 1.${floor} or newer`,
+                    });
+                }
+            });
+        }
+
+        it("warns outside the tested window and past end of life, but accepts", () => {
+            const warnings = checkKubernetesCompatibility(upstream("1.17.8"), k8s("1.29"), fields, NOW);
+            assert.deepEqual(warnings, [
+                { field: "kubernetesVersion", message: "Istio 1.17.8 was tested with Kubernetes 1.23 to 1.26, not 1.29" },
+                { field: "version", message: "Istio 1.17 reached end of life on 2023-10-27 and gets no security fixes" },
+            ]);
+        });
+
+        it("says nothing for a supported pair", () => {
+            assert.deepEqual(checkKubernetesCompatibility(upstream("1.30.3"), k8s("1.33"), fields, NOW), []);
+        });
+
+        it("end of life depends on the date", () => {
+            const before = checkKubernetesCompatibility(upstream("1.28.0"), k8s("1.30"), fields, new Date("2026-06-30T12:00:00Z"));
+            const after = checkKubernetesCompatibility(upstream("1.28.0"), k8s("1.30"), fields, new Date("2026-07-02T00:00:00Z"));
+            assert.deepEqual(before, []);
+            assert.deepEqual(after.map((warning) => warning.message), [
+                "Istio 1.28 reached end of life on 2026-07-01 and gets no security fixes",
+            ]);
+        });
+
+        it("plans a release newer than the table with the newest row, and says so", () => {
+            const release = upstream("1.33.0");
+            assert.equal(release.support.minor, 31);
+            assert.throws(() => checkKubernetesCompatibility(release, k8s("1.31"), fields, NOW), /needs Kubernetes 1\.32 or newer/);
+            assert.deepEqual(checkKubernetesCompatibility(release, k8s("1.33"), fields, NOW), [
+                { field: "version", message: "Istio 1.33.0 is newer than this package knows; it is planned with the rules of Istio 1.31" },
+            ]);
+        });
+
+        it("warns that the branch is experimental and untested beyond Kubernetes 1.24", () => {
+            assert.throws(() => checkKubernetesCompatibility(branch(), k8s("1.22"), fields, NOW), /1\.22/);
+            assert.deepEqual(checkKubernetesCompatibility(branch(), k8s("1.29"), fields, NOW), [
+                { field: "kubernetesVersion", message: "Istio experimental-dual-stack was tested with Kubernetes 1.21 to 1.24, not 1.29" },
+                {
+                    field: "version",
+                    message: "the experimental-dual-stack branch is a 2022 prototype without tests upstream; use it for experiments, not production",
+                },
+            ]);
+        });
+    });
+});
