@@ -313,10 +313,10 @@ export function validateTag(tag: string, field: string): void {
     }
 }
 
-/** A tag that is itself a release version must be from the same minor as the charts. */
+/** A tag that is itself an Istio release (`1.x.y`, maybe with a suffix) must be from the charts' minor. */
 function checkTagMatchesRelease(tag: string, version: string): void {
-    const tagVersion = semver.coerce(tag, { loose: false });
-    if (!/^\d+\.\d+\.\d+(?:[-_.].*)?$/.test(tag) || !tagVersion) {
+    const tagVersion = /^1\.\d+\.\d+(?:[-_.].*)?$/.test(tag) ? semver.coerce(tag) : null;
+    if (!tagVersion) {
         return;
     }
     const release = semver.parse(version) as semver.SemVer;

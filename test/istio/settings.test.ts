@@ -87,6 +87,7 @@ describe("Istio settings", () => {
             assert.equal(resolve({ hub: "docker.io/istio", tag: "1.30.2" }).tag, "1.30.2");
             assert.equal(resolve({ hub: "docker.io/istio", tag: "1.30.3-distroless" }).tag, "1.30.3-distroless");
             assert.equal(resolve({ hub: "docker.io/istio", tag: "ds-build_42" }).tag, "ds-build_42");
+            assert.equal(resolve({ hub: "docker.io/istio", tag: "20261125.1.0" }).tag, "20261125.1.0");
         });
         it("refuses a tag without a hub", () =>
             refuses({ tag: "1.30.3" }, "tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio"));
