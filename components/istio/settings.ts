@@ -147,8 +147,6 @@ export interface ResolvedIstioSettings {
     readonly platform: KubernetesPlatform;
     readonly hub: string;
     readonly tag: string;
-    /** True when the user chose the hub, i.e. the images are their own. */
-    readonly customImages: boolean;
     readonly imagePullPolicy: ImagePullPolicy;
     /** `""` for the default control plane. */
     readonly revision: string;
@@ -233,7 +231,6 @@ export function resolveIstioSettings(
         platform,
         hub,
         tag,
-        customImages: settings.hub !== undefined,
         imagePullPolicy,
         revision,
         imagePullSecrets,

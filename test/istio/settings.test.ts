@@ -18,7 +18,6 @@ describe("Istio settings", () => {
         assert.equal(resolved.release.label, "1.30.3");
         assert.equal(resolved.hub, "docker.io/istio");
         assert.equal(resolved.tag, "1.30.3");
-        assert.equal(resolved.customImages, false);
         assert.equal(resolved.imagePullPolicy, "IfNotPresent");
         assert.equal(resolved.revision, "");
         assert.deepEqual(resolved.imagePullSecrets, []);
