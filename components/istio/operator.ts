@@ -1,6 +1,6 @@
 import { isDualStack } from "../target/cluster-facts";
 import type { ResolvedIstioSettings } from "./settings";
-import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodEnv, istiodValues, proxyMetadata, releaseName } from "./values";
+import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodValues, releaseName } from "./values";
 
 /**
  * The same installation as an `IstioOperator`, for `istioctl install -f`. Built from the same
@@ -10,12 +10,13 @@ import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodEnv, istiodValues, 
 export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
     const dualStack = isDualStack(settings.ipFamilies);
     const families = { ipFamilyPolicy: "RequireDualStack", ipFamilies: [...settings.ipFamilies] };
-    const istiodChartValues = istiodValues(settings) as { pilot?: HelmValues; global?: HelmValues };
+    const istiodChartValues = istiodValues(settings) as { pilot: HelmValues; global: HelmValues; meshConfig?: HelmValues };
 
-    // Values istioctl passes to its embedded charts: the same keys the Helm releases get.
-    const pilot: HelmValues = { env: istiodEnv(settings) };
-    for (const key of ["ipFamilyPolicy", "ipFamilies", "autoscaleEnabled", "replicaCount"]) {
-        if (istiodChartValues.pilot?.[key] !== undefined) {
+    // Values istioctl passes to its embedded charts: the same keys the Helm releases get
+    // (hub and tag travel as spec.hub/spec.tag instead).
+    const pilot: HelmValues = {};
+    for (const key of ["env", "ipFamilyPolicy", "ipFamilies", "autoscaleEnabled", "replicaCount"]) {
+        if (istiodChartValues.pilot[key] !== undefined) {
             pilot[key] = istiodChartValues.pilot[key];
         }
     }
@@ -23,7 +24,7 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
         imagePullPolicy: settings.imagePullPolicy,
         imagePullSecrets: [...settings.imagePullSecrets],
     };
-    if (istiodChartValues.global?.defaultPodDisruptionBudget !== undefined) {
+    if (istiodChartValues.global.defaultPodDisruptionBudget !== undefined) {
         global.defaultPodDisruptionBudget = istiodChartValues.global.defaultPodDisruptionBudget;
     }
     const values: HelmValues = { global, pilot };
@@ -50,9 +51,8 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
     if (settings.revision) {
         spec.revision = settings.revision;
     }
-    const metadata = proxyMetadata(settings);
-    if (Object.keys(metadata).length > 0) {
-        spec.meshConfig = { defaultConfig: { proxyMetadata: metadata } };
+    if (istiodChartValues.meshConfig !== undefined) {
+        spec.meshConfig = istiodChartValues.meshConfig;
     }
     spec.components = {
         pilot: pilotComponent,
