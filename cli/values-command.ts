@@ -1,10 +1,10 @@
 import { stringify } from "yaml";
 import { InputError, type InputWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
-import { type IstioSettings, resolveIstioSettings } from "../components/istio/settings";
+import { type IstioSettings, type ResolvedIstioSettings, resolveIstioSettings } from "../components/istio/settings";
 import { chartValues, IstioChart } from "../components/istio/values";
 import type { IstioFlavor } from "../components/istio/versions";
-import type { ClusterFacts, IpFamily, KubernetesPlatform } from "../components/target/cluster-facts";
+import { type ClusterFacts, type IpFamily, KubernetesPlatform } from "../components/target/cluster-facts";
 
 /** The chart names `--chart` accepts, in the order the help lists them. */
 export const VALUES_CHARTS = [IstioChart.Istiod, IstioChart.Base, IstioChart.Gateway, IstioChart.Cni] as const;
@@ -51,7 +51,7 @@ function flagFor(field: string): string {
     return FLAG_FOR_FIELD[field.replace(/\[\d+\]$/, "")] ?? field;
 }
 
-const PLATFORMS = ["generic", "gke", "eks"];
+const PLATFORMS: readonly string[] = Object.values(KubernetesPlatform);
 
 /** What the command prints: the document on stdout, warnings on stderr. */
 export interface ValuesOutput {
@@ -72,7 +72,33 @@ export function valuesCommand(flags: ValuesFlags, today?: Date): ValuesOutput {
     if (!(VALUES_FORMATS as readonly string[]).includes(format)) {
         throw new InputError("--format", `'${format}' is not a format; allowed: ${VALUES_FORMATS.join(", ")}`);
     }
-    const platform = flags.platform ?? "generic";
+    const resolved = resolveFromFlags(
+        flags,
+        {
+            // Asking for the gateway's values, or the operator's, means planning with the gateway on.
+            gateway: chart === IstioChart.Gateway || format === "istio-operator",
+            cni: chart === IstioChart.Cni || flags.cni === true,
+        },
+        today,
+    );
+    const document = format === "istio-operator" ? istioOperator(resolved) : chartValues(chart as IstioChart, resolved);
+    return {
+        // No anchors: values files are read by people and by Helm, not round-tripped.
+        document: stringify(document, { lineWidth: 0, aliasDuplicateObjects: false }),
+        warnings: resolved.warnings.map((warning: InputWarning) => `${flagFor(warning.field)}: ${warning.message}`),
+    };
+}
+
+/**
+ * The Istio settings and cluster facts the `values` flags describe, validated, with every error
+ * naming the flag to blame. `enable` turns on the optional charts whose values are wanted.
+ */
+export function resolveFromFlags(
+    flags: ValuesFlags,
+    enable: { readonly gateway: boolean; readonly cni: boolean },
+    today?: Date,
+): ResolvedIstioSettings {
+    const platform = flags.platform ?? KubernetesPlatform.Generic;
     if (!PLATFORMS.includes(platform)) {
         throw new InputError("--platform", `'${platform}' is not a platform; allowed: ${PLATFORMS.join(", ")}`);
     }
@@ -89,23 +115,15 @@ export function valuesCommand(flags: ValuesFlags, today?: Date): ValuesOutput {
         revision: flags.revision,
         imagePullPolicy: flags.imagePullPolicy as IstioSettings["imagePullPolicy"],
         imagePullSecrets: flags.imagePullSecret,
-        // Asking for the gateway's values, or the operator's, means planning with the gateway on.
         gateway: {
-            enabled: chart === IstioChart.Gateway || format === "istio-operator",
+            enabled: enable.gateway,
             serviceType: flags.gatewayServiceType as NonNullable<IstioSettings["gateway"]>["serviceType"],
         },
-        cni: { enabled: chart === IstioChart.Cni || flags.cni === true },
+        cni: { enabled: enable.cni },
     };
-    let resolved;
     try {
-        resolved = resolveIstioSettings(settings, cluster, today);
+        return resolveIstioSettings(settings, cluster, today);
     } catch (error) {
         throw error instanceof InputError ? error.relabel(flagFor(error.field)) : error;
     }
-    const document = format === "istio-operator" ? istioOperator(resolved) : chartValues(chart as IstioChart, resolved);
-    return {
-        // No anchors: values files are read by people and by Helm, not round-tripped.
-        document: stringify(document, { lineWidth: 0, aliasDuplicateObjects: false }),
-        warnings: resolved.warnings.map((warning: InputWarning) => `${flagFor(warning.field)}: ${warning.message}`),
-    };
 }

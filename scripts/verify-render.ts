@@ -5,18 +5,20 @@
  *
  * `--charts` is a checkout's manifests/charts at the tag (or branch) under test; the values flags
  * are those of `dualstack-istio values` (`--istio-version`, `--flavor`, `--hub`, `--tag`,
- * `--kubernetes-version`, `--revision`, …). Needs a Helm 3 client. Exits 1 on any failed check.
+ * `--kubernetes-version`, `--ip-families`, `--platform`, `--revision`). Needs a Helm 3 client.
+ * Exits 1 on any failed check, 2 on bad flags.
  */
 import { execFileSync } from "node:child_process";
+import { parseArgs } from "node:util";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
+import { resolveFromFlags } from "../cli/values-command";
+import { InputError } from "../components/errors";
 import { CHART_DIRECTORIES } from "../components/istio/charts";
-import { type IstioFlavor } from "../components/istio/versions";
-import { resolveIstioSettings } from "../components/istio/settings";
+import type { ResolvedIstioSettings } from "../components/istio/settings";
 import { chartValues, GATEWAY_NAMESPACE, ISTIO_NAMESPACE, IstioChart, istiodEnv, proxyMetadata, releaseName } from "../components/istio/values";
-import type { IpFamily } from "../components/target/cluster-facts";
 
 // API versions Kubernetes has stopped serving by 1.26 that Istio charts have been known to render.
 const REMOVED_APIS = [
@@ -46,31 +48,40 @@ interface Manifest {
     data?: Record<string, string>;
 }
 
-function flag(args: string[], name: string): string | undefined {
-    const index = args.indexOf(name);
-    return index >= 0 ? args[index + 1] : undefined;
-}
+const TEXT_FLAGS = ["charts", "helm", "flavor", "istio-version", "kubernetes-version", "ip-families", "platform", "hub", "tag", "revision"];
 
 function main(args: string[]): number {
-    const chartsDir = flag(args, "--charts");
-    if (!chartsDir) {
-        console.error("error: --charts: required; give a checkout's manifests/charts folder");
+    let options: Record<string, string | undefined>;
+    let resolved: ResolvedIstioSettings;
+    try {
+        options = parseArgs({
+            args,
+            options: Object.fromEntries(TEXT_FLAGS.map((name) => [name, { type: "string" as const }])),
+        }).values;
+        if (!options.charts) {
+            throw new InputError("--charts", "required; give a checkout's manifests/charts folder");
+        }
+        // The same flags, defaults and checks as `dualstack-istio values`, with every chart on.
+        resolved = resolveFromFlags(
+            {
+                flavor: options.flavor,
+                istioVersion: options["istio-version"],
+                kubernetesVersion: options["kubernetes-version"],
+                ipFamilies: options["ip-families"],
+                platform: options.platform,
+                hub: options.hub,
+                tag: options.tag,
+                revision: options.revision,
+            },
+            { gateway: true, cni: true },
+        );
+    } catch (error) {
+        console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
         return 2;
     }
-    const helm = flag(args, "--helm") ?? "helm";
-    const kubernetesVersion = flag(args, "--kubernetes-version") ?? "1.32";
-    const resolved = resolveIstioSettings(
-        {
-            flavor: flag(args, "--flavor") as IstioFlavor | undefined,
-            version: flag(args, "--istio-version"),
-            hub: flag(args, "--hub"),
-            tag: flag(args, "--tag"),
-            revision: flag(args, "--revision"),
-            gateway: { enabled: true },
-            cni: { enabled: true },
-        },
-        { ipFamilies: (flag(args, "--ip-families") ?? "IPv4,IPv6").split(",") as IpFamily[], kubernetesVersion },
-    );
+    const chartsDir = options.charts;
+    const helm = options.helm ?? "helm";
+    const kubernetesVersion = resolved.kubernetes.text;
     const failures: string[] = [];
     const check = (ok: boolean, what: string) => {
         console.log(`  ${ok ? "ok  " : "FAIL"} ${what}`);
