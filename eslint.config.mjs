@@ -20,7 +20,7 @@ export default tseslint.config(
             "prefer-const": "error",
             "no-var": "error",
             "default-case": "off",
-            "@typescript-eslint/switch-exhaustiveness-check": "error",
+            "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
             "@typescript-eslint/no-floating-promises": "error",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
         },

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "../components/errors";
 import { DEFAULT_ISTIO_VERSION } from "../components/istio/versions";
+import type { PlanFlags } from "./plan-command";
 import { DEFAULT_VALUES_KUBERNETES_VERSION, VALUES_CHARTS, VALUES_FORMATS, valuesCommand, type ValuesFlags } from "./values-command";
 
 /** Exit code for bad input, as for any command-line usage error. */
@@ -41,6 +42,22 @@ function buildProgram(): Command {
             }
             process.stdout.write(output.document);
         });
+    program
+        .command("plan")
+        .description("Show what `pulumi up` of the root program would create, offline: tree, dual-stack summary, files.")
+        .option("--config <file>", "the stack config (YAML), or a Pulumi.<stack>.yaml of the root project (default: a GKE example)")
+        .option("--set <key.path=value>", "override one config key, e.g. istio.gateway.enabled=true; repeat for more", collect)
+        .option("--out <dir>", "write plan.json, plan.md, <release>-values.yaml and istio-operator.yaml into this folder")
+        .option("--stack <name>", "the stack name in URNs", "dev")
+        .action(async (flags: PlanFlags) => {
+            // Loaded only for this command: it brings in the Pulumi SDK and the components.
+            const { planCommand } = await import("./plan-command");
+            const result = await planCommand(flags);
+            process.stdout.write(result.report);
+            if (flags.out !== undefined) {
+                process.stdout.write(`\nWrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
+            }
+        });
     return program;
 }
 
@@ -58,15 +75,15 @@ function commanderProblem(error: CommanderError): string {
             return `command: ${message}; run dualstack-istio --help`;
         case "commander.help":
             // No command given: commander would print the whole help as an error.
-            return "command: missing; available: values (run dualstack-istio --help)";
+            return "command: missing; available: plan, values (run dualstack-istio --help)";
         default:
             return flag ? `${flag}: ${message}` : message;
     }
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
     try {
-        buildProgram().parse([...argv], { from: "user" });
+        await buildProgram().parseAsync([...argv], { from: "user" });
         return 0;
     } catch (error) {
         if (error instanceof CommanderError) {
@@ -88,5 +105,7 @@ export function main(argv: readonly string[]): number {
 }
 
 if (require.main === module) {
-    process.exitCode = main(process.argv.slice(2));
+    void main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
 }

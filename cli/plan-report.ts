@@ -1,0 +1,186 @@
+import { stringify } from "yaml";
+import { formatWarning } from "../components/errors";
+import { istioOperator } from "../components/istio/operator";
+import { istiodEnv, proxyMetadata } from "../components/istio/values";
+import type { RecordedResource, RecordedValue } from "../engine/offline-engine";
+import type { StackPlan } from "../program/stack-plan";
+
+const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** The files `plan --out DIR` writes, by file name. */
+export type PlanFiles = ReadonlyMap<string, string>;
+
+/** JSON with object keys sorted at every level, so equal plans are equal bytes. */
+function canonical(value: RecordedValue): RecordedValue {
+    if (Array.isArray(value)) {
+        return value.map(canonical);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical(value[key])]));
+    }
+    return value;
+}
+
+/** `plan.json`: every resource with its URN, parent, provider, dependencies, inputs and outputs. */
+export function planJson(resources: readonly RecordedResource[]): string {
+    const document = {
+        resources: resources.map((resource) => ({
+            urn: resource.urn,
+            type: resource.type,
+            name: resource.name,
+            parent: resource.parent,
+            provider: resource.provider,
+            dependsOn: [...resource.dependsOn],
+            inputs: canonical(resource.inputs),
+            outputs: canonical(resource.outputs),
+        })),
+    };
+    return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** The resource tree as `pulumi preview` draws it: indented by parent, type then name. */
+export function renderTree(resources: readonly RecordedResource[]): string {
+    const children = new Map<string | null, RecordedResource[]>();
+    for (const resource of resources) {
+        const siblings = children.get(resource.parent) ?? [];
+        siblings.push(resource);
+        children.set(resource.parent, siblings);
+    }
+    const rows: [string, string][] = [];
+    const visit = (resource: RecordedResource, prefix: string, connector: string): void => {
+        rows.push([`${prefix}${connector}${resource.type}`, resource.name]);
+        const kids = children.get(resource.urn) ?? [];
+        const childPrefix = prefix + (connector === "" ? "" : connector === "└─ " ? "   " : "│  ");
+        kids.forEach((kid, index) => visit(kid, childPrefix, index === kids.length - 1 ? "└─ " : "├─ "));
+    };
+    for (const root of children.get(null) ?? []) {
+        visit(root, "", "");
+    }
+    const width = Math.max("Type".length, ...rows.map(([type]) => type.length)) + 2;
+    const lines = [`     ${"Type".padEnd(width)}Name`, ...rows.map(([type, name]) => ` +   ${type.padEnd(width)}${name}`)];
+    const creates = resources.length;
+    return `${lines.join("\n")}\n\nResources:\n    + ${creates} to create\n`;
+}
+
+/** The dual-stack facts of a plan, as label/value rows. */
+export function summaryRows(plan: StackPlan, resources: readonly RecordedResource[]): [string, string][] {
+    const { config, facts, istio } = plan;
+    const settings = istio.settings;
+    const families = facts.ipFamilies.length === 2
+        ? `${facts.ipFamilies.join(", ")} (dual-stack, ${facts.ipFamilies[0]} primary)`
+        : `${facts.ipFamilies.join(", ")} (single-stack)`;
+    const where = config.cloud === "existing"
+        ? `existing cluster, context ${plan.kubeconfig?.context ?? "?"} at ${plan.kubeconfig?.server ?? "?"}`
+        : `${config.cloud} ${config.region}`;
+    const source = istio.chartSource.kind === "directory" ? `local charts ${istio.chartSource.path}` : istio.chartSource.url;
+    const charts = istio.releases.map((release) => `${release.releaseName} ${release.source.version ?? "(checkout)"}`).join(", ");
+    const services = istio.releases
+        .filter((release) => release.chart === "istiod" || release.chart === "gateway")
+        .map((release) => {
+            const patched = istio.servicePatches.find((patch) => patch.after === release.chart);
+            if (!isDualStack(facts.ipFamilies)) {
+                return `${release.releaseName}: SingleStack ${facts.ipFamilies[0]}`;
+            }
+            return `${release.releaseName}: RequireDualStack [${facts.ipFamilies.join(", ")}] ${patched ? `by ServicePatch of ${patched.name}` : "through chart values"}`;
+        })
+        .join("; ");
+    const env = (record: Record<string, string>) => Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ") || "(none)";
+    return [
+        ["Cluster", `${config.clusterName}: ${where}, Kubernetes ${facts.kubernetesVersion} (${facts.platform ?? "generic"})`],
+        ["IP families", families],
+        ["Istio", `${settings.release.flavor} ${settings.release.label}, revision ${settings.revision || "default"}`],
+        ["istiod env", env(istiodEnv(settings))],
+        ["Proxy metadata", env(proxyMetadata(settings))],
+        ["Images", `${settings.hub}/pilot:${settings.tag}, ${settings.hub}/proxyv2:${settings.tag} (pull ${settings.imagePullPolicy})`],
+        ["Charts", `${charts} from ${source}`],
+        ["Services", services],
+        ["Resources", `${resources.length} (${resources.filter((resource) => !resource.custom).length} components and the stack)`],
+    ];
+}
+
+function isDualStack(families: readonly string[]): boolean {
+    return families.length === 2;
+}
+
+/** The summary as printed after the tree. */
+export function renderSummary(plan: StackPlan, resources: readonly RecordedResource[]): string {
+    const rows = summaryRows(plan, resources);
+    const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+    const lines = ["Dual-stack summary:", ...rows.map(([label, value]) => `    ${label.padEnd(width)}${value}`)];
+    if (plan.warnings.length) {
+        lines.push("", "Warnings:", ...plan.warnings.map((warning) => `    ${formatWarning(warning)}`));
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+/** A Mermaid-safe node id for a URN. */
+function nodeId(index: number): string {
+    return `r${index}`;
+}
+
+function escapeMarkdown(text: string): string {
+    return text.replace(/\|/g, "\\|");
+}
+
+/** `plan.md`: the resource graph as Mermaid (parents solid, dependencies dotted) and the summary. */
+export function planMarkdown(plan: StackPlan, resources: readonly RecordedResource[]): string {
+    const ids = new Map(resources.map((resource, index) => [resource.urn, nodeId(index)]));
+    const graph = ["```mermaid", "flowchart TD"];
+    for (const [index, resource] of resources.entries()) {
+        const label = `${resource.type.split(":").pop() ?? resource.type}<br/>${resource.name}`;
+        graph.push(`    ${nodeId(index)}["${label.replace(/"/g, "'")}"]`);
+    }
+    for (const resource of resources) {
+        const id = ids.get(resource.urn) as string;
+        if (resource.parent && ids.has(resource.parent)) {
+            graph.push(`    ${ids.get(resource.parent) as string} --> ${id}`);
+        }
+        for (const dependency of resource.dependsOn) {
+            if (ids.has(dependency) && dependency !== resource.parent) {
+                graph.push(`    ${ids.get(dependency) as string} -.-> ${id}`);
+            }
+        }
+    }
+    graph.push("```");
+
+    const summary = summaryRows(plan, resources).map(([label, value]) => `| ${label} | ${escapeMarkdown(value)} |`);
+    const table = resources.map(
+        (resource) => `| \`${resource.type}\` | ${resource.name} | ${resource.dependsOn.map((urn) => urn.split("::").pop() ?? urn).join(", ")} |`,
+    );
+    const sections = [
+        `# Plan: ${plan.config.clusterName} (${plan.config.cloud})`,
+        "",
+        "Solid arrows: parent to child. Dotted arrows: the resource waits for the one it points from.",
+        "",
+        ...graph,
+        "",
+        "## Dual-stack summary",
+        "",
+        "| | |",
+        "|---|---|",
+        ...summary,
+        "",
+        "## Resources",
+        "",
+        "| Type | Name | Waits for |",
+        "|---|---|---|",
+        ...table,
+    ];
+    if (plan.warnings.length) {
+        sections.push("", "## Warnings", "", ...plan.warnings.map((warning) => `- \`${warning.field}\`: ${escapeMarkdown(warning.message)}`));
+    }
+    return `${sections.join("\n")}\n`;
+}
+
+/** Every file of `--out DIR`. */
+export function planFiles(plan: StackPlan, resources: readonly RecordedResource[]): PlanFiles {
+    const files = new Map<string, string>();
+    files.set("plan.json", planJson(resources));
+    files.set("plan.md", planMarkdown(plan, resources));
+    for (const release of resources.filter((resource) => resource.type === HELM_RELEASE)) {
+        const name = typeof release.inputs.name === "string" ? release.inputs.name : release.name;
+        files.set(`${name}-values.yaml`, stringify(canonical(release.inputs.values ?? {})));
+    }
+    files.set("istio-operator.yaml", stringify(istioOperator(plan.istio.settings)));
+    return files;
+}

@@ -1,0 +1,48 @@
+import { type ClusterFacts, IpFamily, type KubernetesPlatform, parseKubernetesVersion, validateIpFamilies } from "../target/cluster-facts";
+import { selectKubeconfig, type SelectedKubeconfig } from "./kubeconfig";
+
+/** Arguments of `ExistingCluster`. */
+export interface ExistingClusterArgs {
+    /**
+     * The cluster's kubeconfig: a file path (`~` allowed, relative paths from the working
+     * directory) or the kubeconfig's content. It is read once, at plan time, and kept as a secret.
+     */
+    readonly kubeconfig: string;
+    /**
+     * The context to use.
+     * @default the kubeconfig's `current-context` (or its only context)
+     */
+    readonly context?: string;
+    /**
+     * The cluster's IP families, primary first. The cluster must already be configured this way
+     * (for kind: `networking.ipFamily: dual`); nothing here can change it.
+     * @default ["IPv4", "IPv6"]
+     */
+    readonly ipFamilies?: IpFamily[];
+    /** The cluster's Kubernetes version, `MAJOR.MINOR` (from `kubectl version`). */
+    readonly kubernetesVersion: string;
+    /**
+     * What the cluster runs on, where Istio installs differ.
+     * @default "generic"
+     */
+    readonly platform?: KubernetesPlatform;
+}
+
+/** An existing cluster's facts and kubeconfig, checked. */
+export interface ExistingClusterPlan {
+    readonly facts: ClusterFacts;
+    readonly kubeconfig: SelectedKubeconfig;
+}
+
+/**
+ * Checks an existing cluster's arguments: its families and version, and that the kubeconfig
+ * parses and has the context. Errors name the {@link ExistingClusterArgs} field.
+ */
+export function planExistingCluster(args: ExistingClusterArgs): ExistingClusterPlan {
+    const ipFamilies = validateIpFamilies(args.ipFamilies ?? [IpFamily.IPv4, IpFamily.IPv6], "ipFamilies");
+    parseKubernetesVersion(args.kubernetesVersion, "kubernetesVersion");
+    return {
+        facts: { ipFamilies, kubernetesVersion: args.kubernetesVersion, platform: args.platform ?? "generic" },
+        kubeconfig: selectKubeconfig(args.kubeconfig, args.context, "kubeconfig", "context"),
+    };
+}

@@ -1,0 +1,272 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Firewall } from "@pulumi/gcp/compute/firewall";
+import { Network } from "@pulumi/gcp/compute/network";
+import { Router } from "@pulumi/gcp/compute/router";
+import { RouterNat } from "@pulumi/gcp/compute/routerNat";
+import { Subnetwork } from "@pulumi/gcp/compute/subnetwork";
+import { Cluster } from "@pulumi/gcp/container/cluster";
+import { NodePool } from "@pulumi/gcp/container/nodePool";
+import { IAMMember } from "@pulumi/gcp/projects/iammember";
+import { Account } from "@pulumi/gcp/serviceaccount/account";
+import { Provider } from "@pulumi/kubernetes/provider";
+import { formatWarning, InputError } from "../errors";
+import type { ClusterTarget } from "../target/cluster-target";
+import { gkeKubeconfig } from "./kubeconfig";
+import {
+    type GkeClusterPlan,
+    type GkeDualStackClusterArgs,
+    HEALTH_CHECK_RANGES,
+    Ipv6AccessType,
+    planGkeCluster,
+    POD_RANGE_NAME,
+    SERVICE_RANGE_NAME,
+} from "./plan";
+
+/** The roles a node's own service account needs: logs, metrics, and pulling images. */
+export const NODE_SERVICE_ACCOUNT_ROLES = [
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
+    "roles/stackdriver.resourceMetadata.writer",
+    "roles/artifactregistry.reader",
+] as const;
+
+/**
+ * A regional GKE Standard cluster whose nodes, pods and Services have IPv4 and IPv6, hardened by
+ * default, producing the {@link ClusterTarget} that {@link DualStackIstio} installs onto.
+ *
+ * Creates a custom-mode VPC with a dual-stack subnet (IPv4 pod and Service secondary ranges;
+ * Google assigns the IPv6 /64), per-family firewall rules, a dedicated node service account, a
+ * VPC-native Dataplane V2 cluster with `IPV4_IPV6` and L4 ILB subsetting, an autoscaled node
+ * pool, and a Kubernetes provider that authenticates with `gke-gcloud-auth-plugin`.
+ * Every argument is checked before anything is created.
+ */
+export class GkeDualStackCluster extends pulumi.ComponentResource {
+    /** The cluster target: provider, families `[IPv4, IPv6]`, version, readiness (the node pool). */
+    public readonly target: ClusterTarget;
+    /** The GKE cluster. */
+    public readonly cluster: Cluster;
+    /** The GKE cluster's name. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** The control plane's endpoint address. */
+    public readonly endpoint: pulumi.Output<string>;
+    /** A kubeconfig for the cluster using `gke-gcloud-auth-plugin` (secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** The VPC network. */
+    public readonly network: Network;
+    /** The dual-stack subnetwork. */
+    public readonly subnetwork: Subnetwork;
+    /** The subnet's Google-assigned IPv6 /64, which nodes and pods take their IPv6 addresses from. */
+    public readonly subnetIpv6CidrRange: pulumi.Output<string>;
+    /** The node pools (one). */
+    public readonly nodePools: NodePool[];
+    /** The Kubernetes provider for the cluster (also in {@link GkeDualStackCluster.target}). */
+    public readonly provider: Provider;
+
+    constructor(name: string, args: GkeDualStackClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = planOrExplain(name, args);
+        super("dualstack-istio:index:GkeDualStackCluster", name, args, opts);
+        for (const warning of plan.warnings) {
+            void pulumi.log.warn(formatWarning(warning), this);
+        }
+        const { project, region } = plan;
+
+        this.network = new Network(
+            `${name}-network`,
+            {
+                project,
+                autoCreateSubnetworks: false,
+                routingMode: "REGIONAL",
+                enableUlaInternalIpv6: plan.ipv6AccessType === Ipv6AccessType.Internal,
+            },
+            { parent: this },
+        );
+        this.subnetwork = new Subnetwork(
+            `${name}-subnet`,
+            {
+                project,
+                region,
+                network: this.network.id,
+                ipCidrRange: plan.network.ipv4Cidr,
+                stackType: "IPV4_IPV6",
+                ipv6AccessType: plan.ipv6AccessType,
+                privateIpGoogleAccess: true,
+                secondaryIpRanges: [
+                    { rangeName: POD_RANGE_NAME, ipCidrRange: plan.network.podIpv4Cidr },
+                    { rangeName: SERVICE_RANGE_NAME, ipCidrRange: plan.network.serviceIpv4Cidr },
+                ],
+            },
+            // The access type can only be set when the subnet becomes dual-stack.
+            { parent: this, replaceOnChanges: ["ipv6AccessType"] },
+        );
+        this.subnetIpv6CidrRange =
+            plan.ipv6AccessType === Ipv6AccessType.External ? this.subnetwork.externalIpv6Prefix : this.subnetwork.internalIpv6Prefix;
+
+        this.createFirewallRules(name, plan);
+        if (plan.privateNodes) {
+            this.createCloudNat(name, plan);
+        }
+
+        const nodeAccount = new Account(
+            `${name}-node-account`,
+            {
+                project,
+                accountId: `${plan.clusterName.slice(0, 24).replace(/-+$/, "")}-nodes`,
+                displayName: `Nodes of GKE cluster ${plan.clusterName}`,
+            },
+            { parent: this },
+        );
+        const nodeRoles = NODE_SERVICE_ACCOUNT_ROLES.map(
+            (role) =>
+                new IAMMember(
+                    `${name}-node-account-${role.replace(/^roles\//, "").replace(/\./g, "-")}`,
+                    { project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` },
+                    { parent: this },
+                ),
+        );
+
+        this.cluster = new Cluster(
+            `${name}-cluster`,
+            {
+                project,
+                name: plan.clusterName,
+                location: region,
+                nodeLocations: plan.zones ? [...plan.zones] : undefined,
+                network: this.network.id,
+                subnetwork: this.subnetwork.id,
+                networkingMode: "VPC_NATIVE",
+                datapathProvider: "ADVANCED_DATAPATH",
+                ipAllocationPolicy: {
+                    stackType: "IPV4_IPV6",
+                    clusterSecondaryRangeName: POD_RANGE_NAME,
+                    servicesSecondaryRangeName: SERVICE_RANGE_NAME,
+                },
+                enableL4IlbSubsetting: true,
+                removeDefaultNodePool: true,
+                initialNodeCount: 1,
+                minMasterVersion: plan.kubernetesVersion,
+                releaseChannel: { channel: plan.releaseChannel },
+                deletionProtection: plan.deletionProtection,
+                enableShieldedNodes: plan.enableShieldedNodes,
+                enableLegacyAbac: false,
+                masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+                workloadIdentityConfig: plan.enableWorkloadIdentity ? { workloadPool: `${project}.svc.id.goog` } : undefined,
+                ...(plan.enableLoggingAndMonitoring
+                    ? {
+                          loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
+                          monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
+                      }
+                    : { loggingService: "none", monitoringService: "none" }),
+                privateClusterConfig: plan.privateNodes ? { enablePrivateNodes: true, enablePrivateEndpoint: false } : undefined,
+                masterAuthorizedNetworksConfig: plan.authorizedNetworks
+                    ? {
+                          cidrBlocks: plan.authorizedNetworks.map((cidrBlock) => ({ cidrBlock })),
+                          gcpPublicCidrsAccessEnabled: false,
+                      }
+                    : undefined,
+                databaseEncryption: plan.secretsEncryptionKey ? { state: "ENCRYPTED", keyName: plan.secretsEncryptionKey } : undefined,
+            },
+            { parent: this },
+        );
+
+        const nodePool = new NodePool(
+            `${name}-nodes`,
+            {
+                project,
+                cluster: this.cluster.name,
+                location: region,
+                nodeLocations: plan.zones ? [...plan.zones] : undefined,
+                initialNodeCount: plan.nodes.count,
+                autoscaling: { minNodeCount: plan.nodes.minCount, maxNodeCount: plan.nodes.maxCount },
+                management: { autoRepair: true, autoUpgrade: true },
+                nodeConfig: {
+                    machineType: plan.nodes.machineType,
+                    imageType: plan.nodeImageType,
+                    serviceAccount: nodeAccount.email,
+                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                    metadata: { "disable-legacy-endpoints": "true" },
+                    shieldedInstanceConfig: plan.enableShieldedNodes
+                        ? { enableSecureBoot: true, enableIntegrityMonitoring: true }
+                        : undefined,
+                    workloadMetadataConfig: plan.enableWorkloadIdentity ? { mode: "GKE_METADATA" } : undefined,
+                },
+            },
+            // The autoscaler owns the size after creation; a new initial count must not replace the pool.
+            { parent: this, dependsOn: nodeRoles, ignoreChanges: ["initialNodeCount"] },
+        );
+        this.nodePools = [nodePool];
+
+        this.clusterName = this.cluster.name;
+        this.endpoint = this.cluster.endpoint;
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.endpoint, this.cluster.masterAuth.clusterCaCertificate])
+                .apply(([endpoint, clusterCaCertificate]) =>
+                    gkeKubeconfig({ project, region, clusterName: plan.clusterName, endpoint, clusterCaCertificate: clusterCaCertificate ?? "" }),
+                ),
+        );
+        // The provider needs only the control plane: CRDs and namespaces go ahead while nodes boot,
+        // and what schedules pods waits for `readyForWorkloads`.
+        this.provider = new Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+        this.target = { ...plan.facts, provider: this.provider, readyForWorkloads: [nodePool] };
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            subnetIpv6CidrRange: this.subnetIpv6CidrRange,
+        });
+    }
+
+    private createFirewallRules(name: string, plan: GkeClusterPlan): void {
+        // A GCP firewall rule holds one family, so every rule comes in an IPv4 and an IPv6 twin.
+        const rule = (suffix: string, sourceRanges: pulumi.Input<pulumi.Input<string>[]>, allow: { protocol: string }[], description: string) =>
+            new Firewall(
+                `${name}-${suffix}`,
+                { project: plan.project, network: this.network.id, direction: "INGRESS", sourceRanges, allows: allow, description },
+                { parent: this },
+            );
+        rule(
+            "allow-internal-ipv4",
+            [plan.network.ipv4Cidr, plan.network.podIpv4Cidr],
+            [{ protocol: "tcp" }, { protocol: "udp" }, { protocol: "icmp" }],
+            "Nodes and pods talk to each other over IPv4.",
+        );
+        rule(
+            "allow-internal-ipv6",
+            [this.subnetIpv6CidrRange],
+            // 58 is ICMPv6, which IPv6 needs for neighbour discovery and path MTU.
+            [{ protocol: "tcp" }, { protocol: "udp" }, { protocol: "58" }],
+            "Nodes and pods talk to each other over IPv6 (the subnet's /64 holds both).",
+        );
+        rule("allow-health-checks-ipv4", [...HEALTH_CHECK_RANGES.IPv4], [{ protocol: "tcp" }], "Google load-balancer health checks over IPv4.");
+        rule("allow-health-checks-ipv6", [...HEALTH_CHECK_RANGES.IPv6], [{ protocol: "tcp" }], "Google load-balancer health checks over IPv6.");
+    }
+
+    private createCloudNat(name: string, plan: GkeClusterPlan): void {
+        const router = new Router(`${name}-router`, { project: plan.project, region: plan.region, network: this.network.id }, { parent: this });
+        new RouterNat(
+            `${name}-nat`,
+            {
+                project: plan.project,
+                region: plan.region,
+                router: router.name,
+                natIpAllocateOption: "AUTO_ONLY",
+                sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+                logConfig: { enable: true, filter: "ERRORS_ONLY" },
+            },
+            { parent: this },
+        );
+    }
+}
+
+function planOrExplain(name: string, args: GkeDualStackClusterArgs): GkeClusterPlan {
+    try {
+        return planGkeCluster(name, args);
+    } catch (error) {
+        if (error instanceof InputError) {
+            throw new InputError(error.field, `${error.problem} (GkeDualStackCluster '${name}')`);
+        }
+        throw error;
+    }
+}

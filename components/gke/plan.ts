@@ -1,0 +1,317 @@
+import { InputError, type InputWarning } from "../errors";
+import { parsePrivateIpv4Cidr, parseSourceRange, requireDisjoint } from "../network/cidr";
+import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
+
+/** The GKE release channels (`releaseChannel.channel`). */
+export const GkeReleaseChannel = { Rapid: "RAPID", Regular: "REGULAR", Stable: "STABLE", Extended: "EXTENDED" } as const;
+export type GkeReleaseChannel = (typeof GkeReleaseChannel)[keyof typeof GkeReleaseChannel];
+
+/** How a GKE subnet's IPv6 range is reachable (`ipv6AccessType`). */
+export const Ipv6AccessType = {
+    /** Global unicast addresses, reachable from the internet subject to firewall rules. */
+    External: "EXTERNAL",
+    /** Unique local addresses from the network's ULA /48; not reachable from the internet. */
+    Internal: "INTERNAL",
+} as const;
+export type Ipv6AccessType = (typeof Ipv6AccessType)[keyof typeof Ipv6AccessType];
+
+/** Arguments of {@link GkeDualStackCluster}. Shape-deciding values are plain. */
+export interface GkeDualStackClusterArgs {
+    /** The GCP project to create everything in. */
+    readonly project: string;
+    /** The region of the (regional) cluster, e.g. `europe-west4`; not a zone. */
+    readonly region: string;
+    /**
+     * The GKE cluster's name: a lowercase letter, then lowercase letters, digits and `-`, at most
+     * 40 characters, not ending in `-`. The network and subnetwork are named after it.
+     * @default the component's name
+     */
+    readonly clusterName?: string;
+    /**
+     * The minimum control-plane version, `MAJOR.MINOR` or a full GKE version
+     * (`1.33.5-gke.1080000`). Dual-stack needs 1.24 or newer; the release channel upgrades from it.
+     * @default "1.33"
+     */
+    readonly kubernetesVersion?: string;
+    /**
+     * Zones of `region` to run nodes in.
+     * @default the zones GKE chooses for the region
+     */
+    readonly zones?: string[];
+    /**
+     * How the subnet's IPv6 range is reachable: `EXTERNAL` (global unicast) or `INTERNAL` (ULA
+     * from the network's /48, which this turns on). Fixed once the subnet exists.
+     * @default "EXTERNAL"
+     */
+    readonly ipv6AccessType?: Ipv6AccessType;
+    /** The IPv4 ranges; IPv6 ranges are always assigned by Google. */
+    readonly network?: GkeNetworkArgs;
+    /** The node pool. */
+    readonly nodes?: GkeNodesArgs;
+    /**
+     * The release channel that upgrades control plane and nodes; `UNSPECIFIED` opts out.
+     * @default "REGULAR"
+     */
+    readonly releaseChannel?: GkeReleaseChannel | "UNSPECIFIED";
+    /**
+     * Refuse to delete the cluster; set `false` before `pulumi destroy`.
+     * @default true
+     */
+    readonly deletionProtection?: boolean;
+    /**
+     * Nodes without public IPv4 addresses, with a Cloud Router and Cloud NAT for IPv4 egress.
+     * With `ipv6AccessType: EXTERNAL` nodes still have global IPv6 addresses.
+     * @default false
+     */
+    readonly privateNodes?: boolean;
+    /**
+     * IPv4 CIDRs allowed to reach the control-plane endpoint (GKE authorised networks).
+     * @default no restriction beyond Google authentication (the plan warns)
+     */
+    readonly authorizedNetworks?: string[];
+    /**
+     * A Cloud KMS key in the cluster's region that encrypts Secrets in etcd
+     * (`projects/P/locations/L/keyRings/R/cryptoKeys/K`).
+     * @default Google-managed encryption
+     */
+    readonly secretsEncryptionKey?: string;
+    /**
+     * Workload Identity and the GKE metadata server on the nodes. Opting out exposes the node's
+     * service account to every pod.
+     * @default true
+     */
+    readonly enableWorkloadIdentity?: boolean;
+    /**
+     * Shielded nodes with Secure Boot and integrity monitoring. Opt out only for nodes that
+     * load unsigned kernel modules.
+     * @default true
+     */
+    readonly enableShieldedNodes?: boolean;
+    /**
+     * Send system and workload logs to Cloud Logging, and system metrics to Cloud Monitoring.
+     * @default true
+     */
+    readonly enableLoggingAndMonitoring?: boolean;
+    /**
+     * The node image.
+     * @default "COS_CONTAINERD"
+     */
+    readonly nodeImageType?: string;
+}
+
+/** IPv4 ranges of a GKE cluster. */
+export interface GkeNetworkArgs {
+    /**
+     * The subnet's primary range: node addresses.
+     * @default "10.0.0.0/20"
+     */
+    readonly ipv4Cidr?: string;
+    /**
+     * The pods' IPv4 secondary range.
+     * @default "10.16.0.0/14"
+     */
+    readonly podIpv4Cidr?: string;
+    /**
+     * The Services' IPv4 secondary range.
+     * @default "10.20.0.0/20"
+     */
+    readonly serviceIpv4Cidr?: string;
+}
+
+/** The node pool; counts are per zone, as GKE counts them on regional clusters. */
+export interface GkeNodesArgs {
+    /** @default 1 */
+    readonly count?: number;
+    /** @default 1 */
+    readonly minCount?: number;
+    /** @default 3 */
+    readonly maxCount?: number;
+    /** @default "e2-standard-4" */
+    readonly machineType?: string;
+}
+
+/** Every value of a GKE cluster, checked and with defaults applied. */
+export interface GkeClusterPlan {
+    readonly facts: ClusterFacts;
+    readonly project: string;
+    readonly region: string;
+    readonly clusterName: string;
+    readonly kubernetesVersion: string;
+    readonly zones?: readonly string[];
+    readonly ipv6AccessType: Ipv6AccessType;
+    readonly network: Required<GkeNetworkArgs>;
+    readonly nodes: Required<GkeNodesArgs>;
+    readonly releaseChannel: GkeReleaseChannel | "UNSPECIFIED";
+    readonly deletionProtection: boolean;
+    readonly privateNodes: boolean;
+    readonly authorizedNetworks?: readonly string[];
+    readonly secretsEncryptionKey?: string;
+    readonly enableWorkloadIdentity: boolean;
+    readonly enableShieldedNodes: boolean;
+    readonly enableLoggingAndMonitoring: boolean;
+    readonly nodeImageType: string;
+    readonly warnings: readonly InputWarning[];
+}
+
+/** GKE Standard runs dual-stack from 1.24 (rule K5). */
+export const GKE_MIN_DUAL_STACK_MINOR = 24;
+
+/** The range names of the subnet's secondary ranges. */
+export const POD_RANGE_NAME = "pods";
+export const SERVICE_RANGE_NAME = "services";
+
+/** Google's load-balancer health-check sources (https://cloud.google.com/load-balancing/docs/firewall-rules). */
+export const HEALTH_CHECK_RANGES = {
+    IPv4: ["35.191.0.0/16", "130.211.0.0/22"],
+    IPv6: ["2600:2d00:1:b029::/64", "2600:2d00:1:1::/64"],
+} as const;
+
+export const GKE_DEFAULTS = {
+    kubernetesVersion: "1.33",
+    ipv6AccessType: Ipv6AccessType.External,
+    network: { ipv4Cidr: "10.0.0.0/20", podIpv4Cidr: "10.16.0.0/14", serviceIpv4Cidr: "10.20.0.0/20" },
+    nodes: { count: 1, minCount: 1, maxCount: 3, machineType: "e2-standard-4" },
+    releaseChannel: GkeReleaseChannel.Regular,
+    nodeImageType: "COS_CONTAINERD",
+} as const;
+
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
+const ZONE = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
+const CLUSTER_NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const MACHINE_TYPE = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
+const KMS_KEY = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
+
+/**
+ * Checks a GKE cluster's arguments and applies defaults, so that rules K1–K10 hold by
+ * construction or are refused here, before anything is registered. Errors name the
+ * {@link GkeDualStackClusterArgs} field.
+ */
+export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): GkeClusterPlan {
+    const warnings: InputWarning[] = [];
+    if (!args.project) {
+        throw new InputError("project", "required; give the ID of the GCP project to create the cluster in");
+    }
+    if (!PROJECT_ID.test(args.project)) {
+        throw new InputError("project", `'${args.project}' is not a GCP project ID; expected 6–30 lowercase letters, digits and '-', starting with a letter`);
+    }
+    const zoneOfRegion = ZONE.exec(args.region ?? "");
+    if (zoneOfRegion) {
+        throw new InputError("region", `'${args.region}' is a zone; give its region, ${zoneOfRegion[1]}, for a regional cluster`);
+    }
+    if (!REGION.test(args.region ?? "")) {
+        throw new InputError("region", `'${args.region}' is not a GCP region; expected e.g. europe-west4`);
+    }
+    const clusterName = args.clusterName ?? name;
+    if (!CLUSTER_NAME.test(clusterName)) {
+        throw new InputError(
+            "clusterName",
+            `'${clusterName}' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'`,
+        );
+    }
+    const kubernetesVersion = args.kubernetesVersion ?? GKE_DEFAULTS.kubernetesVersion;
+    const kubernetes = parseKubernetesVersion(kubernetesVersion, "kubernetesVersion");
+    if (kubernetes.minor < GKE_MIN_DUAL_STACK_MINOR) {
+        throw new InputError("kubernetesVersion", `GKE ${kubernetesVersion} cannot run dual-stack; GKE Standard needs 1.${GKE_MIN_DUAL_STACK_MINOR} or newer`);
+    }
+    const zones = args.zones;
+    if (zones !== undefined) {
+        if (zones.length === 0) {
+            throw new InputError("zones", "is empty; list zones of the region, or leave it unset for GKE's choice");
+        }
+        for (const [index, zone] of zones.entries()) {
+            const match = ZONE.exec(zone);
+            if (!match || match[1] !== args.region) {
+                throw new InputError(`zones[${index}]`, `'${zone}' is not a zone of ${args.region}; expected e.g. ${args.region}-a`);
+            }
+            if (zones.indexOf(zone) !== index) {
+                throw new InputError(`zones[${index}]`, `'${zone}' is listed twice`);
+            }
+        }
+    }
+    const ipv6AccessType = args.ipv6AccessType ?? GKE_DEFAULTS.ipv6AccessType;
+    if (!Object.values<string>(Ipv6AccessType).includes(ipv6AccessType)) {
+        throw new InputError("ipv6AccessType", `'${ipv6AccessType}' is not an IPv6 access type; allowed: EXTERNAL, INTERNAL`);
+    }
+
+    const network = { ...GKE_DEFAULTS.network, ...definedOnly(args.network) };
+    requireDisjoint([
+        { field: "network.ipv4Cidr", cidr: parsePrivateIpv4Cidr(network.ipv4Cidr, "network.ipv4Cidr") },
+        { field: "network.podIpv4Cidr", cidr: parsePrivateIpv4Cidr(network.podIpv4Cidr, "network.podIpv4Cidr") },
+        { field: "network.serviceIpv4Cidr", cidr: parsePrivateIpv4Cidr(network.serviceIpv4Cidr, "network.serviceIpv4Cidr") },
+    ]);
+
+    const nodes = { ...GKE_DEFAULTS.nodes, ...definedOnly(args.nodes) };
+    for (const key of ["count", "minCount", "maxCount"] as const) {
+        if (!Number.isInteger(nodes[key]) || nodes[key] < 0) {
+            throw new InputError(`nodes.${key}`, `${nodes[key]} is not a node count; expected a whole number, 0 or more`);
+        }
+    }
+    if (nodes.maxCount < 1) {
+        throw new InputError("nodes.maxCount", "must be 1 or more: istiod and the gateway need nodes to run on");
+    }
+    if (nodes.minCount > nodes.maxCount) {
+        throw new InputError("nodes.minCount", `${nodes.minCount} is more than nodes.maxCount (${nodes.maxCount})`);
+    }
+    if (nodes.count < nodes.minCount || nodes.count > nodes.maxCount) {
+        throw new InputError("nodes.count", `${nodes.count} is outside nodes.minCount..nodes.maxCount (${nodes.minCount}..${nodes.maxCount})`);
+    }
+    if (!MACHINE_TYPE.test(nodes.machineType)) {
+        throw new InputError("nodes.machineType", `'${nodes.machineType}' is not a GCE machine type; expected e.g. e2-standard-4`);
+    }
+
+    const releaseChannel = args.releaseChannel ?? GKE_DEFAULTS.releaseChannel;
+    if (![...Object.values<string>(GkeReleaseChannel), "UNSPECIFIED"].includes(releaseChannel)) {
+        throw new InputError("releaseChannel", `'${releaseChannel}' is not a release channel; allowed: RAPID, REGULAR, STABLE, EXTENDED, UNSPECIFIED`);
+    }
+
+    if (args.authorizedNetworks !== undefined) {
+        args.authorizedNetworks.forEach((cidr, index) => parseSourceRange(cidr, `authorizedNetworks[${index}]`, [IpFamily.IPv4]));
+    } else {
+        warnings.push({
+            field: "authorizedNetworks",
+            message: "not set: the control-plane endpoint accepts connections from any address (Google authentication still applies); list your networks to restrict it",
+        });
+    }
+    if (args.secretsEncryptionKey !== undefined) {
+        const key = KMS_KEY.exec(args.secretsEncryptionKey);
+        if (!key) {
+            throw new InputError("secretsEncryptionKey", `'${args.secretsEncryptionKey}' is not a Cloud KMS key name; expected projects/P/locations/L/keyRings/R/cryptoKeys/K`);
+        }
+        if (key[1] !== args.region) {
+            throw new InputError("secretsEncryptionKey", `the key is in ${key[1]}; GKE needs it in the cluster's region, ${args.region}`);
+        }
+    }
+    if (args.privateNodes && ipv6AccessType === Ipv6AccessType.External) {
+        warnings.push({
+            field: "privateNodes",
+            message: "nodes get no public IPv4, but with ipv6AccessType EXTERNAL they keep global IPv6 addresses; use INTERNAL for private IPv6",
+        });
+    }
+
+    return {
+        facts: { ipFamilies: [IpFamily.IPv4, IpFamily.IPv6], kubernetesVersion, platform: KubernetesPlatform.Gke },
+        project: args.project,
+        region: args.region,
+        clusterName,
+        kubernetesVersion,
+        ...(zones ? { zones } : {}),
+        ipv6AccessType,
+        network,
+        nodes,
+        releaseChannel,
+        deletionProtection: args.deletionProtection ?? true,
+        privateNodes: args.privateNodes ?? false,
+        ...(args.authorizedNetworks ? { authorizedNetworks: args.authorizedNetworks } : {}),
+        ...(args.secretsEncryptionKey ? { secretsEncryptionKey: args.secretsEncryptionKey } : {}),
+        enableWorkloadIdentity: args.enableWorkloadIdentity ?? true,
+        enableShieldedNodes: args.enableShieldedNodes ?? true,
+        enableLoggingAndMonitoring: args.enableLoggingAndMonitoring ?? true,
+        nodeImageType: args.nodeImageType ?? GKE_DEFAULTS.nodeImageType,
+        warnings,
+    };
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+    return Object.fromEntries(Object.entries(value ?? {}).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Cloud } from "../components/config/schema";
+import type { StackConfig } from "../components/config/parse";
+import { DualStackIstio } from "../components/istio/dual-stack-istio";
+import type { IpFamily } from "../components/target/cluster-facts";
+import type { ClusterTarget } from "../components/target/cluster-target";
+import { existingArgs, gkeArgs, planStack } from "./stack-plan";
+
+/** The root program's stack outputs. */
+export interface StackOutputs {
+    readonly cloud: string;
+    readonly clusterName: string;
+    readonly ipFamilies: readonly IpFamily[];
+    readonly kubernetesVersion: string;
+    /** A kubeconfig for the new cluster (secret); absent for an existing cluster, whose you have. */
+    readonly kubeconfig?: pulumi.Output<string>;
+    /** The control-plane endpoint of the new cluster. */
+    readonly endpoint?: pulumi.Output<string>;
+    /** GKE: the subnet's IPv6 /64, which nodes and pods take their IPv6 addresses from. */
+    readonly subnetIpv6CidrRange?: pulumi.Output<string>;
+    readonly istioRevision: pulumi.Output<string>;
+    readonly istiodImage: pulumi.Output<string>;
+    readonly releaseStatuses: pulumi.Output<Record<string, string>>;
+}
+
+/** The name of the Istio component; its children are `istio-base`, `istio-istiod`, … */
+export const MESH_NAME = "istio";
+
+/**
+ * The root program: the cluster the config asks for, and dual-stack Istio on it. The whole config
+ * is checked first ({@link planStack}), so a bad config registers nothing. Only the chosen
+ * cloud's package is loaded.
+ */
+export async function deployStack(config: StackConfig): Promise<StackOutputs> {
+    planStack(config);
+    const cluster = await createCluster(config);
+    const mesh = new DualStackIstio(MESH_NAME, { ...config.istio, target: cluster.target });
+    return {
+        cloud: config.cloud,
+        clusterName: config.clusterName,
+        ipFamilies: cluster.target.ipFamilies,
+        kubernetesVersion: cluster.target.kubernetesVersion,
+        ...cluster.outputs,
+        istioRevision: mesh.revision,
+        istiodImage: mesh.istiodImage,
+        releaseStatuses: mesh.releaseStatuses,
+    };
+}
+
+interface CreatedCluster {
+    readonly target: ClusterTarget;
+    readonly outputs: Pick<StackOutputs, "kubeconfig" | "endpoint" | "subnetIpv6CidrRange">;
+}
+
+async function createCluster(config: StackConfig): Promise<CreatedCluster> {
+    switch (config.cloud) {
+        case Cloud.Gcp: {
+            const { GkeDualStackCluster } = await import("../components/gke/gke-dual-stack-cluster");
+            const cluster = new GkeDualStackCluster(config.clusterName, gkeArgs(config));
+            return {
+                target: cluster.target,
+                outputs: { kubeconfig: cluster.kubeconfig, endpoint: cluster.endpoint, subnetIpv6CidrRange: cluster.subnetIpv6CidrRange },
+            };
+        }
+        case Cloud.Existing: {
+            const { ExistingCluster } = await import("../components/existing/existing-cluster");
+            const cluster = new ExistingCluster(config.clusterName, existingArgs(config));
+            return { target: cluster.target, outputs: {} };
+        }
+        case Cloud.Aws:
+            throw new Error("unreachable: planStack refuses cloud: aws");
+    }
+}

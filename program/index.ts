@@ -1,0 +1,29 @@
+// The root Pulumi program (Pulumi.yaml `main`): one stack = one cluster with dual-stack Istio.
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../components/config/parse";
+import { readPulumiConfig } from "../components/config/sources";
+import { InputError } from "../components/errors";
+import { deployStack, type StackOutputs } from "./deploy-stack";
+
+async function run(): Promise<StackOutputs> {
+    try {
+        const config = parseStackConfig(readPulumiConfig(pulumi.runtime.allConfig(), pulumi.getProject()));
+        return await deployStack(config);
+    } catch (error) {
+        // A bad config is one line naming the key, not a stack trace.
+        throw error instanceof InputError ? new pulumi.RunError(`config: ${error.message}`) : error;
+    }
+}
+
+const outputs = run();
+
+export const cloud = outputs.then((o) => o.cloud);
+export const clusterName = outputs.then((o) => o.clusterName);
+export const ipFamilies = outputs.then((o) => o.ipFamilies);
+export const kubernetesVersion = outputs.then((o) => o.kubernetesVersion);
+export const kubeconfig = outputs.then((o) => o.kubeconfig);
+export const endpoint = outputs.then((o) => o.endpoint);
+export const subnetIpv6CidrRange = outputs.then((o) => o.subnetIpv6CidrRange);
+export const istioRevision = outputs.then((o) => o.istioRevision);
+export const istiodImage = outputs.then((o) => o.istiodImage);
+export const releaseStatuses = outputs.then((o) => o.releaseStatuses);
