@@ -9,3 +9,11 @@ export * from "./istio/charts";
 export * from "./istio/plan";
 export * from "./istio/operator";
 export * from "./istio/dual-stack-istio";
+export * from "./config/schema";
+export * from "./config/parse";
+export * from "./config/sources";
+export * from "./existing/kubeconfig";
+export * from "./existing/plan";
+export * from "./existing/existing-cluster";
+// Cloud components live in their own entry points (`pulumi-dualstack-istio/gke`), so that
+// importing the package loads no cloud provider SDK.
