@@ -26,7 +26,7 @@ export function readConfigText(content: string, origin: string): Document {
     const problem = parsed.errors[0];
     if (problem) {
         const line = problem.linePos?.[0].line;
-        throw new InputError(origin, `does not parse as YAML${line ? ` (line ${line})` : ""}: ${problem.message.split("\n")[0]}`);
+        throw new InputError(origin, `does not parse as YAML${line ? ` (line ${line})` : ""}: ${problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
     }
     const document: unknown = parsed.toJS();
     if (document === null || document === undefined) {
