@@ -1,5 +1,6 @@
 import { parseDocument } from "yaml";
 import { InputError } from "../errors";
+import { yamlProblem } from "../yaml-errors";
 import { keySchemaAt, type KeySchema } from "./keys";
 
 /**
@@ -26,7 +27,7 @@ export function readConfigText(content: string, origin: string): Document {
     const problem = parsed.errors[0];
     if (problem) {
         const line = problem.linePos?.[0].line;
-        throw new InputError(origin, `does not parse as YAML${line ? ` (line ${line})` : ""}: ${problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+        throw new InputError(origin, `does not parse as YAML${line ? ` (line ${line})` : ""}: ${yamlProblem(problem)}`);
     }
     const document: unknown = parsed.toJS();
     if (document === null || document === undefined) {

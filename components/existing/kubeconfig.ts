@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import { InputError } from "../errors";
+import { yamlProblem } from "../yaml-errors";
 
 /** The part of a kubeconfig a Kubernetes provider will use. */
 export interface SelectedKubeconfig {
@@ -48,8 +49,7 @@ export function selectKubeconfig(
     try {
         document = parse(content);
     } catch (error) {
-        const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-        throw new InputError(field, `${where} does not parse as YAML: ${reason}`);
+        throw new InputError(field, `${where} does not parse as YAML: ${yamlProblem(error)}`);
     }
     if (document === null || typeof document !== "object" || Array.isArray(document)) {
         throw new InputError(field, `${where} is not a kubeconfig: expected a map with clusters, contexts and users`);

@@ -14,14 +14,15 @@ export function makeChartsDir(): string {
 }
 
 /** A kind-style kubeconfig with the given contexts (each with its own cluster and user). */
-export function kubeconfigText(contexts: readonly string[], current: string | undefined = contexts[0]): string {
+/** `current: null` leaves out current-context. */
+export function kubeconfigText(contexts: readonly string[], current: string | null = contexts[0] ?? null): string {
     const lines = ["apiVersion: v1", "kind: Config", "clusters:"];
     contexts.forEach((name, index) => lines.push(`- name: ${name}`, "  cluster:", `    server: https://127.0.0.1:${6443 + index}`, "    certificate-authority-data: Zm9v"));
     lines.push("contexts:");
     contexts.forEach((name) => lines.push(`- name: ${name}`, "  context:", `    cluster: ${name}`, `    user: ${name}`));
     lines.push("users:");
     contexts.forEach((name) => lines.push(`- name: ${name}`, "  user:", "    token: secret-token"));
-    if (current !== undefined) {
+    if (current !== null) {
         lines.push(`current-context: ${current}`);
     }
     return `${lines.join("\n")}\n`;
