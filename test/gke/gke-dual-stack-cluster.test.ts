@@ -29,7 +29,7 @@ function runGke(args: GkeDualStackClusterArgs, withIstio = false): Promise<Offli
 function resource(run: OfflineRun, type: string, name: string) {
     const found = run.resources.filter((candidate) => candidate.type === type && candidate.name === name);
     assert.equal(found.length, 1, `one ${type} ${name}`);
-    return found[0] as (typeof found)[number];
+    return found[0];
 }
 
 describe("GkeDualStackCluster", () => {

@@ -7,7 +7,7 @@ const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-w
 
 function refusal(args: Partial<GkeDualStackClusterArgs>, name = "demo"): string {
     try {
-        planGkeCluster(name, { ...ARGS, ...args } as GkeDualStackClusterArgs);
+        planGkeCluster(name, { ...ARGS, ...args });
     } catch (error) {
         return (error as Error).message;
     }

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { type OfflineRun, runOffline } from "../../engine/offline-engine";
+import { GCP_SYNTHESIZERS } from "../../engine/synthesis-gcp";
+import { kubeconfigText } from "../support/fixtures";
+
+const PROGRAM = path.resolve(__dirname, "../../program/index.ts");
+
+/** Runs the root program (Pulumi.yaml `main`) with stack config, as `pulumi up` would. */
+function runRoot(config: Record<string, unknown>): Promise<OfflineRun> {
+    const entries = Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [`dualstack-istio:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
+    return runOffline(
+        async () => {
+            delete require.cache[require.resolve(PROGRAM)];
+            const outputs: Record<string, unknown> = { ...(await import(PROGRAM)) };
+            return outputs;
+        },
+        { project: "dualstack-istio", stack: "dev", config: entries, synthesizers: GCP_SYNTHESIZERS },
+    );
+}
+
+const summary = (run: OfflineRun) => run.resources.map((resource) => `${resource.type} ${resource.name}`);
+
+describe("root program", () => {
+    it("gcp: a GKE cluster and dual-stack Istio on it, with the outputs", async () => {
+        const run = await runRoot({
+            cloud: "gcp",
+            clusterName: "tenant-a",
+            region: "europe-west4",
+            gcp: { project: "tenant-a-project", authorizedNetworks: ["81.2.69.0/24"] },
+            nodes: { maxCount: "5" },
+            istio: { hub: "registry.example.com/istio", tag: "1.30.3", revision: "stable", gateway: { enabled: true }, cni: { enabled: true } },
+        });
+        const types = summary(run);
+        assert.equal(types.filter((t) => t.startsWith("gcp:")).length, 14);
+        assert.deepEqual(types.filter((t) => t.startsWith("dualstack-istio:")), [
+            "dualstack-istio:index:GkeDualStackCluster tenant-a",
+            "dualstack-istio:index:DualStackIstio istio",
+        ]);
+        assert.deepEqual(
+            types.filter((t) => t.startsWith("kubernetes:helm")),
+            ["kubernetes:helm.sh/v3:Release istio-base", "kubernetes:helm.sh/v3:Release istio-cni", "kubernetes:helm.sh/v3:Release istio-istiod", "kubernetes:helm.sh/v3:Release istio-gateway"],
+        );
+        const pool = run.resources.find((r) => r.type === "gcp:container/nodePool:NodePool");
+        assert.deepEqual(pool?.inputs.autoscaling, { minNodeCount: 1, maxNodeCount: 5 });
+        const istiod = run.resources.find((r) => r.name === "istio-istiod");
+        assert.equal(istiod?.inputs.name, "istiod-stable");
+        const values = istiod?.inputs.values as { global: { hub: string; tag: string; platform: string }; revision: string };
+        assert.equal(values.global.hub, "registry.example.com/istio");
+        assert.equal(values.global.tag, "1.30.3");
+        assert.equal(values.global.platform, "gke");
+        assert.equal(values.revision, "stable");
+        assert.deepEqual(
+            { ...run.stackOutputs, subnetIpv6CidrRange: typeof run.stackOutputs.subnetIpv6CidrRange },
+            {
+                cloud: "gcp",
+                clusterName: "tenant-a",
+                ipFamilies: ["IPv4", "IPv6"],
+                kubernetesVersion: "1.33",
+                kubeconfig: "[secret]",
+                endpoint: "203.0.113.10",
+                subnetIpv6CidrRange: "string",
+                istioRevision: "stable",
+                istiodImage: "registry.example.com/istio/pilot:1.30.3",
+                releaseStatuses: { base: "deployed", istiod: "deployed", cni: "deployed", gateway: "deployed" },
+            },
+        );
+    });
+
+    it("existing: a provider from the kubeconfig, and Istio for the cluster's families", async () => {
+        const run = await runRoot({
+            cloud: "existing",
+            clusterName: "onprem",
+            kubernetesVersion: "1.32",
+            existing: { kubeconfig: kubeconfigText(["onprem-admin"]), ipFamilies: ["IPv6", "IPv4"] },
+        });
+        assert.deepEqual(summary(run), [
+            "pulumi:pulumi:Stack dualstack-istio-dev",
+            "dualstack-istio:index:ExistingCluster onprem",
+            "pulumi:providers:kubernetes onprem-k8s",
+            "dualstack-istio:index:DualStackIstio istio",
+            "kubernetes:core/v1:Namespace istio-istio-system",
+            "kubernetes:helm.sh/v3:Release istio-base",
+            "kubernetes:helm.sh/v3:Release istio-istiod",
+        ]);
+        const istiod = run.resources.find((r) => r.name === "istio-istiod");
+        assert.deepEqual((istiod?.inputs.values as { pilot: { ipFamilies: string[] } }).pilot.ipFamilies, ["IPv6", "IPv4"]);
+        assert.deepEqual(run.stackOutputs.ipFamilies, ["IPv6", "IPv4"]);
+        assert.equal(run.stackOutputs.kubeconfig, undefined);
+    });
+
+    const refusals: [string, Record<string, unknown>, string][] = [
+        ["an unknown key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { gatway: {} } }, "config: istio.gatway: unknown key; did you mean istio.gateway?"],
+        ["a component rule, by its config key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project", zones: ["us-east1-b"] } }, "config: gcp.zones[0]: 'us-east1-b' is not a zone of europe-west4; expected e.g. europe-west4-a"],
+        ["an Istio rule, by its config key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { tag: "1.30.3" } }, "config: istio.tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio"],
+        ["Istio too new for the cluster", { cloud: "gcp", clusterName: "x", region: "europe-west4", kubernetesVersion: "1.31", gcp: { project: "my-project" } }, "config: kubernetesVersion: Kubernetes 1.31 is below the minimum for Istio 1.30.3; it needs Kubernetes 1.32 or newer"],
+        ["aws, for now", { cloud: "aws", clusterName: "x", region: "eu-west-1" }, "config: cloud: aws is not available yet: the EKS component is still being built; use gcp or existing"],
+    ];
+    for (const [what, config, message] of refusals) {
+        it(`refuses ${what} with one line and registers nothing`, async () => {
+            await assert.rejects(runRoot(config), (error: Error & { resources: { type: string }[] }) => {
+                assert.equal(error.message, message);
+                assert.deepEqual(error.resources.map((r) => r.type), ["pulumi:pulumi:Stack"]);
+                return true;
+            });
+        });
+    }
+});
