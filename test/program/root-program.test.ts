@@ -47,10 +47,12 @@ describe("root program", () => {
         assert.deepEqual(pool?.inputs.autoscaling, { minNodeCount: 1, maxNodeCount: 5 });
         const istiod = run.resources.find((r) => r.name === "istio-istiod");
         assert.equal(istiod?.inputs.name, "istiod-stable");
-        const values = istiod?.inputs.values as { global: { hub: string; tag: string; platform: string }; revision: string };
+        const values = istiod?.inputs.values as { global: { hub: string; tag: string }; revision: string };
         assert.equal(values.global.hub, "registry.example.com/istio");
         assert.equal(values.global.tag, "1.30.3");
-        assert.equal(values.global.platform, "gke");
+        // GKE reaches the CNI chart as its platform profile.
+        const cni = run.resources.find((r) => r.name === "istio-cni");
+        assert.equal((cni?.inputs.values as { global: { platform: string } }).global.platform, "gke");
         assert.equal(values.revision, "stable");
         assert.deepEqual(
             { ...run.stackOutputs, subnetIpv6CidrRange: typeof run.stackOutputs.subnetIpv6CidrRange },
