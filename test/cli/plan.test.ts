@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { kubeconfigText, makeChartsDir, tempFile } from "../support/fixtures";
+
+// The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
+const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const ROOT = path.resolve(__dirname, "../..");
+
+function cli(...args: string[]) {
+    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function outDir(): string {
+    return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "out");
+}
+
+interface PlanJson {
+    resources: { urn: string; type: string; name: string; parent: string | null; provider: string | null; dependsOn: string[]; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[];
+}
+
+function readPlan(directory: string): PlanJson {
+    return JSON.parse(fs.readFileSync(path.join(directory, "plan.json"), "utf8")) as PlanJson;
+}
+
+const URN = "urn:pulumi:dev::dualstack-istio::";
+
+describe("dualstack-istio plan", () => {
+    it("with no config, prints the default GKE stack's tree and its dual-stack summary", () => {
+        const { status, stdout, stderr } = cli("plan");
+        assert.equal(stderr, "");
+        assert.equal(status, 0);
+        const lines = stdout.split("\n");
+        assert.equal(lines[0], "     Type                                          Name");
+        assert.equal(lines[1], " +   pulumi:pulumi:Stack                           dualstack-istio-dev");
+        assert.equal(lines[2], " +   ├─ dualstack-istio:index:GkeDualStackCluster  dualstack-demo");
+        assert.ok(lines.includes(" +   │  ├─ gcp:container/cluster:Cluster           dualstack-demo-cluster"));
+        assert.ok(lines.includes(" +   │  └─ pulumi:providers:kubernetes             dualstack-demo-k8s"));
+        assert.ok(lines.includes(" +   └─ dualstack-istio:index:DualStackIstio       istio"));
+        assert.ok(lines.includes(" +      └─ kubernetes:helm.sh/v3:Release           istio-gateway"));
+        assert.ok(lines.includes("    + 23 to create"));
+        const summary = lines.slice(lines.indexOf("Dual-stack summary:") + 1, lines.indexOf("Dual-stack summary:") + 10);
+        assert.deepEqual(summary, [
+            "    Cluster         dualstack-demo: gcp europe-west4, Kubernetes 1.33 (gke)",
+            "    IP families     IPv4, IPv6 (dual-stack, IPv4 primary)",
+            "    Istio           upstream 1.30.3, revision default",
+            "    istiod env      ISTIO_DUAL_STACK=true",
+            "    Proxy metadata  ISTIO_DUAL_STACK=true",
+            "    Images          europe-west4-docker.pkg.dev/my-gcp-project/istio/pilot:1.30.3, europe-west4-docker.pkg.dev/my-gcp-project/istio/proxyv2:1.30.3 (pull Always)",
+            "    Charts          istio-base 1.30.3, istiod 1.30.3, istio-ingressgateway 1.30.3 from https://blob.istio.io/istio-release/charts",
+            "    Services        istiod: RequireDualStack [IPv4, IPv6] through chart values; istio-ingressgateway: RequireDualStack [IPv4, IPv6] through chart values",
+            "    Resources       23 (3 components and the stack)",
+        ]);
+        assert.ok(stdout.includes("Warnings:\n    gcp.authorizedNetworks: not set:"));
+    });
+
+    it("--out writes plan.json, plan.md, the values of each release and an IstioOperator, byte-identical on every run", () => {
+        const [first, second] = [outDir(), outDir()];
+        assert.equal(cli("plan", "--out", first).status, 0);
+        assert.equal(cli("plan", "--out", second).status, 0);
+        const files = fs.readdirSync(first).sort();
+        assert.deepEqual(files, ["istio-base-values.yaml", "istio-ingressgateway-values.yaml", "istio-operator.yaml", "istiod-values.yaml", "plan.json", "plan.md"]);
+        for (const file of files) {
+            assert.equal(fs.readFileSync(path.join(first, file), "utf8"), fs.readFileSync(path.join(second, file), "utf8"), file);
+        }
+
+        const plan = readPlan(first);
+        assert.deepEqual(Object.keys(plan.resources[0] ?? {}), ["urn", "type", "name", "parent", "provider", "dependsOn", "inputs", "outputs"]);
+        const byName = (name: string) => plan.resources.find((resource) => resource.name === name);
+        const nodePool = `${URN}dualstack-istio:index:GkeDualStackCluster$gcp:container/nodePool:NodePool::dualstack-demo-nodes`;
+        assert.deepEqual(byName("istio-base")?.dependsOn, [`${URN}dualstack-istio:index:DualStackIstio$kubernetes:core/v1:Namespace::istio-istio-system`]);
+        assert.ok(byName("istio-istiod")?.dependsOn.includes(nodePool));
+        assert.equal(byName("istio-istiod")?.provider, `${URN}dualstack-istio:index:GkeDualStackCluster$pulumi:providers:kubernetes::dualstack-demo-k8s`);
+        assert.equal(byName("dualstack-demo-k8s")?.inputs.kubeconfig, "[secret]");
+        assert.equal(byName("dualstack-demo")?.outputs.kubeconfig, "[secret]");
+        assert.equal(byName("dualstack-demo-cluster")?.inputs.datapathProvider, "ADVANCED_DATAPATH");
+
+        // Each values file holds exactly the values its Release is given.
+        for (const [release, file] of [["istio-base", "istio-base-values.yaml"], ["istio-istiod", "istiod-values.yaml"], ["istio-gateway", "istio-ingressgateway-values.yaml"]] as const) {
+            assert.deepEqual(parse(fs.readFileSync(path.join(first, file), "utf8")), byName(release)?.inputs.values, file);
+        }
+        const istiodValues = byName("istio-istiod")?.inputs.values as { global: { hub: string; tag: string }; pilot: { env: Record<string, string> } };
+        assert.equal(istiodValues.global.hub, "europe-west4-docker.pkg.dev/my-gcp-project/istio");
+        assert.deepEqual(istiodValues.pilot.env, { ISTIO_DUAL_STACK: "true" });
+        const operator = parse(fs.readFileSync(path.join(first, "istio-operator.yaml"), "utf8")) as { kind: string; spec: { hub: string; tag: string; values: { pilot: { env: Record<string, string> } } } };
+        assert.equal(operator.kind, "IstioOperator");
+        assert.equal(operator.spec.hub, "europe-west4-docker.pkg.dev/my-gcp-project/istio");
+        assert.deepEqual(operator.spec.values.pilot.env, { ISTIO_DUAL_STACK: "true" });
+
+        const markdown = fs.readFileSync(path.join(first, "plan.md"), "utf8");
+        assert.ok(markdown.startsWith("# Plan: dualstack-demo (gcp)\n"));
+        assert.ok(markdown.includes("```mermaid\nflowchart TD\n    r0[\"Stack<br/>dualstack-istio-dev\"]"));
+        assert.ok(markdown.includes("| IP families | IPv4, IPv6 (dual-stack, IPv4 primary) |"));
+        assert.equal(markdown.split("\n").filter((line) => line.startsWith("| `")).length, plan.resources.length);
+    });
+
+    it("plans the example stack file, a GKE config with --set, and an existing cluster", () => {
+        const example = cli("plan", "--config", "Pulumi.example.yaml");
+        assert.equal(example.status, 0, example.stderr);
+        assert.ok(example.stdout.includes("dualstack-demo: gcp europe-west4, Kubernetes 1.33 (gke)"));
+
+        const gke = cli("plan", "--set", "clusterName=edge", "--set", "istio.cni.enabled=true", "--set", "istio.revision=canary", "--set", "nodes.maxCount=6");
+        assert.equal(gke.status, 0, gke.stderr);
+        assert.ok(gke.stdout.includes(" +   ├─ dualstack-istio:index:GkeDualStackCluster  edge"));
+        assert.ok(gke.stdout.includes("istio-cni"));
+        assert.ok(gke.stdout.includes("Istio           upstream 1.30.3, revision canary"));
+
+        const kubeconfig = tempFile("config", kubeconfigText(["kind-dual-stack"]));
+        const config = tempFile("stack.yaml", `cloud: existing\nclusterName: kind\nkubernetesVersion: "1.33"\nexisting:\n  kubeconfig: ${kubeconfig}\nistio:\n  gateway: {enabled: true, serviceType: NodePort}\n`);
+        const existing = cli("plan", "--config", config);
+        assert.equal(existing.status, 0, existing.stderr);
+        assert.ok(existing.stdout.includes("kind: existing cluster, context kind-dual-stack at https://127.0.0.1:6443, Kubernetes 1.33 (generic)"));
+        assert.match(existing.stdout, / \+   ├─ dualstack-istio:index:ExistingCluster +kind\n \+   │  └─ pulumi:providers:kubernetes +kind-k8s\n/);
+    });
+
+    it("plans the experimental-dual-stack flavour from a local chartsDir", () => {
+        const charts = makeChartsDir();
+        const directory = outDir();
+        const { status, stdout, stderr } = cli(
+            "plan", "--out", directory, "--set", "kubernetesVersion=1.29", "--set", "istio.flavor=experimental-dual-stack",
+            "--set", `istio.chartsDir=${charts}`, "--set", "istio.tag=ds-dev", "--set", "istio.gateway.enabled=false",
+        );
+        assert.equal(status, 0, stderr);
+        assert.ok(stdout.includes("Istio           experimental-dual-stack experimental-dual-stack, revision default"));
+        assert.ok(stdout.includes(`from local charts ${charts}`));
+        assert.ok(stdout.includes("istiod: RequireDualStack [IPv4, IPv6] by ServicePatch of istiod"));
+        const istiod = readPlan(directory).resources.find((resource) => resource.name === "istio-istiod");
+        assert.equal(istiod?.inputs.chart, path.join(charts, "istio-control/istio-discovery"));
+        assert.equal(istiod?.inputs.version, undefined);
+        assert.deepEqual((istiod?.inputs.values as { pilot: { env: Record<string, string> } }).pilot.env, { ISTIO_DUAL_STACK: "true", PILOT_USE_ENDPOINT_SLICE: "true" });
+    });
+
+    const refusals: [string, string[], string][] = [
+        ["an unknown key", ["--set", "istio.gatway.enabled=true"], "error: istio.gatway: unknown key; did you mean istio.gateway?"],
+        ["a wrong type", ["--set", "istio.gateway.enabled=yes"], 'error: istio.gateway.enabled: expected true or false, got "yes"'],
+        ["a component rule", ["--set", "region=europe-west4-a"], "error: region: 'europe-west4-a' is a zone; give its region, europe-west4, for a regional cluster"],
+        ["a missing config file", ["--config", "/nonexistent.yaml"], "error: --config: cannot read /nonexistent.yaml (no such file)"],
+        ["a bad --set", ["--set", "nodes.count"], "error: --set: 'nodes.count' is not key.path=value, e.g. istio.gateway.enabled=true"],
+        ["the branch without a chartsDir", ["--set", "istio.flavor=experimental-dual-stack", "--set", "istio.tag=ds"], "error: istio.chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch"],
+    ];
+    for (const [what, args, message] of refusals) {
+        it(`refuses ${what}: exit 2, one line, nothing written`, () => {
+            const directory = outDir();
+            const { status, stdout, stderr } = cli("plan", "--out", directory, ...args);
+            assert.deepEqual({ status, stdout, stderr }, { status: 2, stdout: "", stderr: `${message}\n` });
+            assert.equal(fs.existsSync(directory), false);
+        });
+    }
+
+    it("runs as compiled JavaScript, without ts-node, loading only the cloud SDK in use", () => {
+        // Which of ts-node and the cloud SDKs a plan loads. (@pulumi/pulumi itself requires the
+        // typescript module for closure serialisation; nothing is type-checked.)
+        const loadedBy = (...args: string[]) =>
+            spawnSync(
+                process.execPath,
+                ["-e", `require(${JSON.stringify(BIN)}).main(${JSON.stringify(args)}).then(() => {
+                    const names = Object.keys(require.cache).map((file) => /node_modules[\\\\/](ts-node|@pulumi[\\\\/](?:gcp|aws))[\\\\/]/.exec(file)?.[1]);
+                    process.stderr.write(JSON.stringify([...new Set(names.filter(Boolean))]));
+                });`],
+                { encoding: "utf8", cwd: ROOT },
+            ).stderr;
+        assert.equal(loadedBy("plan"), '["@pulumi/gcp"]');
+        const kubeconfig = tempFile("config", kubeconfigText(["kind-dual-stack"]));
+        const existing = tempFile("stack.yaml", `cloud: existing\nclusterName: k\nkubernetesVersion: "1.33"\nexisting: {kubeconfig: ${kubeconfig}}\n`);
+        assert.equal(loadedBy("plan", "--config", existing), "[]");
+    });
+});
