@@ -59,7 +59,7 @@ const gcpSection = z
         }),
         authorizedNetworks: textList.optional().meta({
             description:
-                "CIDRs (either family) allowed to reach the control-plane endpoint. Default: no restriction beyond Google's authentication; the plan warns.",
+                "IPv4 CIDRs allowed to reach the control-plane endpoint (never 0.0.0.0/0). Default: no restriction beyond Google's authentication; the plan warns.",
         }),
         secretsEncryptionKey: text.optional().meta({
             description:
@@ -78,7 +78,7 @@ const awsSection = z
                 "CIDRs (either family) allowed to reach the public API endpoint, which `pulumi up` needs to install Istio. Default: anywhere; the plan warns.",
         }),
     })
-    .meta({ description: "EKS settings; only with `cloud: aws`." });
+    .meta({ description: "EKS settings; only with `cloud: aws` (refused until the EKS component lands)." });
 
 const existingSection = z
     .strictObject({
