@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../components/config/parse";
 import { allConfigKeys } from "../../components/config/keys";
+import { refusal as refusalOf } from "../support/fixtures";
 
 const GCP = { cloud: "gcp", clusterName: "demo", region: "europe-west4", gcp: { project: "my-project" } };
 const EXISTING = { cloud: "existing", clusterName: "kind", kubernetesVersion: "1.33", existing: { kubeconfig: "~/.kube/config" } };
 const AWS = { cloud: "aws", clusterName: "demo", region: "eu-west-1" };
 
-function refusal(document: unknown): string {
-    try {
-        parseStackConfig(document);
-    } catch (error) {
-        return (error as Error).message;
-    }
-    return "(accepted)";
-}
+const refusal = (document: unknown) => refusalOf(() => parseStackConfig(document));
 
 describe("stack config schema", () => {
     it("applies the GKE defaults in one place", () => {

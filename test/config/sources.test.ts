@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../components/config/parse";
 import { applyOverrides, readConfigText, readPulumiConfig } from "../../components/config/sources";
-
-function refusal(action: () => unknown): string {
-    try {
-        action();
-    } catch (error) {
-        return (error as Error).message;
-    }
-    return "(accepted)";
-}
+import { refusal } from "../support/fixtures";
 
 describe("stack config sources", () => {
     describe("config files", () => {

@@ -5,16 +5,7 @@ import { ExistingCluster } from "../../components/existing/existing-cluster";
 import { selectKubeconfig } from "../../components/existing/kubeconfig";
 import { planExistingCluster } from "../../components/existing/plan";
 import { runOffline } from "../../engine/offline-engine";
-import { kubeconfigText, tempFile } from "../support/fixtures";
-
-function refusal(action: () => unknown): string {
-    try {
-        action();
-    } catch (error) {
-        return (error as Error).message;
-    }
-    return "(accepted)";
-}
+import { kubeconfigText, refusal, tempFile } from "../support/fixtures";
 
 const select = (kubeconfig: string, context?: string) => selectKubeconfig(kubeconfig, context, "existing.kubeconfig", "existing.context");
 

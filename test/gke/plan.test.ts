@@ -2,17 +2,11 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { type GkeDualStackClusterArgs, planGkeCluster } from "../../components/gke/plan";
 import { overlaps, parseCidr, requireDisjoint } from "../../components/network/cidr";
+import { refusal as refusalOf } from "../support/fixtures";
 
 const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-west4" };
 
-function refusal(args: Partial<GkeDualStackClusterArgs>, name = "demo"): string {
-    try {
-        planGkeCluster(name, { ...ARGS, ...args });
-    } catch (error) {
-        return (error as Error).message;
-    }
-    return "(accepted)";
-}
+const refusal = (args: Partial<GkeDualStackClusterArgs>) => refusalOf(() => planGkeCluster("demo", { ...ARGS, ...args }));
 
 describe("GKE cluster plan", () => {
     it("applies the secure defaults and reports the dual-stack facts", () => {

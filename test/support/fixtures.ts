@@ -35,3 +35,13 @@ export function tempFile(name: string, content: string): string {
     fs.writeFileSync(file, content);
     return file;
 }
+
+/** The message `action` throws, or `(accepted)` when it does not throw. */
+export function refusal(action: () => unknown): string {
+    try {
+        action();
+    } catch (error) {
+        return (error as Error).message;
+    }
+    return "(accepted)";
+}
