@@ -61,7 +61,7 @@ export async function planCommand(flags: PlanFlags): Promise<PlanResult> {
     const plan = planStack(config);
     let run: OfflineRun;
     try {
-        run = await runOffline(() => deployStack(config), {
+        run = await runOffline(() => deployStack(plan), {
             project: ROOT_PROJECT,
             stack: flags.stack ?? DEFAULT_PLAN_STACK,
             synthesizers: config.cloud === "gcp" ? GCP_SYNTHESIZERS : {},

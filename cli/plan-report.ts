@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import { formatWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
 import { istiodEnv, proxyMetadata } from "../components/istio/values";
+import { isDualStack } from "../components/target/cluster-facts";
 import type { RecordedResource, RecordedValue } from "../engine/offline-engine";
 import type { StackPlan } from "../program/stack-plan";
 
@@ -66,7 +67,7 @@ export function renderTree(resources: readonly RecordedResource[]): string {
 export function summaryRows(plan: StackPlan, resources: readonly RecordedResource[]): [string, string][] {
     const { config, facts, istio } = plan;
     const settings = istio.settings;
-    const families = facts.ipFamilies.length === 2
+    const families = isDualStack(facts.ipFamilies)
         ? `${facts.ipFamilies.join(", ")} (dual-stack, ${facts.ipFamilies[0]} primary)`
         : `${facts.ipFamilies.join(", ")} (single-stack)`;
     const where = config.cloud === "existing"
@@ -96,10 +97,6 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
         ["Services", services],
         ["Resources", `${resources.length} (${resources.filter((resource) => !resource.custom).length} components and the stack)`],
     ];
-}
-
-function isDualStack(families: readonly string[]): boolean {
-    return families.length === 2;
 }
 
 /** The summary as printed after the tree. */

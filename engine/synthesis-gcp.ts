@@ -20,7 +20,8 @@ const subnetwork: Synthesizer = ({ type, name, inputs }) => {
     const subnetName = autoName(type, name, inputs);
     const id = `projects/${text(inputs.project, "project")}/regions/${text(inputs.region, "region")}/subnetworks/${subnetName}`;
     const internal = inputs.ipv6AccessType === "INTERNAL";
-    const prefix = `${internal ? "fd20:db8" : "2001:db8"}:${stableUuid(id).slice(0, 4)}:${stableUuid(id).slice(4, 8)}::/64`;
+    const hex = stableUuid(id);
+    const prefix = `${internal ? "fd20:db8" : "2001:db8"}:${hex.slice(0, 4)}:${hex.slice(4, 8)}::/64`;
     return {
         id,
         outputs: {

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cloud } from "../components/config/schema";
-import type { StackConfig } from "../components/config/parse";
 import { DualStackIstio } from "../components/istio/dual-stack-istio";
 import type { IpFamily } from "../components/target/cluster-facts";
 import type { ClusterTarget } from "../components/target/cluster-target";
-import { existingArgs, gkeArgs, planStack } from "./stack-plan";
+import { existingArgs, gkeArgs, type StackPlan } from "./stack-plan";
 
 /** The root program's stack outputs. */
 export interface StackOutputs {
@@ -27,13 +26,13 @@ export interface StackOutputs {
 export const MESH_NAME = "istio";
 
 /**
- * The root program: the cluster the config asks for, and dual-stack Istio on it. The whole config
- * is checked first ({@link planStack}), so a bad config registers nothing. Only the chosen
- * cloud's package is loaded.
+ * The root program: the cluster a checked stack plan asks for, and dual-stack Istio on it. Taking
+ * the plan, not the config, means the whole config was checked ({@link planStack}) before this
+ * registers anything. Only the chosen cloud's package is loaded.
  */
-export async function deployStack(config: StackConfig): Promise<StackOutputs> {
-    planStack(config);
-    const cluster = await createCluster(config);
+export async function deployStack(plan: StackPlan): Promise<StackOutputs> {
+    const { config } = plan;
+    const cluster = await createCluster(plan);
     const mesh = new DualStackIstio(MESH_NAME, { ...config.istio, target: cluster.target });
     return {
         cloud: config.cloud,
@@ -52,7 +51,7 @@ interface CreatedCluster {
     readonly outputs: Pick<StackOutputs, "kubeconfig" | "endpoint" | "subnetIpv6CidrRange">;
 }
 
-async function createCluster(config: StackConfig): Promise<CreatedCluster> {
+async function createCluster({ config, kubeconfig }: StackPlan): Promise<CreatedCluster> {
     switch (config.cloud) {
         case Cloud.Gcp: {
             const { GkeDualStackCluster } = await import("../components/gke/gke-dual-stack-cluster");
@@ -64,7 +63,9 @@ async function createCluster(config: StackConfig): Promise<CreatedCluster> {
         }
         case Cloud.Existing: {
             const { ExistingCluster } = await import("../components/existing/existing-cluster");
-            const cluster = new ExistingCluster(config.clusterName, existingArgs(config));
+            // The kubeconfig the plan already read and checked, so the file is read once.
+            const selected = kubeconfig ? { kubeconfig: kubeconfig.content, context: kubeconfig.context } : {};
+            const cluster = new ExistingCluster(config.clusterName, { ...existingArgs(config), ...selected });
             return { target: cluster.target, outputs: {} };
         }
         case Cloud.Aws:

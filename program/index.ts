@@ -4,11 +4,12 @@ import { parseStackConfig } from "../components/config/parse";
 import { readPulumiConfig } from "../components/config/sources";
 import { InputError } from "../components/errors";
 import { deployStack, type StackOutputs } from "./deploy-stack";
+import { planStack } from "./stack-plan";
 
 async function run(): Promise<StackOutputs> {
     try {
         const config = parseStackConfig(readPulumiConfig(pulumi.runtime.allConfig(), pulumi.getProject()));
-        return await deployStack(config);
+        return await deployStack(planStack(config));
     } catch (error) {
         // A bad config is one line naming the key, not a stack trace.
         throw error instanceof InputError ? new pulumi.RunError(`config: ${error.message}`) : error;

@@ -5,7 +5,6 @@ import type { SelectedKubeconfig } from "../components/existing/kubeconfig";
 import { type ExistingClusterArgs, planExistingCluster } from "../components/existing/plan";
 import { type GkeDualStackClusterArgs, planGkeCluster } from "../components/gke/plan";
 import { type IstioInstallPlan, planIstioInstall } from "../components/istio/plan";
-import type { IstioSettings } from "../components/istio/settings";
 import type { ClusterFacts } from "../components/target/cluster-facts";
 
 /** Everything a stack will create, decided from its config before anything is registered. */
@@ -27,7 +26,7 @@ export interface StackPlan {
  */
 export function planStack(config: StackConfig, today?: Date): StackPlan {
     const cluster = planCluster(config);
-    const istio = withConfigKeys(ISTIO_KEYS, () => planIstioInstall(istioSettings(config), cluster.facts, today));
+    const istio = withConfigKeys(ISTIO_KEYS, () => planIstioInstall(config.istio, cluster.facts, today));
     return {
         config,
         facts: cluster.facts,
@@ -35,11 +34,6 @@ export function planStack(config: StackConfig, today?: Date): StackPlan {
         istio,
         warnings: [...cluster.warnings, ...istio.warnings.map((warning) => relabelWarning(warning, ISTIO_KEYS))],
     };
-}
-
-/** The Istio installer's settings: the `istio.*` keys as written. */
-export function istioSettings(config: StackConfig): IstioSettings {
-    return config.istio;
 }
 
 /** The GKE component's arguments for a `cloud: gcp` stack. */
