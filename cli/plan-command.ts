@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseStackConfig } from "../components/config/parse";
+import { parseStackConfig, type StackConfig } from "../components/config/parse";
 import { applyOverrides, readConfigText, ROOT_PROJECT } from "../components/config/sources";
 import { InputError } from "../components/errors";
 import { OfflineRunError, runOffline, type OfflineRun } from "../engine/offline-engine";
@@ -34,7 +34,7 @@ export interface PlanResult {
 export const DEFAULT_PLAN_STACK = "dev";
 
 /** Reads the config the flags describe: the file (or the embedded example), then `--set`. */
-export function loadPlanConfig(flags: PlanFlags): ReturnType<typeof parseStackConfig> {
+export function loadPlanConfig(flags: PlanFlags): StackConfig {
     let document: Record<string, unknown>;
     if (flags.config !== undefined) {
         let content: string;
