@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { parseStackConfig, type StackConfig } from "../components/config/parse";
 import { applyOverrides, readConfigText, ROOT_PROJECT } from "../components/config/sources";
 import { InputError } from "../components/errors";
+import { fileProblem } from "../components/read-errors";
 import { OfflineRunError, runOffline, type OfflineRun } from "../engine/offline-engine";
 import { GCP_SYNTHESIZERS } from "../engine/synthesis-gcp";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
@@ -41,8 +42,7 @@ export function loadPlanConfig(flags: PlanFlags): StackConfig {
         try {
             content = readFileSync(flags.config, "utf8");
         } catch (error) {
-            const code = (error as NodeJS.ErrnoException).code;
-            throw new InputError("--config", `cannot read ${flags.config} (${code === "ENOENT" ? "no such file" : (code ?? "unreadable")})`);
+            throw new InputError("--config", `cannot read ${flags.config} (${fileProblem(error)})`);
         }
         document = readConfigText(content, flags.config);
     } else {

@@ -48,22 +48,3 @@ export function allConfigKeys(): ConfigKey[] {
     visit(configJsonSchema(), "");
     return keys;
 }
-
-/** How a key's accepted values are written in the docs: `string`, `true|false`, `EXTERNAL|INTERNAL`. */
-export function describeKeyType(schema: KeySchema): string {
-    if (schema.enum) {
-        return schema.enum.join(" \\| ");
-    }
-    switch (schema.type) {
-        case "array":
-            return `list of ${schema.items ? describeKeyType(schema.items) : "values"}`;
-        case "boolean":
-            return "true \\| false";
-        case "integer":
-            return "whole number";
-        case "object":
-            return "section";
-        default:
-            return schema.type ?? "value";
-    }
-}

@@ -1,6 +1,6 @@
 import { parseDocument } from "yaml";
 import { InputError } from "../errors";
-import { yamlProblem } from "../yaml-errors";
+import { yamlProblem } from "../read-errors";
 import { keySchemaAt, type KeySchema } from "./keys";
 
 /**

@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import { InputError } from "../errors";
-import { yamlProblem } from "../yaml-errors";
+import { fileProblem, yamlProblem } from "../read-errors";
 
 /** The part of a kubeconfig a Kubernetes provider will use. */
 export interface SelectedKubeconfig {
@@ -86,9 +86,7 @@ function readKubeconfigFile(path: string, field: string): string {
     try {
         return readFileSync(path, "utf8");
     } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "cannot be read");
-        throw new InputError(field, `cannot read ${path} (${reason}); give a kubeconfig path or the kubeconfig content`);
+        throw new InputError(field, `cannot read ${path} (${fileProblem(error)}); give a kubeconfig path or the kubeconfig content`);
     }
 }
 

@@ -139,6 +139,7 @@ describe("dualstack-istio plan", () => {
         ["a wrong type", ["--set", "istio.gateway.enabled=yes"], 'error: istio.gateway.enabled: expected true or false, got "yes"'],
         ["a component rule", ["--set", "region=europe-west4-a"], "error: region: 'europe-west4-a' is a zone; give its region, europe-west4, for a regional cluster"],
         ["a missing config file", ["--config", "/nonexistent.yaml"], "error: --config: cannot read /nonexistent.yaml (no such file)"],
+        ["a folder as the config file", ["--config", os.tmpdir()], `error: --config: cannot read ${os.tmpdir()} (is a directory)`],
         ["a bad --set", ["--set", "nodes.count"], "error: --set: 'nodes.count' is not key.path=value, e.g. istio.gateway.enabled=true"],
         ["the branch without a chartsDir", ["--set", "istio.flavor=experimental-dual-stack", "--set", "istio.tag=ds"], "error: istio.chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch"],
     ];
