@@ -47,6 +47,7 @@ export class DualStackIstio extends pulumi.ComponentResource {
 
         const provider = args.target.provider;
         const readyForWorkloads = args.target.readyForWorkloads ?? [];
+        const readyForLoadBalancers = args.target.readyForLoadBalancers ?? [];
         const namespaces = new Map(
             plan.namespaces.map((namespace) => [
                 namespace.name,
@@ -80,6 +81,7 @@ export class DualStackIstio extends pulumi.ComponentResource {
                     dependsOn: [
                         ...planned.after.map((chart) => releases[chart]),
                         ...(planned.needsWorkloads ? readyForWorkloads : []),
+                        ...(planned.needsLoadBalancers ? readyForLoadBalancers : []),
                     ],
                 },
             );

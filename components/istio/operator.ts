@@ -1,5 +1,5 @@
 import { isDualStack } from "../target/cluster-facts";
-import type { ResolvedIstioSettings } from "./settings";
+import { GatewayServiceType, type ResolvedIstioSettings } from "./settings";
 import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodValues, releaseName } from "./values";
 
 /**
@@ -45,6 +45,9 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
     const gateway: HelmValues = { name: releaseName(IstioChart.Gateway, ""), enabled: settings.gateway.enabled };
     if (settings.gateway.enabled) {
         gateway.k8s = { service: gatewayService };
+        if (settings.loadBalancer && settings.gateway.serviceType === GatewayServiceType.LoadBalancer) {
+            (gateway.k8s as HelmValues).serviceAnnotations = { ...settings.loadBalancer.serviceAnnotations };
+        }
     }
 
     const spec: HelmValues = { profile: "default", hub: settings.hub, tag: settings.tag };

@@ -4,6 +4,7 @@ import { isDualStack } from "../target/cluster-facts";
 import { chartReference, checkChartsDirectory, type ChartReference } from "./charts";
 import {
     type ChartSource,
+    GatewayServiceType,
     type IstioSettings,
     type ResolvedIstioSettings,
     resolveChartSource,
@@ -40,6 +41,8 @@ export interface PlannedRelease {
     readonly after: readonly IstioChart[];
     /** Whether it schedules pods, and so waits for the cluster to be ready for workloads. */
     readonly needsWorkloads: boolean;
+    /** Whether it creates a LoadBalancer Service, and so waits for the cluster's load-balancer controller. */
+    readonly needsLoadBalancers: boolean;
 }
 
 /**
@@ -114,6 +117,7 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
             timeoutSeconds: TIMEOUT_SECONDS[chart],
             after: after[chart],
             needsWorkloads: chart !== IstioChart.Base,
+            needsLoadBalancers: chart === IstioChart.Gateway && resolved.gateway.serviceType === GatewayServiceType.LoadBalancer,
         }),
     );
 

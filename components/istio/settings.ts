@@ -4,6 +4,7 @@ import {
     type ClusterFacts,
     type IpFamily,
     type KubernetesMinor,
+    type LoadBalancerEdge,
     KubernetesPlatform,
     parseKubernetesVersion,
     validateIpFamilies,
@@ -145,6 +146,8 @@ export interface ResolvedIstioSettings {
     readonly kubernetes: KubernetesMinor;
     readonly ipFamilies: readonly IpFamily[];
     readonly platform: KubernetesPlatform;
+    /** The cluster's load-balancer edge, where it has one. */
+    readonly loadBalancer?: LoadBalancerEdge;
     readonly hub: string;
     readonly tag: string;
     readonly imagePullPolicy: ImagePullPolicy;
@@ -229,6 +232,7 @@ export function resolveIstioSettings(
         kubernetes,
         ipFamilies,
         platform,
+        ...(cluster.loadBalancer ? { loadBalancer: cluster.loadBalancer } : {}),
         hub,
         tag,
         imagePullPolicy,

@@ -1,5 +1,5 @@
 import { isDualStack } from "../target/cluster-facts";
-import type { ResolvedIstioSettings } from "./settings";
+import { GatewayServiceType, type ResolvedIstioSettings } from "./settings";
 import { activeHazards, type RemovedApiHazard } from "./versions";
 
 /** The Istio charts this package installs. */
@@ -123,6 +123,10 @@ export function gatewayValues(settings: ResolvedIstioSettings): HelmValues {
     const service: HelmValues = { type: settings.gateway.serviceType };
     if (isDualStack(settings.ipFamilies) && settings.release.gatewayServiceFamilyKeys) {
         Object.assign(service, dualStackServiceFields(settings));
+    }
+    if (settings.loadBalancer && settings.gateway.serviceType === GatewayServiceType.LoadBalancer) {
+        // The platform's load balancer reaches clients of both families even where pods have one.
+        service.annotations = { ...settings.loadBalancer.serviceAnnotations };
     }
     const values: HelmValues = { service };
     if (settings.revision) {

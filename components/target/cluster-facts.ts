@@ -22,6 +22,17 @@ export const KubernetesPlatform = {
 export type KubernetesPlatform = (typeof KubernetesPlatform)[keyof typeof KubernetesPlatform];
 
 /**
+ * How the cluster's LoadBalancer Services reach clients, where that differs from the cluster's own
+ * families: on EKS, an IPv6 cluster behind dual-stack Network Load Balancers.
+ */
+export interface LoadBalancerEdge {
+    /** The families clients reach the load balancer over, e.g. `[IPv4, IPv6]`. */
+    readonly ipFamilies: readonly IpFamily[];
+    /** Annotations a LoadBalancer Service needs to get such a load balancer. */
+    readonly serviceAnnotations: Readonly<Record<string, string>>;
+}
+
+/**
  * The plain facts about a cluster that Istio planning needs: the half of the cluster target that
  * holds no Pulumi resources, so that planning code can be run and tested without the runtime.
  */
@@ -38,6 +49,12 @@ export interface ClusterFacts {
      * @default "generic"
      */
     readonly platform?: KubernetesPlatform;
+    /**
+     * The load-balancer edge, where the cluster's LoadBalancer Services need telling how to reach
+     * clients of both families.
+     * @default none: LoadBalancer Services get what the cluster's families give them
+     */
+    readonly loadBalancer?: LoadBalancerEdge;
 }
 
 /** A Kubernetes version reduced to what compatibility decisions need. */

@@ -20,4 +20,12 @@ export interface ClusterTarget extends ClusterFacts {
      * @default [] (the cluster already runs workloads, as an existing cluster does)
      */
     readonly readyForWorkloads?: pulumi.Resource[];
+    /**
+     * The resources that must exist before a LoadBalancer Service is created and until it is
+     * deleted: the controller that provisions the load balancers (on EKS, the AWS Load Balancer
+     * Controller). Depending on them also makes `pulumi destroy` delete the Service first, so the
+     * controller can remove its load balancer before the VPC goes.
+     * @default [] (the cloud's own controller handles LoadBalancer Services)
+     */
+    readonly readyForLoadBalancers?: pulumi.Resource[];
 }

@@ -2,9 +2,14 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OfflineRunError } from "../../engine/offline-engine";
+import * as pulumi from "@pulumi/pulumi";
+import { Provider } from "@pulumi/kubernetes/provider";
+import { EKS_LOAD_BALANCER_EDGE } from "../../components/eks/plan";
+import { DualStackIstio } from "../../components/istio/dual-stack-istio";
+import { OfflineRunError, runOffline } from "../../engine/offline-engine";
 import {
     COMPONENT,
+    FakeNodePool,
     NAMESPACE,
     NODE_POOL_URN,
     only,
@@ -128,6 +133,36 @@ describe("DualStackIstio", () => {
             });
             assert.deepEqual(only(run, NAMESPACE, "mesh-istio-ingress").inputs.metadata, { labels: {}, name: "istio-ingress" });
             assert.equal(run.stackOutputs.revision, "canary");
+        });
+    });
+
+    describe("a cluster with a load-balancer controller", () => {
+        it("creates the gateway after the controller (and so deletes it first), and nothing else waits for it", async () => {
+            const run = await runOffline(() => {
+                const provider = new Provider("cluster-k8s", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
+                const nodePool = new FakeNodePool("cluster-nodes");
+                const controller = new FakeNodePool("lb-controller");
+                new DualStackIstio("mesh", {
+                    gateway: { enabled: true },
+                    target: {
+                        ipFamilies: ["IPv6"],
+                        kubernetesVersion: "1.35",
+                        platform: "eks",
+                        loadBalancer: EKS_LOAD_BALANCER_EDGE,
+                        provider,
+                        readyForWorkloads: [nodePool],
+                        readyForLoadBalancers: [controller],
+                    },
+                });
+            });
+            const controllerUrn = "urn:pulumi:stack::project::test:index:NodePool::lb-controller";
+            assert.deepEqual(
+                only(run, RELEASE, "mesh-gateway").dependsOn,
+                [controllerUrn, NODE_POOL_URN, urnOf(NAMESPACE, "mesh-istio-ingress"), urnOf(RELEASE, "mesh-istiod")].sort(),
+            );
+            assert.ok(!only(run, RELEASE, "mesh-istiod").dependsOn.includes(controllerUrn));
+            const service = (only(run, RELEASE, "mesh-gateway").inputs.values as { service: { annotations: Record<string, string> } }).service;
+            assert.deepEqual(service.annotations, EKS_LOAD_BALANCER_EDGE.serviceAnnotations);
         });
     });
 

@@ -4,6 +4,7 @@ import { istioOperator } from "../../components/istio/operator";
 import { planIstioInstall } from "../../components/istio/plan";
 import { type IstioSettings, resolveIstioSettings } from "../../components/istio/settings";
 import { baseValues, cniValues, gatewayValues, istiodValues } from "../../components/istio/values";
+import { EKS_LOAD_BALANCER_EDGE } from "../../components/eks/plan";
 import type { ClusterFacts } from "../../components/target/cluster-facts";
 
 const NOW = new Date("2026-11-25T00:00:00Z");
@@ -125,6 +126,31 @@ describe("Helm values", () => {
                 service: { type: "NodePort", ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] },
                 revision: "canary",
                 imagePullSecrets: [{ name: "a" }, { name: "b" }],
+            });
+        });
+        it("an EKS edge: the dual-stack NLB annotations on a LoadBalancer Service of an IPv6 cluster, none on a NodePort", () => {
+            const eks = { ...cluster("1.35", ["IPv6"], "eks"), loadBalancer: EKS_LOAD_BALANCER_EDGE };
+            assert.deepEqual(gatewayValues(resolved({ gateway: { enabled: true } }, eks)), {
+                service: {
+                    type: "LoadBalancer",
+                    annotations: {
+                        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                        "service.beta.kubernetes.io/aws-load-balancer-ip-address-type": "dualstack",
+                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
+                    },
+                },
+            });
+            assert.deepEqual(gatewayValues(resolved({ gateway: { enabled: true, serviceType: "NodePort" } }, eks)), { service: { type: "NodePort" } });
+            const plan = planIstioInstall({ gateway: { enabled: true } }, eks, NOW);
+            assert.deepEqual(plan.releases.map((release) => [release.chart, release.needsLoadBalancers]), [["base", false], ["istiod", false], ["gateway", true]]);
+            const operator = istioOperator(resolved({ gateway: { enabled: true } }, eks)) as { spec: { components: { ingressGateways: { k8s: object }[] } } };
+            assert.deepEqual(operator.spec.components.ingressGateways[0].k8s, {
+                service: { type: "LoadBalancer" },
+                serviceAnnotations: EKS_LOAD_BALANCER_EDGE.serviceAnnotations,
             });
         });
         it("the branch on Kubernetes ≥1.26 turns off the autoscaling/v2beta2 HPA", () => {
