@@ -1,0 +1,75 @@
+import { InputError, type InputWarning } from "../errors";
+import { parseKubernetesVersion } from "../target/cluster-facts";
+
+/** One Kubernetes minor's life on EKS: 14 months of standard support, then 12 of extended. */
+interface EksVersionSupport {
+    readonly minor: number;
+    /** End of standard support (ISO date); after it EKS charges extended-support fees. */
+    readonly endOfStandardSupport?: string;
+    /** End of extended support (ISO date); after it EKS upgrades the cluster itself. */
+    readonly endOfExtendedSupport?: string;
+}
+
+/**
+ * The Amazon EKS Kubernetes release calendar
+ * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html), oldest first.
+ * Dates not yet announced are left out.
+ */
+export const EKS_CALENDAR: readonly EksVersionSupport[] = [
+    { minor: 29, endOfStandardSupport: "2025-03-23", endOfExtendedSupport: "2026-03-23" },
+    { minor: 30, endOfStandardSupport: "2025-07-23", endOfExtendedSupport: "2026-07-23" },
+    { minor: 31, endOfStandardSupport: "2025-11-26", endOfExtendedSupport: "2026-11-26" },
+    { minor: 32, endOfStandardSupport: "2026-03-23", endOfExtendedSupport: "2027-03-23" },
+    { minor: 33, endOfStandardSupport: "2026-07-29", endOfExtendedSupport: "2027-07-29" },
+    { minor: 34, endOfStandardSupport: "2026-12-02", endOfExtendedSupport: "2027-12-02" },
+    { minor: 35, endOfStandardSupport: "2027-03-27", endOfExtendedSupport: "2028-03-27" },
+    { minor: 36 },
+];
+
+/** The version new clusters get: the newest in standard support with its whole calendar announced. */
+export const RECOMMENDED_EKS_VERSION = "1.35";
+
+const EKS_VERSION = /^1\.\d+$/;
+
+/**
+ * Checks an EKS Kubernetes version against the calendar on `today`: refuses a version EKS does not
+ * take (a patch version, one never offered or past extended support), and warns about a version in
+ * paid extended support or newer than the calendar knows.
+ */
+export function checkEksVersion(version: string, field: string, today: Date = new Date()): InputWarning[] {
+    if (!EKS_VERSION.test(version)) {
+        parseKubernetesVersion(version, field);
+        throw new InputError(field, `'${version}' is not an EKS version; EKS takes MAJOR.MINOR only, e.g. 1.35`);
+    }
+    const { minor } = parseKubernetesVersion(version, field);
+    const oldest = EKS_CALENDAR[0];
+    const newest = EKS_CALENDAR[EKS_CALENDAR.length - 1];
+    if (minor < oldest.minor) {
+        throw new InputError(field, `EKS no longer offers Kubernetes ${version}; use ${RECOMMENDED_EKS_VERSION} (or at least 1.${oldest.minor})`);
+    }
+    if (minor > newest.minor) {
+        return [
+            {
+                field,
+                message: `Kubernetes ${version} is newer than the EKS calendar this package knows (up to 1.${newest.minor}); EKS refuses it until it offers it`,
+            },
+        ];
+    }
+    const support = EKS_CALENDAR.find((entry) => entry.minor === minor) as EksVersionSupport;
+    const day = today.toISOString().slice(0, 10);
+    if (support.endOfExtendedSupport !== undefined && day >= support.endOfExtendedSupport) {
+        throw new InputError(
+            field,
+            `Kubernetes ${version} left EKS extended support on ${support.endOfExtendedSupport}; EKS no longer creates it, use ${RECOMMENDED_EKS_VERSION}`,
+        );
+    }
+    if (support.endOfStandardSupport !== undefined && day >= support.endOfStandardSupport) {
+        return [
+            {
+                field,
+                message: `Kubernetes ${version} is in EKS extended support (paid per cluster hour) until ${support.endOfExtendedSupport}; use ${RECOMMENDED_EKS_VERSION}`,
+            },
+        ];
+    }
+    return [];
+}
