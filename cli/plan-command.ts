@@ -5,7 +5,7 @@ import { applyOverrides, readConfigText, ROOT_PROJECT } from "../components/conf
 import { InputError } from "../components/errors";
 import { fileProblem } from "../components/read-errors";
 import { OfflineRunError, runOffline, type OfflineRun } from "../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../engine/synthesis-gcp";
+import { offlineAnswersFor } from "../engine/clouds";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { deployStack } from "../program/deploy-stack";
 import { planStack, type StackPlan } from "../program/stack-plan";
@@ -64,7 +64,7 @@ export async function planCommand(flags: PlanFlags): Promise<PlanResult> {
         run = await runOffline(() => deployStack(plan), {
             project: ROOT_PROJECT,
             stack: flags.stack ?? DEFAULT_PLAN_STACK,
-            synthesizers: config.cloud === "gcp" ? GCP_SYNTHESIZERS : {},
+            ...offlineAnswersFor(config.cloud),
         });
     } catch (error) {
         if (error instanceof OfflineRunError) {

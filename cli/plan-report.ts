@@ -85,7 +85,18 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
             return `${release.releaseName}: RequireDualStack [${facts.ipFamilies.join(", ")}] ${patched ? `by ServicePatch of ${patched.name}` : "through chart values"}`;
         })
         .join("; ");
-    const env = (record: Record<string, string>) => Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ") || "(none)";
+    const env = (record: Readonly<Record<string, string>>) => Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ") || "(none)";
+    const edge: [string, string][] = [];
+    if (facts.loadBalancer) {
+        const gateway = istio.releases.find((release) => release.needsLoadBalancers);
+        const annotations = env(
+            Object.fromEntries(Object.entries(facts.loadBalancer.serviceAnnotations).map(([key, value]) => [key.replace(/^service\.beta\.kubernetes\.io\//, ""), value])),
+        );
+        edge.push([
+            "Edge",
+            `load balancers reach ${facts.loadBalancer.ipFamilies.join(" and ")} clients${gateway ? `; ${gateway.releaseName} Service: ${annotations}` : ""}`,
+        ]);
+    }
     return [
         ["Cluster", `${config.clusterName}: ${where}, Kubernetes ${facts.kubernetesVersion} (${facts.platform ?? "generic"})`],
         ["IP families", families],
@@ -95,6 +106,7 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
         ["Images", `${settings.hub}/pilot:${settings.tag}, ${settings.hub}/proxyv2:${settings.tag} (pull ${settings.imagePullPolicy})`],
         ["Charts", `${charts} from ${source}`],
         ["Services", services],
+        ...edge,
         ["Resources", `${resources.length} (${resources.filter((resource) => !resource.custom).length} components and the stack)`],
     ];
 }

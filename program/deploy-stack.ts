@@ -3,7 +3,7 @@ import { Cloud } from "../components/config/schema";
 import { DualStackIstio } from "../components/istio/dual-stack-istio";
 import type { IpFamily } from "../components/target/cluster-facts";
 import type { ClusterTarget } from "../components/target/cluster-target";
-import { existingArgs, gkeArgs, type StackPlan } from "./stack-plan";
+import { eksArgs, existingArgs, gkeArgs, type StackPlan } from "./stack-plan";
 
 /** The root program's stack outputs. */
 export interface StackOutputs {
@@ -17,6 +17,8 @@ export interface StackOutputs {
     readonly endpoint?: pulumi.Output<string>;
     /** GKE: the subnet's IPv6 /64, which nodes and pods take their IPv6 addresses from. */
     readonly subnetIpv6CidrRange?: pulumi.Output<string>;
+    /** EKS: the VPC's Amazon-provided IPv6 /56, which every subnet's /64 comes from. */
+    readonly vpcIpv6CidrBlock?: pulumi.Output<string>;
     readonly istioRevision: pulumi.Output<string>;
     readonly istiodImage: pulumi.Output<string>;
     readonly releaseStatuses: pulumi.Output<Record<string, string>>;
@@ -48,7 +50,7 @@ export async function deployStack(plan: StackPlan): Promise<StackOutputs> {
 
 interface CreatedCluster {
     readonly target: ClusterTarget;
-    readonly outputs: Pick<StackOutputs, "kubeconfig" | "endpoint" | "subnetIpv6CidrRange">;
+    readonly outputs: Pick<StackOutputs, "kubeconfig" | "endpoint" | "subnetIpv6CidrRange" | "vpcIpv6CidrBlock">;
 }
 
 async function createCluster({ config, kubeconfig }: StackPlan): Promise<CreatedCluster> {
@@ -68,7 +70,13 @@ async function createCluster({ config, kubeconfig }: StackPlan): Promise<Created
             const cluster = new ExistingCluster(config.clusterName, { ...existingArgs(config), ...selected });
             return { target: cluster.target, outputs: {} };
         }
-        case Cloud.Aws:
-            throw new Error("unreachable: planStack refuses cloud: aws");
+        case Cloud.Aws: {
+            const { EksIpv6Cluster } = await import("../components/eks/eks-ipv6-cluster");
+            const cluster = new EksIpv6Cluster(config.clusterName, eksArgs(config));
+            return {
+                target: cluster.target,
+                outputs: { kubeconfig: cluster.kubeconfig, endpoint: cluster.endpoint, vpcIpv6CidrBlock: cluster.vpcIpv6CidrBlock },
+            };
+        }
     }
 }

@@ -25,6 +25,7 @@ export const kubernetesVersion = outputs.then((o) => o.kubernetesVersion);
 export const kubeconfig = outputs.then((o) => o.kubeconfig);
 export const endpoint = outputs.then((o) => o.endpoint);
 export const subnetIpv6CidrRange = outputs.then((o) => o.subnetIpv6CidrRange);
+export const vpcIpv6CidrBlock = outputs.then((o) => o.vpcIpv6CidrBlock);
 export const istioRevision = outputs.then((o) => o.istioRevision);
 export const istiodImage = outputs.then((o) => o.istiodImage);
 export const releaseStatuses = outputs.then((o) => o.releaseStatuses);

@@ -1,5 +1,6 @@
 import { Cloud } from "../components/config/schema";
-import type { ExistingStackConfig, GcpStackConfig, StackConfig } from "../components/config/parse";
+import type { AwsStackConfig, ExistingStackConfig, GcpStackConfig, StackConfig } from "../components/config/parse";
+import { type EksIpv6ClusterArgs, planEksCluster } from "../components/eks/plan";
 import { InputError, type InputWarning } from "../components/errors";
 import type { SelectedKubeconfig } from "../components/existing/kubeconfig";
 import { type ExistingClusterArgs, planExistingCluster } from "../components/existing/plan";
@@ -25,7 +26,7 @@ export interface StackPlan {
  * `istio.hub`), whichever component's rule it came from.
  */
 export function planStack(config: StackConfig, today?: Date): StackPlan {
-    const cluster = planCluster(config);
+    const cluster = planCluster(config, today);
     const istio = withConfigKeys(ISTIO_KEYS, () => planIstioInstall(config.istio, cluster.facts, today));
     return {
         config,
@@ -56,6 +57,25 @@ export function gkeArgs(config: GcpStackConfig): GkeDualStackClusterArgs {
     };
 }
 
+/** The EKS component's arguments for a `cloud: aws` stack. */
+export function eksArgs(config: AwsStackConfig): EksIpv6ClusterArgs {
+    const { aws, nodes } = config;
+    return {
+        region: config.region,
+        clusterName: config.clusterName,
+        kubernetesVersion: config.kubernetesVersion,
+        ipFamilies: aws.ipFamilies,
+        network: config.network,
+        nodes: { count: nodes.count, minCount: nodes.minCount, maxCount: nodes.maxCount, instanceType: nodes.machineType },
+        nodeAmiFamily: aws.nodeAmiFamily,
+        publicEndpoint: aws.publicEndpoint,
+        deletionProtection: aws.deletionProtection,
+        ...(aws.availabilityZones ? { availabilityZones: aws.availabilityZones } : {}),
+        ...(aws.publicAccessCidrs ? { publicAccessCidrs: aws.publicAccessCidrs } : {}),
+        ...(aws.secretsEncryptionKeyArn ? { secretsEncryptionKeyArn: aws.secretsEncryptionKeyArn } : {}),
+    };
+}
+
 /** The existing-cluster component's arguments for a `cloud: existing` stack. */
 export function existingArgs(config: ExistingStackConfig): ExistingClusterArgs {
     const { existing } = config;
@@ -74,7 +94,7 @@ interface ClusterPlan {
     readonly warnings: readonly InputWarning[];
 }
 
-function planCluster(config: StackConfig): ClusterPlan {
+function planCluster(config: StackConfig, today: Date | undefined): ClusterPlan {
     switch (config.cloud) {
         case Cloud.Gcp: {
             const plan = withConfigKeys(GKE_KEYS, () => planGkeCluster(config.clusterName, gkeArgs(config)));
@@ -84,12 +104,14 @@ function planCluster(config: StackConfig): ClusterPlan {
             const plan = withConfigKeys(EXISTING_KEYS, () => planExistingCluster(existingArgs(config)));
             return { ...plan, warnings: [] };
         }
-        case Cloud.Aws:
-            throw new InputError("cloud", "aws is not available yet: the EKS component is still being built; use gcp or existing");
+        case Cloud.Aws: {
+            const plan = withConfigKeys(EKS_KEYS, () => planEksCluster(config.clusterName, eksArgs(config), today));
+            return { facts: plan.facts, warnings: plan.warnings.map((warning) => relabelWarning(warning, EKS_KEYS)) };
+        }
     }
 }
 
-// Where each component's argument lives in the stack config, by the argument's first segment.
+// Where each component's argument lives in the stack config: by the whole field, else by its first segment.
 type KeyMap = Readonly<Record<string, string>>;
 const GKE_KEYS: KeyMap = {
     project: "gcp.project",
@@ -101,6 +123,16 @@ const GKE_KEYS: KeyMap = {
     authorizedNetworks: "gcp.authorizedNetworks",
     secretsEncryptionKey: "gcp.secretsEncryptionKey",
 };
+const EKS_KEYS: KeyMap = {
+    ipFamilies: "aws.ipFamilies",
+    availabilityZones: "aws.availabilityZones",
+    nodeAmiFamily: "aws.nodeAmiFamily",
+    publicEndpoint: "aws.publicEndpoint",
+    publicAccessCidrs: "aws.publicAccessCidrs",
+    secretsEncryptionKeyArn: "aws.secretsEncryptionKeyArn",
+    deletionProtection: "aws.deletionProtection",
+    "nodes.instanceType": "nodes.machineType",
+};
 const EXISTING_KEYS: KeyMap = {
     kubeconfig: "existing.kubeconfig",
     context: "existing.context",
@@ -111,6 +143,9 @@ const ISTIO_KEYS: KeyMap = { "*": "istio", target: "" };
 
 /** The config key of a component argument's field: `zones[1]` → `gcp.zones[1]`. */
 function configKey(field: string, keys: KeyMap): string {
+    if (keys[field]) {
+        return keys[field];
+    }
     const head = /^[^.[]+/.exec(field)?.[0] ?? field;
     const rest = field.slice(head.length);
     const mapped = keys[head];

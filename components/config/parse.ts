@@ -2,7 +2,7 @@ import { distance } from "fastest-levenshtein";
 import type * as z from "zod";
 import { InputError } from "../errors";
 import { allConfigKeys, keySchemaAt } from "./keys";
-import { CLOUD_DEFAULTS, Cloud, stackConfigSchema, type IstioConfig, type StackConfigDocument } from "./schema";
+import { AWS_SECTION_DEFAULTS, CLOUD_DEFAULTS, Cloud, stackConfigSchema, type IstioConfig, type StackConfigDocument } from "./schema";
 
 type Sections = Required<StackConfigDocument>;
 
@@ -129,7 +129,7 @@ function resolveStackConfig(document: StackConfigDocument): StackConfig {
     return {
         cloud,
         ...common,
-        aws: document.aws ?? {},
+        aws: document.aws ?? AWS_SECTION_DEFAULTS,
         network: { ipv4Cidr: document.network?.ipv4Cidr ?? CLOUD_DEFAULTS.aws.network.ipv4Cidr },
     };
 }

@@ -3,6 +3,7 @@ import { IpFamily, KubernetesPlatform } from "../target/cluster-facts";
 import { DEFAULT_CHART_REPOSITORY, DEFAULT_UPSTREAM_HUB, GatewayServiceType, ImagePullPolicy } from "../istio/settings";
 import { DEFAULT_ISTIO_VERSION, IstioFlavor } from "../istio/versions";
 import { GKE_DEFAULTS, GkeReleaseChannel, Ipv6AccessType } from "../gke/plan";
+import { EKS_DEFAULTS, EksNodeAmiFamily } from "../eks/plan";
 
 /** Where the cluster comes from. */
 export const Cloud = {
@@ -27,9 +28,14 @@ function values<T extends Record<string, string>>(set: T): [T[keyof T], ...T[key
 export const CLOUD_DEFAULTS = {
     gcp: GKE_DEFAULTS,
     aws: {
-        kubernetesVersion: "1.33",
-        network: { ipv4Cidr: "10.0.0.0/16" },
-        nodes: { count: 2, minCount: 2, maxCount: 4, machineType: "m6i.large" },
+        kubernetesVersion: EKS_DEFAULTS.kubernetesVersion,
+        network: EKS_DEFAULTS.network,
+        nodes: {
+            count: EKS_DEFAULTS.nodes.count,
+            minCount: EKS_DEFAULTS.nodes.minCount,
+            maxCount: EKS_DEFAULTS.nodes.maxCount,
+            machineType: EKS_DEFAULTS.nodes.instanceType,
+        },
     },
 } as const;
 
@@ -70,15 +76,38 @@ const gcpSection = z
 
 const awsSection = z
     .strictObject({
+        ipFamilies: z
+            .array(z.enum(values(IpFamily)))
+            .default([...EKS_DEFAULTS.ipFamilies])
+            .meta({
+                description:
+                    "The pods' and Services' families. EKS gives a cluster one family, so the only value is `[IPv6]` (the VPC and the load balancers are dual-stack); `[IPv4, IPv6]` is refused with the reason.",
+            }),
         availabilityZones: textList.optional().meta({
-            description: "At least two availability zones of `region`. Default: the region's first two zones, `<region>a` and `<region>b`.",
+            description: "2 to 8 availability zones of `region`, a public and a private subnet each. Default: the first two zones AWS reports as available.",
+        }),
+        nodeAmiFamily: z.enum(values(EksNodeAmiFamily)).default(EKS_DEFAULTS.nodeAmiFamily).meta({
+            description: "The node OS: `AL2023` or `Bottlerocket`; the architecture follows `nodes.machineType`.",
+        }),
+        publicEndpoint: z.boolean().default(true).meta({
+            description:
+                "Give the API server a public endpoint, which `pulumi up` needs to install Istio unless it runs inside the VPC. The private endpoint is always on.",
         }),
         publicAccessCidrs: textList.optional().meta({
             description:
-                "CIDRs (either family) allowed to reach the public API endpoint, which `pulumi up` needs to install Istio. Default: anywhere; the plan warns.",
+                "CIDRs (either family) allowed to reach the public API endpoint (never `0.0.0.0/0` or `::/0`). Default: any address; the plan warns.",
+        }),
+        secretsEncryptionKeyArn: text.optional().meta({
+            description: "A KMS key ARN in `region` to encrypt Secrets in etcd. Default: a new key with rotation, owned by the stack.",
+        }),
+        deletionProtection: z.boolean().default(true).meta({
+            description: "Refuse to delete the cluster (set `false` before `pulumi destroy`).",
         }),
     })
-    .meta({ description: "EKS settings; only with `cloud: aws` (refused until the EKS component lands)." });
+    .meta({ description: "EKS settings; only with `cloud: aws`." });
+
+/** The `aws` section of a `cloud: aws` stack that leaves it out. */
+export const AWS_SECTION_DEFAULTS = awsSection.parse({});
 
 const existingSection = z
     .strictObject({
@@ -99,7 +128,7 @@ const existingSection = z
 const networkSection = z
     .strictObject({
         ipv4Cidr: text.optional().meta({
-            description: `The IPv4 range of the nodes (GKE subnet, default ${CLOUD_DEFAULTS.gcp.network.ipv4Cidr}) or of the VPC (EKS, default ${CLOUD_DEFAULTS.aws.network.ipv4Cidr}). IPv6 ranges are always assigned by the cloud.`,
+            description: `The IPv4 range of the nodes (GKE subnet, default ${CLOUD_DEFAULTS.gcp.network.ipv4Cidr}) or of the VPC (EKS, /16 to /24, default ${CLOUD_DEFAULTS.aws.network.ipv4Cidr}). IPv6 ranges are always assigned by the cloud.`,
         }),
         podIpv4Cidr: text.optional().meta({
             description: `GKE only: the pods' IPv4 secondary range. Default ${CLOUD_DEFAULTS.gcp.network.podIpv4Cidr}.`,
@@ -178,7 +207,7 @@ export const stackConfigSchema = z.strictObject({
     }),
     region: text.optional().meta({ description: "The GCP or AWS region (a region, not a zone). Required with `gcp` and `aws`." }),
     kubernetesVersion: text.optional().meta({
-        description: `The Kubernetes version, MAJOR.MINOR (GKE also takes a full GKE version). Default ${CLOUD_DEFAULTS.gcp.kubernetesVersion} on GKE and EKS; required with \`existing\` (the cluster's version).`,
+        description: `The Kubernetes version, MAJOR.MINOR (GKE also takes a full GKE version). Default ${CLOUD_DEFAULTS.gcp.kubernetesVersion} on GKE, ${CLOUD_DEFAULTS.aws.kubernetesVersion} on EKS; required with \`existing\` (the cluster's version).`,
     }),
     gcp: gcpSection.optional(),
     aws: awsSection.optional(),

@@ -28,8 +28,8 @@ describe("stack config schema", () => {
             cloud: "aws",
             clusterName: "demo",
             region: "eu-west-1",
-            kubernetesVersion: "1.33",
-            aws: {},
+            kubernetesVersion: "1.35",
+            aws: { ipFamilies: ["IPv6"], nodeAmiFamily: "AL2023", publicEndpoint: true, deletionProtection: true },
             network: { ipv4Cidr: "10.0.0.0/16" },
             nodes: { count: 2, minCount: 2, maxCount: 4, machineType: "m6i.large" },
             istio: {},
@@ -75,7 +75,15 @@ describe("stack config schema", () => {
             istio,
         };
         assert.deepEqual(parseStackConfig(gcp), gcp);
-        const aws = { ...AWS, kubernetesVersion: "1.34", aws: { availabilityZones: ["eu-west-1a", "eu-west-1b"], publicAccessCidrs: ["198.51.100.0/24"] }, network: { ipv4Cidr: "10.2.0.0/16" }, nodes: { count: 3, minCount: 3, maxCount: 6, machineType: "m7g.large" }, istio };
+        const aws = { ...AWS, kubernetesVersion: "1.34", aws: {
+                ipFamilies: ["IPv6"],
+                availabilityZones: ["eu-west-1a", "eu-west-1b"],
+                nodeAmiFamily: "Bottlerocket",
+                publicEndpoint: true,
+                publicAccessCidrs: ["198.51.100.0/24"],
+                secretsEncryptionKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                deletionProtection: false,
+            }, network: { ipv4Cidr: "10.2.0.0/16" }, nodes: { count: 3, minCount: 3, maxCount: 6, machineType: "m7g.large" }, istio };
         assert.deepEqual(parseStackConfig(aws), aws);
         const existing = { ...EXISTING, existing: { kubeconfig: "/k", context: "c", ipFamilies: ["IPv6", "IPv4"], platform: "gke" }, istio };
         assert.deepEqual(parseStackConfig(existing), existing);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { type OfflineRun, runOffline } from "../../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../../engine/synthesis-gcp";
+import { offlineAnswersFor } from "../../engine/clouds";
+import type { Cloud } from "../../components/config/schema";
 import { kubeconfigText } from "../support/fixtures";
 
 const PROGRAM = path.resolve(__dirname, "../../program/index.ts");
@@ -17,7 +18,7 @@ function runRoot(config: Record<string, unknown>): Promise<OfflineRun> {
             const outputs: Record<string, unknown> = { ...(await import(PROGRAM)) };
             return outputs;
         },
-        { project: "dualstack-istio", stack: "dev", config: entries, synthesizers: GCP_SYNTHESIZERS },
+        { project: "dualstack-istio", stack: "dev", config: entries, ...offlineAnswersFor(config.cloud as Cloud) },
     );
 }
 
@@ -71,6 +72,50 @@ describe("root program", () => {
         );
     });
 
+    it("aws: an IPv6 EKS cluster with its dual-stack edge, and Istio for IPv6 on it, with the outputs", async () => {
+        const run = await runRoot({
+            cloud: "aws",
+            clusterName: "tenant-b",
+            region: "eu-central-1",
+            aws: { publicAccessCidrs: ["81.2.69.0/24", "2a01:4f8:1234::/48"] },
+            nodes: { machineType: "m7g.large", maxCount: "6" },
+            istio: { gateway: { enabled: true } },
+        });
+        const types = summary(run);
+        assert.equal(types.filter((t) => t.startsWith("aws:")).length, 46);
+        assert.deepEqual(types.filter((t) => t.startsWith("dualstack-istio:")), [
+            "dualstack-istio:index:EksIpv6Cluster tenant-b",
+            "dualstack-istio:index:DualStackIstio istio",
+        ]);
+        const group = run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
+        assert.deepEqual(group?.inputs.scalingConfig, { desiredSize: 2, minSize: 2, maxSize: 6 });
+        assert.equal(group?.inputs.amiType, "AL2023_ARM_64_STANDARD");
+        const istiod = run.resources.find((r) => r.name === "istio-istiod");
+        // A single-family cluster: no dual-stack switches, whatever the release supports.
+        assert.deepEqual((istiod?.inputs.values as { pilot: { env: object } }).pilot.env, {});
+        const gateway = run.resources.find((r) => r.name === "istio-gateway");
+        assert.equal(
+            (gateway?.inputs.values as { service: { annotations: Record<string, string> } }).service.annotations["service.beta.kubernetes.io/aws-load-balancer-ip-address-type"],
+            "dualstack",
+        );
+        assert.deepEqual(
+            { ...run.stackOutputs, vpcIpv6CidrBlock: /^2001:db8:[0-9a-f:]+\/56$/.test(run.stackOutputs.vpcIpv6CidrBlock as string) },
+            {
+                cloud: "aws",
+                clusterName: "tenant-b",
+                ipFamilies: ["IPv6"],
+                kubernetesVersion: "1.35",
+                kubeconfig: "[secret]",
+                endpoint: run.stackOutputs.endpoint,
+                vpcIpv6CidrBlock: true,
+                istioRevision: "",
+                istiodImage: "docker.io/istio/pilot:1.30.3",
+                releaseStatuses: { base: "deployed", istiod: "deployed", gateway: "deployed" },
+            },
+        );
+        assert.match(run.stackOutputs.endpoint as string, /^https:\/\/[0-9A-F]{32}\.gr7\.eu-central-1\.eks\.amazonaws\.com$/);
+    });
+
     it("existing: a provider from the kubeconfig, and Istio for the cluster's families", async () => {
         const run = await runRoot({
             cloud: "existing",
@@ -98,7 +143,8 @@ describe("root program", () => {
         ["a component rule, by its config key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project", zones: ["us-east1-b"] } }, "config: gcp.zones[0]: 'us-east1-b' is not a zone of europe-west4; expected e.g. europe-west4-a"],
         ["an Istio rule, by its config key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { tag: "1.30.3" } }, "config: istio.tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio"],
         ["Istio too new for the cluster", { cloud: "gcp", clusterName: "x", region: "europe-west4", kubernetesVersion: "1.31", gcp: { project: "my-project" } }, "config: kubernetesVersion: Kubernetes 1.31 is below the minimum for Istio 1.30.3; it needs Kubernetes 1.32 or newer"],
-        ["aws, for now", { cloud: "aws", clusterName: "x", region: "eu-west-1" }, "config: cloud: aws is not available yet: the EKS component is still being built; use gcp or existing"],
+        ["dual-stack pods on EKS", { cloud: "aws", clusterName: "x", region: "eu-west-1", aws: { ipFamilies: ["IPv4", "IPv6"] } }, "config: aws.ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers"],
+        ["an EKS instance type, by its config key", { cloud: "aws", clusterName: "x", region: "eu-west-1", nodes: { machineType: "t2.large" } }, "config: nodes.machineType: t2.large is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)"],
     ];
     for (const [what, config, message] of refusals) {
         it(`refuses ${what} with one line and registers nothing`, async () => {
