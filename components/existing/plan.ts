@@ -1,4 +1,12 @@
-import { type ClusterFacts, IpFamily, type KubernetesPlatform, parseKubernetesVersion, validateIpFamilies } from "../target/cluster-facts";
+import { InputError } from "../errors";
+import {
+    type ClusterFacts,
+    IpFamily,
+    isDualStack,
+    KubernetesPlatform,
+    parseKubernetesVersion,
+    validateIpFamilies,
+} from "../target/cluster-facts";
 import { selectKubeconfig, type SelectedKubeconfig } from "./kubeconfig";
 
 /** Arguments of `ExistingCluster`. */
@@ -40,6 +48,12 @@ export interface ExistingClusterPlan {
  */
 export function planExistingCluster(args: ExistingClusterArgs): ExistingClusterPlan {
     const ipFamilies = validateIpFamilies(args.ipFamilies ?? [IpFamily.IPv4, IpFamily.IPv6], "ipFamilies");
+    if (args.platform === KubernetesPlatform.Eks && isDualStack(ipFamilies)) {
+        throw new InputError(
+            "ipFamilies",
+            "an EKS cluster has one family (ipv4 or ipv6), never both; give the cluster's family, [IPv4] or [IPv6]",
+        );
+    }
     parseKubernetesVersion(args.kubernetesVersion, "kubernetesVersion");
     return {
         facts: { ipFamilies, kubernetesVersion: args.kubernetesVersion, platform: args.platform ?? "generic" },

@@ -117,6 +117,40 @@ describe("dualstack-istio plan", () => {
         assert.match(existing.stdout, / \+   ├─ dualstack-istio:index:ExistingCluster +kind\n \+   │  └─ pulumi:providers:kubernetes +kind-k8s\n/);
     });
 
+    it("plans the EKS example: the IPv6 cluster, its dual-stack VPC and edge, and IPv6 Istio behind it", () => {
+        const directory = outDir();
+        const { status, stdout, stderr } = cli("plan", "--config", "examples/eks/stack-config.yaml", "--out", directory);
+        assert.equal(status, 0, stderr);
+        for (const line of [
+            " +   ├─ dualstack-istio:index:EksIpv6Cluster                            dualstack-eks",
+            " +   │  ├─ aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway  dualstack-eks-eigw",
+            " +   │  └─ kubernetes:helm.sh/v3:Release                                dualstack-eks-lb-controller",
+            "    Cluster         dualstack-eks: aws eu-west-1, Kubernetes 1.35 (eks)",
+            "    IP families     IPv6 (single-stack)",
+            "    Services        istiod: SingleStack IPv6; istio-ingressgateway: SingleStack IPv6",
+        ]) {
+            assert.ok(stdout.includes(`${line}\n`), line);
+        }
+        assert.match(stdout, /\n    Edge            load balancers reach IPv4 and IPv6 clients; istio-ingressgateway Service: aws-load-balancer-type=external, .*aws-load-balancer-ip-address-type=dualstack/);
+        assert.match(stdout, /\+ 56 to create/);
+        assert.ok(!stdout.includes("Warnings:"));
+        const plan = readPlan(directory);
+        const subnets = plan.resources.filter((resource) => resource.type === "aws:ec2/subnet:Subnet");
+        assert.deepEqual(subnets.map((subnet) => [subnet.name, subnet.inputs.availabilityZone, subnet.inputs.cidrBlock]), [
+            ["dualstack-eks-public-0", "eu-west-1a", "10.0.128.0/20"],
+            ["dualstack-eks-private-0", "eu-west-1a", "10.0.0.0/20"],
+            ["dualstack-eks-public-1", "eu-west-1b", "10.0.144.0/20"],
+            ["dualstack-eks-private-1", "eu-west-1b", "10.0.16.0/20"],
+        ]);
+        assert.equal(new Set(subnets.map((subnet) => subnet.inputs.ipv6CidrBlock)).size, 4);
+        assert.ok(fs.existsSync(path.join(directory, "aws-load-balancer-controller-values.yaml")));
+        assert.equal(
+            (parse(fs.readFileSync(path.join(directory, "istio-ingressgateway-values.yaml"), "utf8")) as { service: { annotations: Record<string, string> } }).service
+                .annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"],
+            "ip",
+        );
+    });
+
     it("plans the experimental-dual-stack flavour from a local chartsDir", () => {
         const charts = makeChartsDir();
         const directory = outDir();
@@ -141,6 +175,8 @@ describe("dualstack-istio plan", () => {
         ["a missing config file", ["--config", "/nonexistent.yaml"], "error: --config: cannot read /nonexistent.yaml (no such file)"],
         ["a folder as the config file", ["--config", os.tmpdir()], `error: --config: cannot read ${os.tmpdir()} (is a directory)`],
         ["a bad --set", ["--set", "nodes.count"], "error: --set: 'nodes.count' is not key.path=value, e.g. istio.gateway.enabled=true"],
+        ["dual-stack pods on EKS", ["--config", "examples/eks/stack-config.yaml", "--set", "aws.ipFamilies=[IPv4, IPv6]"], "error: aws.ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers"],
+        ["an open EKS API range", ["--config", "examples/eks/stack-config.yaml", "--set", "aws.publicAccessCidrs=[::/0]"], "error: aws.publicAccessCidrs[0]: '::/0' allows every address; list the networks that need access instead"],
         ["the branch without a chartsDir", ["--set", "istio.flavor=experimental-dual-stack", "--set", "istio.tag=ds"], "error: istio.chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch"],
     ];
     for (const [what, args, message] of refusals) {
@@ -168,5 +204,6 @@ describe("dualstack-istio plan", () => {
         const kubeconfig = tempFile("config", kubeconfigText(["kind-dual-stack"]));
         const existing = tempFile("stack.yaml", `cloud: existing\nclusterName: k\nkubernetesVersion: "1.33"\nexisting: {kubeconfig: ${kubeconfig}}\n`);
         assert.equal(loadedBy("plan", "--config", existing), "[]");
+        assert.equal(loadedBy("plan", "--config", "examples/eks/stack-config.yaml"), '["@pulumi/aws"]');
     });
 });

@@ -71,6 +71,16 @@ describe("existing cluster", () => {
                 refusal(() => planExistingCluster({ kubeconfig, kubernetesVersion: "v1.33" })),
                 "kubernetesVersion: 'v1.33' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH without the leading 'v', e.g. 1.33",
             );
+            // Rule A1: an existing EKS cluster is never dual-stack, whatever its kubeconfig says.
+            assert.equal(
+                refusal(() => planExistingCluster({ kubeconfig, kubernetesVersion: "1.33", platform: "eks" })),
+                "ipFamilies: an EKS cluster has one family (ipv4 or ipv6), never both; give the cluster's family, [IPv4] or [IPv6]",
+            );
+            assert.deepEqual(planExistingCluster({ kubeconfig, kubernetesVersion: "1.33", platform: "eks", ipFamilies: ["IPv6"] }).facts, {
+                ipFamilies: ["IPv6"],
+                kubernetesVersion: "1.33",
+                platform: "eks",
+            });
         });
     });
 
