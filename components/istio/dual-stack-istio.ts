@@ -24,7 +24,9 @@ export interface DualStackIstioArgs extends IstioSettings {
  *
  * Creates the `istio-system` namespace, then `istio-base`, then `istiod` (which waits for `base`
  * and the cluster's readiness for workloads), and, when enabled, `istio-cni` and
- * `istio-ingressgateway` (in `istio-ingress`). Every input is checked before anything is created.
+ * `istio-ingressgateway` (in `istio-ingress`; a LoadBalancer gateway also waits for the cluster's
+ * load-balancer controller and carries its edge's annotations). Every input is checked before
+ * anything is created.
  */
 export class DualStackIstio extends pulumi.ComponentResource {
     /** The Helm Release of each installed chart, by chart (`base`, `istiod`, `cni`, `gateway`). */
