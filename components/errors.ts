@@ -43,3 +43,18 @@ export interface InputWarning {
 export function formatWarning(warning: InputWarning): string {
     return `${warning.field}: ${warning.message}`;
 }
+
+/**
+ * Runs a component's checks and names the component in any refusal (`… (GkeDualStackCluster
+ * 'prod')`), so that a stack with many components says which one was given the bad input.
+ */
+export function checkedFor<T>(component: string, name: string, check: () => T): T {
+    try {
+        return check();
+    } catch (error) {
+        if (error instanceof InputError) {
+            throw new InputError(error.field, `${error.problem} (${component} '${name}')`);
+        }
+        throw error;
+    }
+}

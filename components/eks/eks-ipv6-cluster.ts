@@ -28,7 +28,7 @@ import { SecurityGroupEgressRule } from "@pulumi/aws/vpc/securityGroupEgressRule
 import { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRule";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { Provider } from "@pulumi/kubernetes/provider";
-import { formatWarning, InputError } from "../errors";
+import { checkedFor, formatWarning } from "../errors";
 import { RELEASE_DEFAULTS } from "../istio/plan";
 import { carveIpv6Subnet } from "../network/subnets";
 import type { ClusterTarget } from "../target/cluster-target";
@@ -112,7 +112,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
     public readonly provider: Provider;
 
     constructor(name: string, args: EksIpv6ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planOrExplain(name, args);
+        const plan = checkedFor("EksIpv6Cluster", name, () => planEksCluster(name, args));
         super("dualstack-istio:index:EksIpv6Cluster", name, args, opts);
         for (const warning of plan.warnings) {
             void pulumi.log.warn(formatWarning(warning), this);
@@ -473,15 +473,4 @@ function nthZone(names: readonly string[], index: number, region: string): strin
         throw new Error(`${region} reports ${names.length} available zones; list availabilityZones to choose them`);
     }
     return zone;
-}
-
-function planOrExplain(name: string, args: EksIpv6ClusterArgs): EksClusterPlan {
-    try {
-        return planEksCluster(name, args);
-    } catch (error) {
-        if (error instanceof InputError) {
-            throw new InputError(error.field, `${error.problem} (EksIpv6Cluster '${name}')`);
-        }
-        throw error;
-    }
 }

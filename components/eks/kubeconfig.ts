@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { execKubeconfig } from "../target/exec-kubeconfig";
 
 /** What an EKS kubeconfig is built from. */
 export interface EksKubeconfigInputs {
@@ -17,26 +17,10 @@ export interface EksKubeconfigInputs {
  * caller's AWS credentials whenever one is needed (tokens last 15 minutes, shorter than an install).
  */
 export function eksKubeconfig(inputs: EksKubeconfigInputs): string {
-    const name = inputs.clusterArn;
-    return stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name, cluster: { server: inputs.endpoint, "certificate-authority-data": inputs.certificateAuthorityData } }],
-        contexts: [{ name, context: { cluster: name, user: name } }],
-        "current-context": name,
-        users: [
-            {
-                name,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "aws",
-                        args: ["--region", inputs.region, "eks", "get-token", "--cluster-name", inputs.clusterName, "--output", "json"],
-                        env: [{ name: "KUBERNETES_EXEC_INFO", value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}' }],
-                        installHint: "Install the AWS CLI v2 and configure credentials: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
-                    },
-                },
-            },
-        ],
+    return execKubeconfig(inputs.clusterArn, inputs.endpoint, inputs.certificateAuthorityData, {
+        command: "aws",
+        args: ["--region", inputs.region, "eks", "get-token", "--cluster-name", inputs.clusterName, "--output", "json"],
+        env: [{ name: "KUBERNETES_EXEC_INFO", value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}' }],
+        installHint: "Install the AWS CLI v2 and configure credentials: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
     });
 }

@@ -2,6 +2,7 @@ import { InputError, type InputWarning } from "../errors";
 import { type Cidr, parsePrivateIpv4Cidr, parseSourceRange } from "../network/cidr";
 import { splitIpv4Block } from "../network/subnets";
 import { type ClusterFacts, IpFamily, KubernetesPlatform, type LoadBalancerEdge } from "../target/cluster-facts";
+import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { checkEksVersion, RECOMMENDED_EKS_VERSION } from "./calendar";
 
 /** The node operating systems EKS supports for IPv6 clusters (Amazon Linux 2 ended in 2025). */
@@ -216,8 +217,8 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
     }
     const zones = planZones(args.availabilityZones, region, ipv4Block);
 
-    const nodes = { ...EKS_DEFAULTS.nodes, ...definedOnly(args.nodes) };
-    checkNodeCounts(nodes);
+    const nodes = withDefaults<Required<EksNodesArgs>>(EKS_DEFAULTS.nodes, args.nodes);
+    checkNodeCounts(nodes, "istiod, CoreDNS and the load-balancer controller");
     const architecture = checkInstanceType(nodes.instanceType);
     const nodeAmiFamily = args.nodeAmiFamily ?? EKS_DEFAULTS.nodeAmiFamily;
     if (!Object.values<string>(EksNodeAmiFamily).includes(nodeAmiFamily)) {
@@ -349,23 +350,6 @@ function planZones(zones: readonly string[] | undefined, region: string, ipv4Blo
     }));
 }
 
-function checkNodeCounts(nodes: Required<EksNodesArgs>): void {
-    for (const key of ["count", "minCount", "maxCount"] as const) {
-        if (!Number.isInteger(nodes[key]) || nodes[key] < 0) {
-            throw new InputError(`nodes.${key}`, `${nodes[key]} is not a node count; expected a whole number, 0 or more`);
-        }
-    }
-    if (nodes.maxCount < 1) {
-        throw new InputError("nodes.maxCount", "must be 1 or more: istiod, CoreDNS and the load-balancer controller need nodes to run on");
-    }
-    if (nodes.minCount > nodes.maxCount) {
-        throw new InputError("nodes.minCount", `${nodes.minCount} is more than nodes.maxCount (${nodes.maxCount})`);
-    }
-    if (nodes.count < nodes.minCount || nodes.count > nodes.maxCount) {
-        throw new InputError("nodes.count", `${nodes.count} is outside nodes.minCount..nodes.maxCount (${nodes.minCount}..${nodes.maxCount})`);
-    }
-}
-
 /** Refuses what cannot run IPv6 pods (rule A8) and returns the instance type's architecture. */
 function checkInstanceType(instanceType: string): "x86_64" | "arm64" {
     if (!INSTANCE_TYPE.test(instanceType)) {
@@ -384,8 +368,4 @@ function checkInstanceType(instanceType: string): "x86_64" | "arm64" {
     // Graviton: a1, and every family whose attribute letters after the generation include `g` (m7g, c6gn, is4gen).
     const attributes = /^[a-z]+\d+([a-z]*)/.exec(family)?.[1] ?? "";
     return family === "a1" || attributes.includes("g") ? "arm64" : "x86_64";
-}
-
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
-    return Object.fromEntries(Object.entries(value ?? {}).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
-import { InputError } from "../errors";
+import { checkedFor } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
 import { type ExistingClusterArgs, planExistingCluster } from "./plan";
 
@@ -21,7 +21,7 @@ export class ExistingCluster extends pulumi.ComponentResource {
     public readonly server: pulumi.Output<string>;
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { facts, kubeconfig: selected } = explain(name, () => planExistingCluster(args));
+        const { facts, kubeconfig: selected } = checkedFor("ExistingCluster", name, () => planExistingCluster(args));
         super("dualstack-istio:index:ExistingCluster", name, { ...args, kubeconfig: pulumi.secret(args.kubeconfig) }, opts);
 
         this.provider = new Provider(
@@ -33,16 +33,5 @@ export class ExistingCluster extends pulumi.ComponentResource {
         this.context = pulumi.output(selected.context);
         this.server = pulumi.output(selected.server);
         this.registerOutputs({ context: this.context, server: this.server });
-    }
-}
-
-function explain<T>(name: string, check: () => T): T {
-    try {
-        return check();
-    } catch (error) {
-        if (error instanceof InputError) {
-            throw new InputError(error.field, `${error.problem} (ExistingCluster '${name}')`);
-        }
-        throw error;
     }
 }

@@ -9,7 +9,7 @@ import { NodePool } from "@pulumi/gcp/container/nodePool";
 import { IAMMember } from "@pulumi/gcp/projects/iammember";
 import { Account } from "@pulumi/gcp/serviceaccount/account";
 import { Provider } from "@pulumi/kubernetes/provider";
-import { formatWarning, InputError } from "../errors";
+import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
 import { gkeKubeconfig } from "./kubeconfig";
 import {
@@ -64,7 +64,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
     public readonly provider: Provider;
 
     constructor(name: string, args: GkeDualStackClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planOrExplain(name, args);
+        const plan = checkedFor("GkeDualStackCluster", name, () => planGkeCluster(name, args));
         super("dualstack-istio:index:GkeDualStackCluster", name, args, opts);
         for (const warning of plan.warnings) {
             void pulumi.log.warn(formatWarning(warning), this);
@@ -257,16 +257,5 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-    }
-}
-
-function planOrExplain(name: string, args: GkeDualStackClusterArgs): GkeClusterPlan {
-    try {
-        return planGkeCluster(name, args);
-    } catch (error) {
-        if (error instanceof InputError) {
-            throw new InputError(error.field, `${error.problem} (GkeDualStackCluster '${name}')`);
-        }
-        throw error;
     }
 }

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { execKubeconfig } from "../target/exec-kubeconfig";
 
 /** What a GKE kubeconfig is built from. */
 export interface GkeKubeconfigInputs {
@@ -18,24 +18,9 @@ export interface GkeKubeconfigInputs {
  */
 export function gkeKubeconfig(inputs: GkeKubeconfigInputs): string {
     const name = `gke_${inputs.project}_${inputs.region}_${inputs.clusterName}`;
-    return stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name, cluster: { server: `https://${inputs.endpoint}`, "certificate-authority-data": inputs.clusterCaCertificate } }],
-        contexts: [{ name, context: { cluster: name, user: name } }],
-        "current-context": name,
-        users: [
-            {
-                name,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "gke-gcloud-auth-plugin",
-                        provideClusterInfo: true,
-                        installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
-                    },
-                },
-            },
-        ],
+    return execKubeconfig(name, `https://${inputs.endpoint}`, inputs.clusterCaCertificate, {
+        command: "gke-gcloud-auth-plugin",
+        provideClusterInfo: true,
+        installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
     });
 }

@@ -1,6 +1,7 @@
 import { InputError, type InputWarning } from "../errors";
 import { parsePrivateIpv4Cidr, parseSourceRange, requireDisjoint } from "../network/cidr";
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
+import { checkNodeCounts, withDefaults } from "../target/node-pool";
 
 /** The GKE release channels (`releaseChannel.channel`). */
 export const GkeReleaseChannel = { Rapid: "RAPID", Regular: "REGULAR", Stable: "STABLE", Extended: "EXTENDED" } as const;
@@ -234,28 +235,15 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
         throw new InputError("ipv6AccessType", `'${ipv6AccessType}' is not an IPv6 access type; allowed: EXTERNAL, INTERNAL`);
     }
 
-    const network = { ...GKE_DEFAULTS.network, ...definedOnly(args.network) };
+    const network = withDefaults<Required<GkeNetworkArgs>>(GKE_DEFAULTS.network, args.network);
     requireDisjoint([
         { field: "network.ipv4Cidr", cidr: parsePrivateIpv4Cidr(network.ipv4Cidr, "network.ipv4Cidr") },
         { field: "network.podIpv4Cidr", cidr: parsePrivateIpv4Cidr(network.podIpv4Cidr, "network.podIpv4Cidr") },
         { field: "network.serviceIpv4Cidr", cidr: parsePrivateIpv4Cidr(network.serviceIpv4Cidr, "network.serviceIpv4Cidr") },
     ]);
 
-    const nodes = { ...GKE_DEFAULTS.nodes, ...definedOnly(args.nodes) };
-    for (const key of ["count", "minCount", "maxCount"] as const) {
-        if (!Number.isInteger(nodes[key]) || nodes[key] < 0) {
-            throw new InputError(`nodes.${key}`, `${nodes[key]} is not a node count; expected a whole number, 0 or more`);
-        }
-    }
-    if (nodes.maxCount < 1) {
-        throw new InputError("nodes.maxCount", "must be 1 or more: istiod and the gateway need nodes to run on");
-    }
-    if (nodes.minCount > nodes.maxCount) {
-        throw new InputError("nodes.minCount", `${nodes.minCount} is more than nodes.maxCount (${nodes.maxCount})`);
-    }
-    if (nodes.count < nodes.minCount || nodes.count > nodes.maxCount) {
-        throw new InputError("nodes.count", `${nodes.count} is outside nodes.minCount..nodes.maxCount (${nodes.minCount}..${nodes.maxCount})`);
-    }
+    const nodes = withDefaults<Required<GkeNodesArgs>>(GKE_DEFAULTS.nodes, args.nodes);
+    checkNodeCounts(nodes, "istiod and the gateway");
     if (!MACHINE_TYPE.test(nodes.machineType)) {
         throw new InputError("nodes.machineType", `'${nodes.machineType}' is not a GCE machine type; expected e.g. e2-standard-4`);
     }
@@ -310,8 +298,4 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
         nodeImageType: args.nodeImageType ?? GKE_DEFAULTS.nodeImageType,
         warnings,
     };
-}
-
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
-    return Object.fromEntries(Object.entries(value ?? {}).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
 import { ServicePatch } from "@pulumi/kubernetes/core/v1/servicePatch";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
-import { InputError, formatWarning } from "../errors";
+import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
-import { type IstioInstallPlan, planIstioInstall, RELEASE_DEFAULTS } from "./plan";
+import { planIstioInstall, RELEASE_DEFAULTS } from "./plan";
 import type { IstioSettings } from "./settings";
 import type { HelmValues } from "./values";
 
@@ -41,7 +41,7 @@ export class DualStackIstio extends pulumi.ComponentResource {
     public readonly istiodImage!: pulumi.Output<string>;
 
     constructor(name: string, args: DualStackIstioArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planOrExplain(name, args);
+        const plan = checkedFor("DualStackIstio", name, () => planIstioInstall(args, args.target));
         super("dualstack-istio:index:DualStackIstio", name, args, opts);
         for (const warning of plan.warnings) {
             void pulumi.log.warn(formatWarning(warning), this);
@@ -120,17 +120,5 @@ export class DualStackIstio extends pulumi.ComponentResource {
             values: this.values,
             istiodImage: this.istiodImage,
         });
-    }
-}
-
-/** Plans, naming the component in any refusal so that a stack with many installs says which one. */
-function planOrExplain(name: string, args: DualStackIstioArgs): IstioInstallPlan {
-    try {
-        return planIstioInstall(args, args.target);
-    } catch (error) {
-        if (error instanceof InputError) {
-            throw new InputError(error.field, `${error.problem} (DualStackIstio '${name}')`);
-        }
-        throw error;
     }
 }

@@ -133,15 +133,7 @@ describe("Helm values", () => {
             assert.deepEqual(gatewayValues(resolved({ gateway: { enabled: true } }, eks)), {
                 service: {
                     type: "LoadBalancer",
-                    annotations: {
-                        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-                        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-                        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                        "service.beta.kubernetes.io/aws-load-balancer-ip-address-type": "dualstack",
-                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
-                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
-                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
-                    },
+                    annotations: EKS_LOAD_BALANCER_EDGE.serviceAnnotations,
                 },
             });
             assert.deepEqual(gatewayValues(resolved({ gateway: { enabled: true, serviceType: "NodePort" } }, eks)), { service: { type: "NodePort" } });
