@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { type InvokeAnswer, stableUuid, type SynthesisRequest, type Synthesizer } from "./synthesis";
+import { autoName, type InvokeAnswer, stableUuid, type Synthesizer } from "./synthesis";
 
 /** The account AWS's own documentation uses in examples. */
 export const OFFLINE_AWS_ACCOUNT = "123456789012";
@@ -12,11 +12,6 @@ function hex(seed: string, length: number): string {
 
 function regionOf(inputs: Record<string, unknown>): string {
     return typeof inputs.region === "string" ? inputs.region : "us-east-1";
-}
-
-/** What Pulumi's auto-naming would produce: the logical name plus a stable 7-character suffix. */
-function autoName({ type, name, inputs }: SynthesisRequest): string {
-    return typeof inputs.name === "string" ? inputs.name : `${name}-${hex(`${type}::${name}`, 7)}`;
 }
 
 /** An EC2-style id (`vpc-0a1b…`): the prefix and 17 stable hex digits. */

@@ -1,23 +1,18 @@
-import { stableUuid, type Synthesizer } from "./synthesis";
-
-// What Pulumi's auto-naming would produce: the logical name plus a stable 7-character suffix.
-function autoName(type: string, name: string, inputs: Record<string, unknown>): string {
-    return typeof inputs.name === "string" ? inputs.name : `${name}-${stableUuid(`${type}::${name}`).slice(0, 7)}`;
-}
+import { autoName, stableUuid, type Synthesizer } from "./synthesis";
 
 function text(value: unknown, fallback: string): string {
     return typeof value === "string" ? value : fallback;
 }
 
 const network: Synthesizer = ({ type, name, inputs }) => {
-    const networkName = autoName(type, name, inputs);
+    const networkName = autoName({ type, name, inputs });
     const id = `projects/${text(inputs.project, "project")}/global/networks/${networkName}`;
     return { id, outputs: { name: networkName, selfLink: `https://www.googleapis.com/compute/v1/${id}` } };
 };
 
 /** Subnets get a documentation-range /64 (`2001:db8::/32`, or `fd20:db8::/32` for ULA). */
 const subnetwork: Synthesizer = ({ type, name, inputs }) => {
-    const subnetName = autoName(type, name, inputs);
+    const subnetName = autoName({ type, name, inputs });
     const id = `projects/${text(inputs.project, "project")}/regions/${text(inputs.region, "region")}/subnetworks/${subnetName}`;
     const internal = inputs.ipv6AccessType === "INTERNAL";
     const hex = stableUuid(id);
@@ -34,7 +29,7 @@ const subnetwork: Synthesizer = ({ type, name, inputs }) => {
 };
 
 const cluster: Synthesizer = ({ type, name, inputs }) => {
-    const clusterName = autoName(type, name, inputs);
+    const clusterName = autoName({ type, name, inputs });
     const id = `projects/${text(inputs.project, "project")}/locations/${text(inputs.location, "region")}/clusters/${clusterName}`;
     return {
         id,
@@ -54,11 +49,11 @@ const cluster: Synthesizer = ({ type, name, inputs }) => {
 const serviceAccount: Synthesizer = ({ type, name, inputs }) => {
     const accountId = text(inputs.accountId, name);
     const email = `${accountId}@${text(inputs.project, "project")}.iam.gserviceaccount.com`;
-    return { id: `projects/${text(inputs.project, "project")}/serviceAccounts/${email}`, outputs: { email, name: autoName(type, name, {}) } };
+    return { id: `projects/${text(inputs.project, "project")}/serviceAccounts/${email}`, outputs: { email, name: autoName({ type, name, inputs: {} }) } };
 };
 
 const named: Synthesizer = ({ type, name, inputs }) => {
-    const resourceName = autoName(type, name, inputs);
+    const resourceName = autoName({ type, name, inputs });
     return { id: resourceName, outputs: { name: resourceName } };
 };
 

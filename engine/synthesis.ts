@@ -32,6 +32,14 @@ export function stableUuid(seed: string): string {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * The name a cloud resource gets: its `name` input, or what Pulumi's auto-naming would produce,
+ * the logical name plus a stable 7-character suffix.
+ */
+export function autoName({ type, name, inputs }: SynthesisRequest): string {
+    return typeof inputs.name === "string" ? inputs.name : `${name}-${stableUuid(`${type}::${name}`).slice(0, 7)}`;
+}
+
 interface KubernetesMetadata {
     name?: string;
     namespace?: string;
