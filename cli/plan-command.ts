@@ -57,14 +57,22 @@ export function loadPlanConfig(flags: PlanFlags): StackConfig {
  * files. Writes nothing unless everything succeeded and `out` is given.
  */
 export async function planCommand(flags: PlanFlags): Promise<PlanResult> {
-    const config = loadPlanConfig(flags);
-    const plan = planStack(config);
+    const plan = planStack(loadPlanConfig(flags));
+    const result = await planOffline(plan, flags.stack ?? DEFAULT_PLAN_STACK);
+    if (flags.out !== undefined) {
+        writePlanFiles(result.files, flags.out);
+    }
+    return result;
+}
+
+/** Runs the root program for a checked plan under the offline engine and renders its report and files. */
+export async function planOffline(plan: StackPlan, stack: string): Promise<PlanResult> {
     let run: OfflineRun;
     try {
         run = await runOffline(() => deployStack(plan), {
             project: ROOT_PROJECT,
-            stack: flags.stack ?? DEFAULT_PLAN_STACK,
-            ...offlineAnswersFor(config.cloud),
+            stack,
+            ...offlineAnswersFor(plan.config.cloud),
         });
     } catch (error) {
         if (error instanceof OfflineRunError) {
@@ -73,13 +81,14 @@ export async function planCommand(flags: PlanFlags): Promise<PlanResult> {
         throw error;
     }
     const report = `${renderTree(run.resources)}\n${renderSummary(plan, run.resources)}`;
-    const files = planFiles(plan, run.resources);
-    if (flags.out !== undefined) {
-        const directory = resolve(flags.out);
-        mkdirSync(directory, { recursive: true });
-        for (const [name, content] of files) {
-            writeFileSync(join(directory, name), content);
-        }
+    return { plan, run, report, files: planFiles(plan, run.resources) };
+}
+
+/** Writes plan files into a folder, creating it. */
+export function writePlanFiles(files: PlanFiles, folder: string): void {
+    const directory = resolve(folder);
+    mkdirSync(directory, { recursive: true });
+    for (const [name, content] of files) {
+        writeFileSync(join(directory, name), content);
     }
-    return { plan, run, report, files };
 }

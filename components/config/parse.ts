@@ -1,7 +1,7 @@
-import { distance } from "fastest-levenshtein";
 import type * as z from "zod";
 import { InputError } from "../errors";
 import { allConfigKeys, keySchemaAt } from "./keys";
+import { nearestName } from "./nearest";
 import { AWS_SECTION_DEFAULTS, CLOUD_DEFAULTS, Cloud, stackConfigSchema, type IstioConfig, type StackConfigDocument } from "./schema";
 
 type Sections = Required<StackConfigDocument>;
@@ -62,6 +62,18 @@ export function parseStackConfig(document: unknown): StackConfig {
 }
 
 const SECTION_FOR_CLOUD = { gcp: Cloud.Gcp, aws: Cloud.Aws, existing: Cloud.Existing } as const;
+/** Keys that describe a cluster to create, so an existing cluster has no use for them. */
+const KEYS_FOR_NEW_CLUSTERS = ["region", "network", "nodes"] as const;
+
+/**
+ * The top-level config keys a cloud does not take: the other clouds' sections and, for an
+ * existing cluster, the keys that describe a cluster to create. A fleet's shared defaults drop
+ * these per tenant; a stack that sets them is refused.
+ */
+export function keysNotTakenBy(cloud: Cloud): readonly (keyof StackConfigDocument)[] {
+    const otherSections = (Object.keys(SECTION_FOR_CLOUD) as (keyof typeof SECTION_FOR_CLOUD)[]).filter((section) => SECTION_FOR_CLOUD[section] !== cloud);
+    return cloud === Cloud.Existing ? [...otherSections, ...KEYS_FOR_NEW_CLUSTERS] : otherSections;
+}
 
 function resolveStackConfig(document: StackConfigDocument): StackConfig {
     const { cloud } = document;
@@ -72,7 +84,7 @@ function resolveStackConfig(document: StackConfigDocument): StackConfig {
     }
     const istio = document.istio ?? {};
     if (cloud === Cloud.Existing) {
-        for (const key of ["region", "network", "nodes"] as const) {
+        for (const key of KEYS_FOR_NEW_CLUSTERS) {
             if (document[key] !== undefined) {
                 throw new InputError(key, "not used with cloud: existing; the cluster already exists");
             }
@@ -193,16 +205,8 @@ function expectation(path: readonly string[], expected: string): string {
 function unknownKeyHint(parentPath: readonly string[], key: string): string {
     const siblings = Object.keys(keySchemaAt(parentPath)?.properties ?? {});
     const prefix = parentPath.length ? `${parentPath.join(".")}.` : "";
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const sibling of siblings) {
-        const d = distance(key.toLowerCase(), sibling.toLowerCase());
-        if (d < bestDistance) {
-            best = sibling;
-            bestDistance = d;
-        }
-    }
-    if (best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))) {
+    const best = nearestName(key, siblings);
+    if (best !== undefined) {
         return `unknown key; did you mean ${prefix}${best}?`;
     }
     // A key put at the wrong level: `hub` at the top instead of `istio.hub`.

@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { parseDocument, visit } from "yaml";
 import { InputError } from "../errors";
 import { yamlProblem } from "../read-errors";
 import { keySchemaAt, type KeySchema } from "./keys";
@@ -23,13 +23,7 @@ type Document = { [key: string]: unknown };
  * `origin` names the file in errors.
  */
 export function readConfigText(content: string, origin: string): Document {
-    const parsed = parseDocument(content, { schema: "failsafe", uniqueKeys: true, prettyErrors: true });
-    const problem = parsed.errors[0];
-    if (problem) {
-        const line = problem.linePos?.[0].line;
-        throw new InputError(origin, `does not parse as YAML${line ? ` (line ${line})` : ""}: ${yamlProblem(problem)}`);
-    }
-    const document: unknown = parsed.toJS();
+    const document = parseYamlText(content, origin);
     if (document === null || document === undefined) {
         return {};
     }
@@ -40,6 +34,31 @@ export function readConfigText(content: string, origin: string): Document {
     const isStackFile = Object.keys(map).length > 0 && Object.keys(map).every((key) => ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"].includes(key));
     return typeConfigValues(isStackFile ? unwrapStackFile(map.config, origin) : map, []) as Document;
 }
+
+/**
+ * Parses YAML with every scalar kept as text (the schema types it later). With `plainNulls`, an
+ * unquoted `null`, `~` or empty value becomes `null`, for documents where null means "unset".
+ */
+export function parseYamlText(content: string, origin: string, options: { readonly plainNulls?: boolean } = {}): unknown {
+    const parsed = parseDocument(content, { schema: "failsafe", uniqueKeys: true, prettyErrors: true });
+    const problem = parsed.errors[0];
+    if (problem) {
+        const line = problem.linePos?.[0].line;
+        throw new InputError(origin, `does not parse as YAML${line ? ` (line ${line})` : ""}: ${yamlProblem(problem)}`);
+    }
+    if (options.plainNulls) {
+        visit(parsed, {
+            Scalar(key, node) {
+                if (key !== "key" && node.type === "PLAIN" && YAML_NULLS.has(String(node.source ?? node.value))) {
+                    node.value = null;
+                }
+            },
+        });
+    }
+    return parsed.toJS() as unknown;
+}
+
+const YAML_NULLS = new Set(["", "~", "null", "Null", "NULL"]);
 
 function unwrapStackFile(config: unknown, origin: string): Document {
     if (config === undefined || config === null) {
@@ -127,7 +146,8 @@ export function applyOverrides(document: Document, overrides: readonly string[])
     return result;
 }
 
-function typeConfigValues(value: unknown, path: readonly string[]): unknown {
+/** Types every text value of a config document (or a part of one at `path`) by the schema. */
+export function typeConfigValues(value: unknown, path: readonly string[] = []): unknown {
     if (typeof value === "string") {
         return typeText(value, keySchemaAt(path));
     }
