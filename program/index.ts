@@ -1,22 +1,7 @@
 // The root Pulumi program (Pulumi.yaml `main`): one stack = one cluster with dual-stack Istio.
-import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../components/config/parse";
-import { readPulumiConfig } from "../components/config/sources";
-import { InputError } from "../components/errors";
-import { deployStack, type StackOutputs } from "./deploy-stack";
-import { planStack } from "./stack-plan";
+import { rootProgram } from "./root-program";
 
-async function run(): Promise<StackOutputs> {
-    try {
-        const config = parseStackConfig(readPulumiConfig(pulumi.runtime.allConfig(), pulumi.getProject()));
-        return await deployStack(planStack(config));
-    } catch (error) {
-        // A bad config is one line naming the key, not a stack trace.
-        throw error instanceof InputError ? new pulumi.RunError(`config: ${error.message}`) : error;
-    }
-}
-
-const outputs = run();
+const outputs = rootProgram();
 
 export const cloud = outputs.then((o) => o.cloud);
 export const clusterName = outputs.then((o) => o.clusterName);

@@ -1,0 +1,85 @@
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { planFleet, type FleetPlan, type PlannedTenant } from "../fleet/fleet-plan";
+import { readTenantsFile } from "../fleet/tenants-file";
+import { planOffline, writePlanFiles } from "./plan-command";
+
+/** The flags of `dualstack-istio fleet plan`. */
+export interface FleetPlanFlags {
+    /** A folder to write `<tenant>/plan.json` (and the rest of `plan --out`) and `fleet.json` into. */
+    readonly out?: string;
+}
+
+/** One row of the fleet summary. */
+export interface FleetPlanRow {
+    readonly tenant: string;
+    readonly cloud: string;
+    /** The region; `-` for an existing cluster. */
+    readonly region: string;
+    /** Everything the tenant's stack registers, components and the stack included. */
+    readonly resources: number;
+    /** `upstream 1.30.3`, or `experimental-dual-stack tag <tag>` for a build of the branch. */
+    readonly istio: string;
+    /** The istiod revision, `default` when none. */
+    readonly revision: string;
+}
+
+/** What `fleet plan` produced. */
+export interface FleetPlanResult {
+    readonly fleet: FleetPlan;
+    readonly rows: readonly FleetPlanRow[];
+    /** The summary table and the warnings, as printed. */
+    readonly report: string;
+}
+
+/**
+ * Checks a tenants file (every problem of every tenant, then clashes) and plans each tenant's
+ * stack of the root program under the offline engine, one after another: the engine is
+ * process-global, and a tenant costs what registering its resources costs, so the fleet's time
+ * grows linearly. With `out`, each tenant's files are written as soon as it is planned, so memory
+ * stays flat however many tenants there are.
+ */
+export async function fleetPlanCommand(file: string, flags: FleetPlanFlags = {}, today?: Date): Promise<FleetPlanResult> {
+    const fleet = planFleet(readTenantsFile(file), today);
+    const rows: FleetPlanRow[] = [];
+    for (const tenant of fleet.tenants) {
+        const { run, files } = await planOffline(tenant.plan, tenant.name);
+        if (flags.out !== undefined) {
+            writePlanFiles(files, join(flags.out, tenant.name));
+        }
+        rows.push(summaryRow(tenant, run.resources.length));
+    }
+    if (flags.out !== undefined) {
+        writeFileSync(join(resolve(flags.out), "fleet.json"), `${JSON.stringify({ tenants: rows, warnings: fleet.warnings }, null, 2)}\n`);
+    }
+    return { fleet, rows, report: renderFleetSummary(rows, fleet.warnings) };
+}
+
+function summaryRow(tenant: PlannedTenant, resources: number): FleetPlanRow {
+    const { config, istio } = tenant.plan;
+    const { release, revision, tag } = istio.settings;
+    return {
+        tenant: tenant.name,
+        cloud: config.cloud,
+        region: config.cloud === "existing" ? "-" : config.region,
+        resources,
+        istio: `${release.flavor} ${release.version ?? `tag ${tag}`}`,
+        revision: revision || "default",
+    };
+}
+
+/** The summary table (one row per tenant, in file order), a total, and the warnings. */
+export function renderFleetSummary(rows: readonly FleetPlanRow[], warnings: readonly string[]): string {
+    const table = [
+        ["Tenant", "Cloud", "Region", "Resources", "Istio", "Revision"],
+        ...rows.map((row) => [row.tenant, row.cloud, row.region, String(row.resources), row.istio, row.revision]),
+    ];
+    const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
+    const lines = table.map((cells) => cells.map((cell, column) => (column === 3 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join("  ").trimEnd());
+    const total = rows.reduce((sum, row) => sum + row.resources, 0);
+    lines.push("", `${rows.length} tenant${rows.length === 1 ? "" : "s"}, ${total} resources to create`);
+    if (warnings.length > 0) {
+        lines.push("", "Warnings:", ...warnings.map((warning) => `    ${warning}`));
+    }
+    return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,212 @@
+import { dirname, join, resolve } from "node:path";
+import { nearestName } from "../components/config/nearest";
+import { Cloud } from "../components/config/schema";
+import { InputError } from "../components/errors";
+import { FleetCheckError, planFleet, type PlannedTenant } from "../fleet/fleet-plan";
+import {
+    FleetOperation,
+    runFleet,
+    TenantStatus,
+    type FleetReporter,
+    type ResourceChanges,
+    type TenantOutcome,
+    type TenantStacks,
+} from "../fleet/orchestrator";
+import { readTenantsFile } from "../fleet/tenants-file";
+
+/** The flags of `dualstack-istio fleet preview|up|destroy`. */
+export interface FleetRunFlags {
+    /** At most this many tenants at once. @default 4 */
+    readonly concurrency?: string;
+    /** Only these tenants (each must be in the file). @default every tenant */
+    readonly tenant?: readonly string[];
+    /** Tenants' workspaces and logs. @default `.dualstack-istio-fleet` next to the tenants file */
+    readonly workDir?: string;
+    /** Secrets provider of stacks created now. @default the backend's */
+    readonly secretsProvider?: string;
+    /** Resource operations in parallel within one tenant. @default Pulumi's default */
+    readonly parallel?: string;
+}
+
+export const DEFAULT_FLEET_CONCURRENCY = 4;
+export const FLEET_WORK_DIR = ".dualstack-istio-fleet";
+
+/** Exit codes: all succeeded; some tenant failed; cancelled before every tenant finished. */
+export const FleetExit = { Succeeded: 0, Failed: 1, Cancelled: 130 } as const;
+
+/** What the command needs from outside: Pulumi, signals, where to write. */
+export interface FleetRunContext {
+    /** @default the Automation API */
+    readonly stacks?: TenantStacks;
+    readonly stopNew?: AbortSignal;
+    readonly stopRunning?: AbortSignal;
+    readonly write: (text: string) => void;
+    readonly today?: Date;
+}
+
+/** What a fleet run did. */
+export interface FleetRunResult {
+    readonly outcomes: readonly TenantOutcome[];
+    readonly exitCode: number;
+}
+
+/**
+ * `fleet preview|up|destroy`: checks the whole fleet (nothing runs when any tenant is wrong),
+ * then runs the operation on the chosen tenants' stacks, at most `concurrency` at a time, with a
+ * line of progress per event, each tenant's log in its own file, and a summary at the end.
+ */
+export async function fleetRunCommand(operation: FleetOperation, file: string, flags: FleetRunFlags, context: FleetRunContext): Promise<FleetRunResult> {
+    const concurrency = wholeNumber(flags.concurrency, "--concurrency", DEFAULT_FLEET_CONCURRENCY);
+    const parallel = flags.parallel === undefined ? undefined : wholeNumber(flags.parallel, "--parallel", 0);
+    const fleet = planFleet(readTenantsFile(file), context.today);
+    const tenants = selectTenants(fleet.tenants, flags.tenant ?? []);
+    if (operation === FleetOperation.Destroy) {
+        refuseProtectedClusters(tenants, fleet.file.origin);
+    }
+    const workRoot = resolve(flags.workDir ?? join(dirname(resolve(file)), FLEET_WORK_DIR));
+    let stacks = context.stacks;
+    if (!stacks) {
+        const { AutomationStacks } = await import("../fleet/automation-stacks");
+        stacks = new AutomationStacks({
+            workRoot,
+            ...(flags.secretsProvider !== undefined ? { secretsProvider: flags.secretsProvider } : {}),
+            ...(parallel !== undefined ? { parallel } : {}),
+        });
+    }
+    await stacks.prepare(tenants);
+    for (const warning of fleet.warnings) {
+        context.write(`warning: ${warning}\n`);
+    }
+    context.write(`${operation}: ${tenants.length} tenant${tenants.length === 1 ? "" : "s"}, at most ${concurrency} at once; logs in ${join(workRoot, "logs", operation)}\n`);
+    const outcomes = await runFleet({
+        tenants,
+        operation,
+        stacks,
+        concurrency,
+        logDir: join(workRoot, "logs", operation),
+        reporter: lineReporter(operation, context.write),
+        ...(context.stopNew ? { stopNew: context.stopNew } : {}),
+        ...(context.stopRunning ? { stopRunning: context.stopRunning } : {}),
+    });
+    context.write(`\n${renderOutcomes(outcomes)}`);
+    return { outcomes, exitCode: exitCodeOf(outcomes) };
+}
+
+function wholeNumber(text: string | undefined, flag: string, fallback: number): number {
+    if (text === undefined) {
+        return fallback;
+    }
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+        throw new InputError(flag, `expected a whole number of at least 1, got '${text}'`);
+    }
+    return Number(text);
+}
+
+/** The tenants `--tenant` names, in file order; every name must be a tenant. */
+export function selectTenants(tenants: readonly PlannedTenant[], names: readonly string[]): PlannedTenant[] {
+    if (names.length === 0) {
+        return [...tenants];
+    }
+    const known = tenants.map((tenant) => tenant.name);
+    for (const name of names) {
+        if (!known.includes(name)) {
+            const nearest = nearestName(name, known);
+            throw new InputError("--tenant", `'${name}' is not a tenant of this file${nearest ? `; did you mean '${nearest}'?` : `; tenants: ${known.join(", ")}`}`);
+        }
+    }
+    return tenants.filter((tenant) => names.includes(tenant.name));
+}
+
+/**
+ * A cluster with deletion protection on cannot be destroyed: Pulumi would delete Istio and the
+ * network's other parts and then fail on the cluster. Refused before anything runs instead.
+ */
+function refuseProtectedClusters(tenants: readonly PlannedTenant[], origin: string): void {
+    const problems = tenants.flatMap(({ name, plan: { config } }) => {
+        const key = config.cloud === Cloud.Gcp ? "gcp" : config.cloud === Cloud.Aws ? "aws" : undefined;
+        const isProtected = config.cloud === Cloud.Gcp ? config.gcp.deletionProtection : config.cloud === Cloud.Aws ? config.aws.deletionProtection : false;
+        return isProtected
+            ? [`${origin}: tenant '${name}': ${key}.deletionProtection: is true, so the cluster cannot be destroyed; set it to false, run fleet up, then destroy`]
+            : [];
+    });
+    if (problems.length > 0) {
+        throw new FleetCheckError(problems);
+    }
+}
+
+/** One line per event, tenant first, for terminals and CI logs alike. */
+export function lineReporter(operation: FleetOperation, write: (text: string) => void): FleetReporter {
+    return {
+        started: (tenant, logFile) => write(`[${tenant}] ${operation} started (log: ${logFile})\n`),
+        step: (tenant, stepsDone) => {
+            if (stepsDone % 10 === 0) {
+                write(`[${tenant}] ${stepsDone} resources done\n`);
+            }
+        },
+        finished: (outcome) => {
+            const took = formatDuration(outcome.durationMs);
+            switch (outcome.status) {
+                case TenantStatus.Succeeded:
+                    write(`[${outcome.tenant}] ${operation} succeeded in ${took}: ${formatChanges(outcome.changes)}\n`);
+                    break;
+                case TenantStatus.Skipped:
+                    write(`[${outcome.tenant}] skipped: cancelled before it started\n`);
+                    break;
+                default:
+                    write(`[${outcome.tenant}] ${operation} ${outcome.status} after ${took}: ${outcome.message ?? ""}\n`);
+            }
+        },
+    };
+}
+
+/** The final summary: one row per tenant, the totals, and why each failure failed. */
+export function renderOutcomes(outcomes: readonly TenantOutcome[]): string {
+    const table = [
+        ["Tenant", "Result", "Changes", "Time", "Log"],
+        ...outcomes.map((outcome) => [
+            outcome.tenant,
+            outcome.status,
+            outcome.status === TenantStatus.Succeeded ? formatChanges(outcome.changes) : "-",
+            outcome.status === TenantStatus.Skipped ? "-" : formatDuration(outcome.durationMs),
+            outcome.logFile,
+        ]),
+    ];
+    const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
+    const lines = table.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
+    const counts = Object.values(TenantStatus)
+        .map((status) => [status, outcomes.filter((outcome) => outcome.status === status).length] as const)
+        .filter(([, count]) => count > 0)
+        .map(([status, count]) => `${count} ${status}`);
+    lines.push("", counts.join(", "));
+    for (const outcome of outcomes.filter((candidate) => candidate.message !== undefined)) {
+        lines.push(`  ${outcome.tenant}: ${outcome.message}`);
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+export function exitCodeOf(outcomes: readonly TenantOutcome[]): number {
+    if (outcomes.some((outcome) => outcome.status === TenantStatus.Failed)) {
+        return FleetExit.Failed;
+    }
+    if (outcomes.some((outcome) => outcome.status === TenantStatus.Cancelled || outcome.status === TenantStatus.Skipped)) {
+        return FleetExit.Cancelled;
+    }
+    return FleetExit.Succeeded;
+}
+
+/** `create 12, same 3`, in Pulumi's order of kinds; `no changes` when there are none. */
+export function formatChanges(changes: ResourceChanges): string {
+    const order = ["create", "update", "replace", "delete", "same"];
+    const kinds = Object.keys(changes).filter((kind) => changes[kind] > 0).sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
+    return kinds.length ? kinds.map((kind) => `${kind} ${changes[kind]}`).join(", ") : "no changes";
+}
+
+function rank(order: readonly string[], kind: string): number {
+    const index = order.indexOf(kind);
+    return index < 0 ? order.length : index;
+}
+
+export function formatDuration(milliseconds: number): string {
+    const seconds = Math.round(milliseconds / 1000);
+    return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
+}

@@ -1,0 +1,204 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { EngineEvent, LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { ROOT_PROJECT } from "../components/config/sources";
+import { InputError } from "../components/errors";
+import type { PlannedTenant } from "./fleet-plan";
+import { FleetOperation, type ResourceChanges, type TenantProgress, type TenantRun, type TenantStacks } from "./orchestrator";
+import { stackConfigEntries } from "./stack-config";
+
+/** How the fleet reaches Pulumi. */
+export interface AutomationStacksOptions {
+    /**
+     * Each tenant's workspace folder is `<workRoot>/<tenant>/` (its `Pulumi.yaml` and
+     * `Pulumi.<tenant>.yaml`): one folder per tenant, because concurrent stack selection in one
+     * folder can corrupt its workspace file (pulumi/pulumi#8186).
+     */
+    readonly workRoot: string;
+    /**
+     * The secrets provider of stacks created now (`awskms://…`, `gcpkms://…`, `passphrase`).
+     * @default the backend's own (Pulumi Cloud), or `passphrase` for a self-managed backend
+     */
+    readonly secretsProvider?: string;
+    /**
+     * Resource operations one tenant runs in parallel (`pulumi up --parallel`).
+     * @default Pulumi's default
+     */
+    readonly parallel?: number;
+    /**
+     * The program each tenant's stack runs.
+     * @default the root program
+     */
+    readonly program?: PulumiFn;
+    /** The environment to check for credentials. @default process.env */
+    readonly env?: NodeJS.ProcessEnv;
+}
+
+type Automation = typeof import("@pulumi/pulumi/automation");
+
+/** Providers every stack needs, and those only a cloud's stacks need. */
+const PLUGINS_FOR_CLOUD: Readonly<Record<string, readonly string[]>> = {
+    gcp: ["kubernetes", "gcp"],
+    aws: ["kubernetes", "aws"],
+    existing: ["kubernetes"],
+};
+
+/** Self-managed backends, whose stacks encrypt secrets with a passphrase unless told otherwise. */
+const SELF_MANAGED_BACKEND = /^(file|s3|gs|azblob):\/\//;
+
+/**
+ * The fleet's stacks through the Automation API: one `LocalWorkspace` per tenant, in its own
+ * folder, running the root program inline, against whatever backend `pulumi` is logged in to
+ * (`PULUMI_BACKEND_URL`, `pulumi login`).
+ */
+export class AutomationStacks implements TenantStacks {
+    private readonly options: AutomationStacksOptions;
+    private command?: PulumiCommand;
+    /** The backend, as `pulumi whoami` reports it. */
+    backendUrl?: string;
+
+    constructor(options: AutomationStacksOptions) {
+        this.options = options;
+    }
+
+    /**
+     * Finds the CLI (one line saying how to install it when it is missing), checks the backend
+     * and its secrets, and installs each provider plugin once, at the version this package uses,
+     * before tenants run in parallel (parallel installs into one `PULUMI_HOME` could collide).
+     */
+    async prepare(tenants: readonly PlannedTenant[]): Promise<void> {
+        const automation = await loadAutomation();
+        try {
+            this.command = await automation.PulumiCommand.get();
+        } catch (error) {
+            if (/ENOENT/.test(commandFailure(error))) {
+                throw new InputError(
+                    "pulumi",
+                    "the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again",
+                );
+            }
+            throw new Error(`pulumi: ${commandFailure(error)}`);
+        }
+        const workspace = await this.workspace(automation, join(this.options.workRoot, ".fleet"));
+        let who: { url?: string };
+        try {
+            who = await workspace.whoAmI();
+        } catch (error) {
+            throw new InputError("pulumi", `no backend to keep the stacks in (${commandFailure(error)}); run pulumi login, or set PULUMI_BACKEND_URL (file://, s3://, gs://, Pulumi Cloud)`);
+        }
+        this.backendUrl = who.url;
+        const env = this.options.env ?? process.env;
+        if (SELF_MANAGED_BACKEND.test(who.url ?? "") && this.options.secretsProvider === undefined && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+            throw new InputError(
+                "PULUMI_CONFIG_PASSPHRASE",
+                `not set, and the backend ${who.url} keeps secrets with a passphrase; set it (or PULUMI_CONFIG_PASSPHRASE_FILE), or give --secrets-provider`,
+            );
+        }
+        const plugins = new Set(tenants.flatMap((tenant) => PLUGINS_FOR_CLOUD[tenant.plan.config.cloud]));
+        for (const plugin of [...plugins].sort()) {
+            await workspace.installPlugin(plugin, `v${providerVersion(plugin)}`);
+        }
+    }
+
+    async run({ tenant, operation, log, progress, signal }: TenantRun): Promise<ResourceChanges> {
+        const automation = await loadAutomation();
+        const workDir = join(this.options.workRoot, tenant.name);
+        const stack = await this.stack(automation, tenant, operation, workDir);
+        await syncConfig(stack, tenant);
+        const options = {
+            onOutput: log,
+            onEvent: (event: EngineEvent) => digestEvent(event, progress),
+            signal,
+            color: "never" as const,
+            ...(this.options.parallel !== undefined ? { parallel: this.options.parallel } : {}),
+        };
+        try {
+            switch (operation) {
+                case FleetOperation.Preview:
+                    return (await stack.preview(options)).changeSummary;
+                case FleetOperation.Up:
+                    return (await stack.up(options)).summary.resourceChanges ?? {};
+                case FleetOperation.Destroy:
+                    return (await stack.destroy(options)).summary.resourceChanges ?? {};
+            }
+        } catch (error) {
+            throw new Error(commandFailure(error), { cause: error });
+        }
+    }
+
+    private async stack(automation: Automation, tenant: PlannedTenant, operation: FleetOperation, workDir: string): Promise<Stack> {
+        mkdirSync(workDir, { recursive: true });
+        // Destroy needs the stack's state, not its program.
+        const program: PulumiFn = operation === FleetOperation.Destroy ? () => Promise.resolve({}) : (this.options.program ?? defaultProgram);
+        try {
+            return await automation.LocalWorkspace.createOrSelectStack(
+                { stackName: tenant.name, projectName: ROOT_PROJECT, program },
+                this.workspaceOptions(workDir),
+            );
+        } catch (error) {
+            throw new Error(commandFailure(error), { cause: error });
+        }
+    }
+
+    private workspace(automation: Automation, workDir: string): Promise<LocalWorkspace> {
+        mkdirSync(workDir, { recursive: true });
+        return automation.LocalWorkspace.create(this.workspaceOptions(workDir));
+    }
+
+    private workspaceOptions(workDir: string) {
+        return {
+            workDir,
+            ...(this.command ? { pulumiCommand: this.command } : {}),
+            projectSettings: { name: ROOT_PROJECT, runtime: "nodejs" as const },
+            ...(this.options.secretsProvider !== undefined ? { secretsProvider: this.options.secretsProvider } : {}),
+        };
+    }
+}
+
+/**
+ * Makes the stack's config exactly the tenant's: sets every key, and removes keys of ours the
+ * tenants file no longer has (else a key deleted from the file would live on in the stack).
+ */
+async function syncConfig(stack: Stack, tenant: PlannedTenant): Promise<void> {
+    const wanted = stackConfigEntries(tenant.document);
+    const stale = Object.keys(await stack.getAllConfig()).filter((key) => key.startsWith(`${ROOT_PROJECT}:`) && !(key in wanted));
+    if (stale.length > 0) {
+        await stack.removeAllConfig(stale);
+    }
+    await stack.setAllConfig(wanted);
+}
+
+/** Engine events, reduced to what the fleet shows: finished steps and errors. */
+export function digestEvent(event: EngineEvent, progress: (event: TenantProgress) => void): void {
+    if (event.resOutputsEvent) {
+        progress({ kind: "step", urn: event.resOutputsEvent.metadata.urn, op: event.resOutputsEvent.metadata.op });
+    } else if (event.diagnosticEvent?.severity === "error") {
+        progress({ kind: "error", message: event.diagnosticEvent.message.trim() });
+    }
+}
+
+/**
+ * A failed `pulumi` command in one line. The Automation API's errors carry the whole output;
+ * the CLI's own `error:` line says what went wrong.
+ */
+export function commandFailure(error: unknown): string {
+    const result = (error as { commandResult?: { stderr?: string; stdout?: string } } | undefined)?.commandResult;
+    const text = result ? `${result.stderr ?? ""}\n${result.stdout ?? ""}` : error instanceof Error ? error.message : String(error);
+    const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+    const errorLine = lines.find((line) => line.startsWith("error:"));
+    return (errorLine ?? lines[0] ?? "failed").replace(/^error:\s*/, "");
+}
+
+function providerVersion(plugin: string): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(`@pulumi/${plugin}/package.json`) as { version: string }).version;
+}
+
+async function loadAutomation(): Promise<Automation> {
+    return import("@pulumi/pulumi/automation");
+}
+
+async function defaultProgram(): Promise<Record<string, unknown>> {
+    const { rootProgram } = await import("../program/root-program");
+    return { ...(await rootProgram()) };
+}

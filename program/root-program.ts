@@ -1,0 +1,21 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../components/config/parse";
+import { readPulumiConfig } from "../components/config/sources";
+import { InputError } from "../components/errors";
+import { deployStack, type StackOutputs } from "./deploy-stack";
+import { planStack } from "./stack-plan";
+
+/**
+ * The root program's body: reads the stack's config, checks all of it, then creates the cluster
+ * and Istio. `program/index.ts` runs it for `pulumi up`; the fleet runs it as each tenant's
+ * inline program, so both are the same program.
+ */
+export async function rootProgram(): Promise<StackOutputs> {
+    try {
+        const config = parseStackConfig(readPulumiConfig(pulumi.runtime.allConfig(), pulumi.getProject()));
+        return await deployStack(planStack(config));
+    } catch (error) {
+        // A bad config is one line naming the key, not a stack trace.
+        throw error instanceof InputError ? new pulumi.RunError(`config: ${error.message}`) : error;
+    }
+}
