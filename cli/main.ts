@@ -2,6 +2,9 @@
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "../components/errors";
 import { DEFAULT_ISTIO_VERSION } from "../components/istio/versions";
+import type { FleetExportFlags } from "./fleet-export-command";
+import type { FleetPlanFlags } from "./fleet-plan-command";
+import type { FleetRunFlags } from "./fleet-run-command";
 import type { PlanFlags } from "./plan-command";
 import { DEFAULT_VALUES_KUBERNETES_VERSION, VALUES_CHARTS, VALUES_FORMATS, valuesCommand, type ValuesFlags } from "./values-command";
 
@@ -58,7 +61,104 @@ function buildProgram(): Command {
                 process.stdout.write(`\nWrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
             }
         });
+    addFleetCommands(program);
     return program;
+}
+
+function addFleetCommands(program: Command): void {
+    const fleet = program
+        .command("fleet")
+        .description("Many tenants, one cluster and one Pulumi stack each, from one tenants file (see examples/fleet).");
+    fleet
+        .command("plan <file>")
+        .description("Check the tenants file and plan every tenant offline: a summary table, and with --out each tenant's plan files.")
+        .option("--out <dir>", "write <dir>/<tenant>/plan.json (and the rest of plan --out) and <dir>/fleet.json")
+        .action(async (file: string, flags: FleetPlanFlags) => {
+            const { fleetPlanCommand } = await import("./fleet-plan-command");
+            const result = await fleetPlanCommand(file, flags);
+            process.stdout.write(result.report);
+            if (flags.out !== undefined) {
+                process.stdout.write(`\nWrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}\n`);
+            }
+        });
+    for (const operation of ["preview", "up", "destroy"] as const) {
+        fleet
+            .command(`${operation} <file>`)
+            .description(`Run pulumi ${operation} on each tenant's stack of the root program (Automation API), in parallel.`)
+            .option("--concurrency <n>", "at most this many tenants at once", "4")
+            .option("--tenant <name>", "only this tenant; repeat for more (default: all)", collect)
+            .option("--work-dir <dir>", "tenants' workspaces and logs (default: .dualstack-istio-fleet next to the file)")
+            .option("--secrets-provider <url>", "secrets provider of new stacks: passphrase, awskms://…, gcpkms://…")
+            .option("--parallel <n>", "resource operations in parallel within one tenant")
+            .action(async (file: string, flags: FleetRunFlags) => {
+                const { fleetRunCommand } = await import("./fleet-run-command");
+                const { FleetOperation } = await import("../fleet/orchestrator");
+                const cancellation = cancelOnSignals();
+                try {
+                    const result = await fleetRunCommand(FleetOperation[operation === "preview" ? "Preview" : operation === "up" ? "Up" : "Destroy"], file, flags, {
+                        ...cancellation,
+                        write: (text) => process.stdout.write(text),
+                    });
+                    process.exitCode = result.exitCode;
+                } finally {
+                    cancellation.dispose();
+                }
+            });
+    }
+    fleet
+        .command("export-operator <file>")
+        .description("Print a Pulumi Kubernetes Operator Stack for every tenant, for fleets that outgrow one machine.")
+        .requiredOption("--repo <url>", "the git repository holding this package's root project")
+        .option("--branch <branch>", "the branch the operator tracks (default main)")
+        .option("--commit <sha>", "a commit to pin instead of a branch")
+        .option("--repo-dir <dir>", "the folder of Pulumi.yaml in the repository (default its root)")
+        .option("--namespace <ns>", "the namespace of the Stacks", "pulumi-operator")
+        .option("--service-account <name>", "the ServiceAccount of the operator's workspaces", "pulumi")
+        .option("--backend <url>", "the state backend (default Pulumi Cloud)")
+        .option("--credentials-secret <name>", "the Secret with PULUMI_ACCESS_TOKEN (or PULUMI_CONFIG_PASSPHRASE)", "pulumi-credentials")
+        .option("--stack-prefix <prefix>", "put before each stack name, e.g. my-org/")
+        .action(async (file: string, flags: FleetExportFlags) => {
+            const { fleetExportCommand } = await import("./fleet-export-command");
+            const result = fleetExportCommand(file, flags);
+            process.stdout.write(result.manifests);
+            for (const secret of result.secretsToCreate) {
+                process.stderr.write(`note: create Secret ${secret}\n`);
+            }
+        });
+}
+
+/**
+ * Ctrl-C once: no new tenant starts, and running ones stop at a safe point, because the terminal
+ * delivers that same SIGINT to the `pulumi` processes (they share the process group); forwarding
+ * it again would count as Pulumi's second Ctrl-C, which stops at once and can leave pending
+ * operations in the state. Ctrl-C twice: leave now. SIGTERM (CI cancelling the job): no new
+ * tenant, and running ones are told to cancel.
+ */
+function cancelOnSignals(): { stopNew: AbortSignal; stopRunning: AbortSignal; dispose: () => void } {
+    const stopNew = new AbortController();
+    const stopRunning = new AbortController();
+    const onInterrupt = () => {
+        if (stopNew.signal.aborted) {
+            process.stderr.write("\nstopping now; check each running tenant with pulumi stack (and pulumi cancel if it is locked)\n");
+            process.exit(130);
+        }
+        stopNew.abort();
+        process.stderr.write("\ncancelling: no new tenant starts; running ones stop at a safe point (Ctrl-C again to stop at once)\n");
+    };
+    const onTerminate = () => {
+        stopNew.abort();
+        stopRunning.abort();
+    };
+    process.on("SIGINT", onInterrupt);
+    process.on("SIGTERM", onTerminate);
+    return {
+        stopNew: stopNew.signal,
+        stopRunning: stopRunning.signal,
+        dispose: () => {
+            process.off("SIGINT", onInterrupt);
+            process.off("SIGTERM", onTerminate);
+        },
+    };
 }
 
 /** Turns commander's own errors into `<flag>: <problem>` with the flag first. */
@@ -75,7 +175,7 @@ function commanderProblem(error: CommanderError): string {
             return `command: ${message}; run dualstack-istio --help`;
         case "commander.help":
             // No command given: commander would print the whole help as an error.
-            return "command: missing; available: plan, values (run dualstack-istio --help)";
+            return "command: missing; available: plan, values, fleet (run dualstack-istio --help)";
         default:
             return flag ? `${flag}: ${message}` : message;
     }
@@ -96,6 +196,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         if (error instanceof InputError) {
             process.stderr.write(`error: ${error.message}\n`);
+            return EXIT_USAGE;
+        }
+        if (error instanceof Error && error.name === "FleetCheckError") {
+            for (const problem of (error as Error & { problems: readonly string[] }).problems) {
+                process.stderr.write(`error: ${problem}\n`);
+            }
             return EXIT_USAGE;
         }
         const message = error instanceof Error ? error.message : String(error);

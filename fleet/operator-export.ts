@@ -1,0 +1,130 @@
+import { stringify } from "yaml";
+import { InputError } from "../components/errors";
+import type { FleetPlan, PlannedTenant } from "./fleet-plan";
+import { stackConfigEntries } from "./stack-config";
+
+/** Where the Pulumi Kubernetes Operator finds the program, and how its Stacks authenticate. */
+export interface OperatorExportOptions {
+    /** The git repository holding this package's root project (`Pulumi.yaml` with `main: program/index.ts`). */
+    readonly repository: string;
+    /**
+     * The branch to track (the operator polls it and rolls out new commits).
+     * @default "main", unless `commit` is given
+     */
+    readonly branch?: string;
+    /** A commit to pin instead of tracking a branch. */
+    readonly commit?: string;
+    /**
+     * The folder of `Pulumi.yaml` inside the repository.
+     * @default the repository's root
+     */
+    readonly repoDir?: string;
+    /** @default "pulumi-operator" */
+    readonly namespace?: string;
+    /**
+     * The ServiceAccount the operator's workspace pods run as; bind it to cloud credentials
+     * (GKE Workload Identity, EKS Pod Identity).
+     * @default "pulumi"
+     */
+    readonly serviceAccount?: string;
+    /**
+     * The state backend (`s3://…`, `gs://…`, `https://api.pulumi.com`).
+     * @default Pulumi Cloud
+     */
+    readonly backend?: string;
+    /**
+     * The Secret with the backend's credential: `PULUMI_ACCESS_TOKEN` for Pulumi Cloud,
+     * `PULUMI_CONFIG_PASSPHRASE` for a self-managed backend.
+     * @default "pulumi-credentials"
+     */
+    readonly credentialsSecret?: string;
+    /**
+     * Put before each tenant's stack name: an organization for Pulumi Cloud (`acme-org/`).
+     * @default none
+     */
+    readonly stackPrefix?: string;
+}
+
+/** What the export produced: the manifests, and the Secrets to create before applying them. */
+export interface OperatorExport {
+    /** One `pulumi.com/v1` `Stack` per tenant, as a multi-document YAML stream. */
+    readonly manifests: string;
+    /** One line per Secret the Stacks refer to that the user must create. */
+    readonly secretsToCreate: readonly string[];
+}
+
+export const DEFAULT_OPERATOR_NAMESPACE = "pulumi-operator";
+
+const SELF_MANAGED_BACKEND = /^(file|s3|gs|azblob):\/\//;
+
+/**
+ * The Pulumi Kubernetes Operator `Stack` resources of a fleet, for fleets that outgrow one
+ * machine: each tenant's stack of the root program, from git, with the tenant's config inline
+ * (the same entries `fleet up` sets). What only this machine has cannot go into a manifest: a
+ * kubeconfig becomes a reference to a Secret; a local chart folder is refused.
+ */
+export function exportOperatorStacks(fleet: FleetPlan, options: OperatorExportOptions): OperatorExport {
+    if (options.branch !== undefined && options.commit !== undefined) {
+        throw new InputError("--commit", "give a branch to track or a commit to pin, not both");
+    }
+    const namespace = options.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
+    const credentialsSecret = options.credentialsSecret ?? "pulumi-credentials";
+    const credential = options.backend !== undefined && SELF_MANAGED_BACKEND.test(options.backend) ? "PULUMI_CONFIG_PASSPHRASE" : "PULUMI_ACCESS_TOKEN";
+    const secretsToCreate = [`${namespace}/${credentialsSecret} with key ${credential}`];
+    const documents = fleet.tenants.map((tenant) => {
+        refuseLocalCharts(tenant, fleet.file.origin);
+        const entries = stackConfigEntries(tenant.document);
+        const config: Record<string, string> = {};
+        const secretsRef: Record<string, unknown> = {};
+        for (const [key, entry] of Object.entries(entries)) {
+            if (key.endsWith(":existing")) {
+                // Credentials (or a path that exists only here): the operator reads them from a Secret.
+                const name = stackResourceName(tenant);
+                secretsRef[key] = { type: "Secret", secret: { name, key: "existing" } };
+                secretsToCreate.push(`${namespace}/${name} with key existing: the existing section of tenant '${tenant.name}' as JSON, with the kubeconfig's content inline`);
+            } else {
+                config[key] = entry.value;
+            }
+        }
+        return {
+            apiVersion: "pulumi.com/v1",
+            kind: "Stack",
+            metadata: {
+                name: stackResourceName(tenant),
+                namespace,
+                labels: { "app.kubernetes.io/managed-by": "dualstack-istio", "dualstack-istio/tenant": tenant.name, "dualstack-istio/cloud": tenant.plan.config.cloud },
+            },
+            spec: {
+                serviceAccountName: options.serviceAccount ?? "pulumi",
+                stack: `${options.stackPrefix ?? ""}${tenant.name}`,
+                projectRepo: options.repository,
+                ...(options.commit !== undefined ? { commit: options.commit } : { branch: options.branch ?? "main" }),
+                ...(options.repoDir ? { repoDir: options.repoDir } : {}),
+                ...(options.backend !== undefined ? { backend: options.backend } : {}),
+                envRefs: { [credential]: { type: "Secret", secret: { name: credentialsSecret, key: credential } } },
+                config,
+                ...(Object.keys(secretsRef).length ? { secretsRef } : {}),
+                // Refresh first, so drift made outside Pulumi is seen before each update.
+                refresh: true,
+                // Deleting the Stack object must never delete a tenant's cluster by accident.
+                destroyOnFinalize: false,
+            },
+        };
+    });
+    const manifests = documents.map((document) => stringify(document, { lineWidth: 0 })).join("---\n");
+    return { manifests, secretsToCreate };
+}
+
+function stackResourceName(tenant: PlannedTenant): string {
+    return `dualstack-istio-${tenant.name}`;
+}
+
+function refuseLocalCharts(tenant: PlannedTenant, origin: string): void {
+    const { chartsDir } = tenant.plan.config.istio;
+    if (chartsDir !== undefined) {
+        throw new InputError(
+            `${origin}: tenant '${tenant.name}': istio.chartsDir`,
+            `${chartsDir} is a folder on this machine, which the operator cannot read; deploy this tenant with fleet up (upstream Istio can leave chartsDir out and use its chart repository)`,
+        );
+    }
+}
