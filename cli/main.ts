@@ -68,7 +68,12 @@ function buildProgram(): Command {
 function addFleetCommands(program: Command): void {
     const fleet = program
         .command("fleet")
-        .description("Many tenants, one cluster and one Pulumi stack each, from one tenants file (see examples/fleet).");
+        .description("Many tenants, one cluster and one Pulumi stack each, from one tenants file (see examples/fleet).")
+        .argument("[subcommand...]")
+        .action(([subcommand]: string[]) => {
+            const available = "plan, preview, up, destroy, export-operator";
+            throw new InputError("fleet", subcommand === undefined ? `missing a subcommand; available: ${available}` : `unknown subcommand '${subcommand}'; available: ${available}`);
+        });
     fleet
         .command("plan <file>")
         .description("Check the tenants file and plan every tenant offline: a summary table, and with --out each tenant's plan files.")
@@ -170,6 +175,10 @@ function commanderProblem(error: CommanderError): string {
             return `${flag ?? "option"}: unknown option; run with --help for the flags`;
         case "commander.optionMissingArgument":
             return `${flag ?? "option"}: needs a value`;
+        case "commander.missingMandatoryOptionValue":
+            return `${flag ?? "option"}: required; run with --help for what it takes`;
+        case "commander.missingArgument":
+            return `${/'(\w+)'/.exec(message)?.[1] ?? "argument"}: required; run with --help for the arguments`;
         case "commander.unknownCommand":
         case "commander.excessArguments":
             return `command: ${message}; run dualstack-istio --help`;

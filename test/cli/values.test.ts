@@ -91,7 +91,7 @@ describe("dualstack-istio values", () => {
         }
 
         it("no command, or an unknown one", () => {
-            assert.deepEqual(cli(), { status: 2, stdout: "", stderr: "error: command: missing; available: plan, values (run dualstack-istio --help)\n" });
+            assert.deepEqual(cli(), { status: 2, stdout: "", stderr: "error: command: missing; available: plan, values, fleet (run dualstack-istio --help)\n" });
             assert.deepEqual(cli("plan-everything"), {
                 status: 2,
                 stdout: "",

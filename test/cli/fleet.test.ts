@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { tempFile } from "../support/fixtures";
+
+// The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
+const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const ROOT = path.resolve(__dirname, "../..");
+const EXAMPLE = "examples/fleet/tenants.yaml";
+
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT, env });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function outDir(): string {
+    return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fleet-plan-")), "out");
+}
+
+describe("dualstack-istio fleet", function () {
+    this.timeout(60_000);
+
+    it("plan: checks the example fleet across clouds and prints one row per tenant", () => {
+        const { status, stdout, stderr } = cli(["fleet", "plan", EXAMPLE]);
+        assert.equal(stderr, "");
+        assert.equal(status, 0);
+        assert.equal(
+            stdout,
+            [
+                "Tenant    Cloud     Region        Resources  Istio            Revision",
+                "acme      gcp       europe-west4         23  upstream 1.30.3  default",
+                "globex    gcp       us-east1             24  upstream 1.30.3  canary",
+                "initech   aws       eu-west-1            56  upstream 1.30.3  default",
+                "umbrella  existing  -                     9  upstream 1.30.3  default",
+                "",
+                "4 tenants, 112 resources to create",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("plan --out writes every tenant's plan, under its own stack name, and fleet.json", () => {
+        const out = outDir();
+        const { status, stdout } = cli(["fleet", "plan", EXAMPLE, "--out", out]);
+        assert.equal(status, 0);
+        assert.match(stdout, new RegExp(`Wrote 4 tenants' plans and fleet.json to ${out}\\n$`));
+        assert.deepEqual(fs.readdirSync(out).sort(), ["acme", "fleet.json", "globex", "initech", "umbrella"]);
+        assert.deepEqual(fs.readdirSync(path.join(out, "acme")).sort(), ["istio-base-values.yaml", "istio-ingressgateway-values.yaml", "istio-operator.yaml", "istiod-values.yaml", "plan.json", "plan.md"]);
+        assert.ok(fs.readdirSync(path.join(out, "globex")).includes("istio-cni-values.yaml"));
+        assert.ok(fs.readdirSync(path.join(out, "initech")).includes("aws-load-balancer-controller-values.yaml"));
+        for (const tenant of ["acme", "globex", "initech", "umbrella"]) {
+            const plan = JSON.parse(fs.readFileSync(path.join(out, tenant, "plan.json"), "utf8")) as { resources: { urn: string }[] };
+            assert.ok(plan.resources.every((resource) => resource.urn.startsWith(`urn:pulumi:${tenant}::dualstack-istio::`)), tenant);
+        }
+        const summary = JSON.parse(fs.readFileSync(path.join(out, "fleet.json"), "utf8")) as { tenants: { tenant: string; resources: number }[]; warnings: string[] };
+        assert.deepEqual(summary.tenants.map((row) => [row.tenant, row.resources]), [["acme", 23], ["globex", 24], ["initech", 56], ["umbrella", 9]]);
+        assert.deepEqual(summary.warnings, []);
+    });
+
+    it("plan of a bad fleet: exit 2, one error line per problem, each naming its tenant, nothing written", () => {
+        const file = tempFile("tenants.yaml", "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\ntenants:\n  - name: a\n    istio:\n      hub: HTTPS://x\n  - name: b\n    nodes:\n      count: -1\n  - name: a\n");
+        const out = outDir();
+        const { status, stdout, stderr } = cli(["fleet", "plan", file, "--out", out]);
+        assert.equal(status, 2);
+        assert.equal(stdout, "");
+        const lines = stderr.trimEnd().split("\n");
+        assert.equal(lines.length, 3);
+        assert.match(lines[0], new RegExp(`^error: ${file}: tenants\\[0\\] 'a': istio.hub: `));
+        assert.equal(lines[1], `error: ${file}: tenants[1] 'b': nodes.count: must be 0 or more, got -1`);
+        assert.equal(lines[2], `error: ${file}: tenants[2].name: 'a' is already the name of tenants[0]; tenant names must be unique`);
+        assert.equal(fs.existsSync(out), false);
+    });
+
+    it("up without the Pulumi CLI on PATH: exit 2 and one line saying how to install it", () => {
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "no-pulumi-"));
+        const { status, stdout, stderr } = cli(["fleet", "up", EXAMPLE, "--work-dir", path.join(bin, "work")], { ...process.env, PATH: bin });
+        assert.equal(status, 2);
+        assert.equal(stdout, "");
+        assert.equal(stderr, "error: pulumi: the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again\n");
+    });
+
+    it("preview of an unknown tenant, or a bad concurrency: exit 2 and one line, before Pulumi is looked for", () => {
+        assert.deepEqual(cli(["fleet", "preview", EXAMPLE, "--tenant", "acm"]).stderr, "error: --tenant: 'acm' is not a tenant of this file; did you mean 'acme'?\n");
+        const { status, stderr } = cli(["fleet", "preview", EXAMPLE, "--concurrency", "0"]);
+        assert.equal(status, 2);
+        assert.equal(stderr, "error: --concurrency: expected a whole number of at least 1, got '0'\n");
+    });
+
+    it("export-operator prints a Stack per tenant and names the Secrets to create", () => {
+        const { status, stdout, stderr } = cli(["fleet", "export-operator", EXAMPLE, "--repo", "https://github.com/ecloud/platform.git"]);
+        assert.equal(status, 0);
+        const stacks = parseAllDocuments(stdout).map((document) => document.toJS() as { kind: string; metadata: { name: string } });
+        assert.deepEqual(stacks.map((stack) => `${stack.kind} ${stack.metadata.name}`), ["Stack dualstack-istio-acme", "Stack dualstack-istio-globex", "Stack dualstack-istio-initech", "Stack dualstack-istio-umbrella"]);
+        assert.equal(
+            stderr,
+            "note: create Secret pulumi-operator/pulumi-credentials with key PULUMI_ACCESS_TOKEN\n" +
+                "note: create Secret pulumi-operator/dualstack-istio-umbrella with key existing: the existing section of tenant 'umbrella' as JSON, with the kubeconfig's content inline\n",
+        );
+        assert.equal(cli(["fleet", "export-operator", EXAMPLE]).stderr, "error: --repo: required; run with --help for what it takes\n");
+        assert.equal(cli(["fleet", "plan"]).stderr, "error: file: required; run with --help for the arguments\n");
+        assert.equal(cli(["fleet"]).stderr, "error: fleet: missing a subcommand; available: plan, preview, up, destroy, export-operator\n");
+        assert.equal(cli(["fleet", "plann", EXAMPLE]).stderr, "error: fleet: unknown subcommand 'plann'; available: plan, preview, up, destroy, export-operator\n");
+    });
+});
