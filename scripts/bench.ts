@@ -6,6 +6,11 @@
 // resources (types, names, inputs, parents, providers, dependencies) directly, as a program
 // written out by hand would, under the same mock runtime (the SDK's `setMocks` monitor, as the
 // offline engine wraps it), so the ratio is exactly what the package's own code adds.
+//
+// "fleet" then plans tenants files of 10 and 100 tenants shaped like that default config
+// (`fleet plan` minus the disk writes: file checks, clashes, every tenant's offline plan and the
+// summary) and reports the cost per tenant against the same hand-written baseline, and how flat
+// it stays from 10 to 100 tenants.
 import * as pulumi from "@pulumi/pulumi";
 import { Firewall, type FirewallArgs } from "@pulumi/gcp/compute/firewall";
 import { Network, type NetworkArgs } from "@pulumi/gcp/compute/network";
@@ -17,13 +22,39 @@ import { Account, type AccountArgs } from "@pulumi/gcp/serviceaccount/account";
 import { Namespace, type NamespaceArgs } from "@pulumi/kubernetes/core/v1/namespace";
 import { Release, type ReleaseArgs } from "@pulumi/kubernetes/helm/v3/release";
 import { Provider } from "@pulumi/kubernetes/provider";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
+import { stringify } from "yaml";
+import { fleetPlanCommand, type FleetPlanResult } from "../cli/fleet-plan-command";
 import { planCommand } from "../cli/plan-command";
+import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { runOffline, type RecordedResource } from "../engine/offline-engine";
 import { GCP_SYNTHESIZERS } from "../engine/synthesis-gcp";
 
 const TARGET_RATIO = 1.2;
+/** Per-tenant cost at 100 tenants over that at 10: the fleet must not slow down as it grows. */
+const TARGET_FLATNESS = 1.2;
+const FLEET_SIZES = [10, 100] as const;
+
+/** Writes a tenants file of `count` tenants shaped like the default plan config, and returns its path. */
+export function writeBenchFleet(count: number): string {
+    const { clusterName: _name, ...defaults } = DEFAULT_PLAN_CONFIG;
+    const tenants = Array.from({ length: count }, (_, index) => ({ name: `tenant-${String(index).padStart(3, "0")}` }));
+    const file = join(mkdtempSync(join(tmpdir(), "bench-fleet-")), "tenants.yaml");
+    writeFileSync(file, stringify({ defaults, tenants }));
+    return file;
+}
+
+/** Plans a fleet of `count` tenants as `fleet plan` does (without writing files); returns it and its time. */
+export async function planBenchFleet(count: number): Promise<{ result: FleetPlanResult; milliseconds: number }> {
+    const file = writeBenchFleet(count);
+    const start = performance.now();
+    const result = await fleetPlanCommand(file);
+    return { result, milliseconds: performance.now() - start };
+}
 
 /**
  * The same resources as a hand-written Pulumi program would create them: the SDK classes, with
@@ -116,7 +147,27 @@ async function main(): Promise<void> {
             `  hand-written  ${median(baseline).toFixed(1)} ms\n` +
             `  ratio         ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO})\n`,
     );
-    if (values.check && ratio > TARGET_RATIO) {
+
+    const perTenant: number[] = [];
+    process.stdout.write(`\nfleet plan, per tenant (${resources.length} resources each)\n`);
+    for (const count of FLEET_SIZES) {
+        const { result, milliseconds } = await planBenchFleet(count);
+        if (result.rows.length !== count || result.rows.some((row) => row.resources !== resources.length)) {
+            throw new Error(`the fleet of ${count} did not plan ${count} tenants of ${resources.length} resources`);
+        }
+        perTenant.push(milliseconds / count);
+        process.stdout.write(
+            `  ${String(count).padStart(3)} tenants  ${(milliseconds / 1000).toFixed(1)} s, ${(milliseconds / count).toFixed(1)} ms per tenant, ` +
+                `${(milliseconds / count / median(baseline)).toFixed(2)} × hand-written\n`,
+        );
+    }
+    const fleetRatio = perTenant[perTenant.length - 1] / median(baseline);
+    const flatness = perTenant[perTenant.length - 1] / perTenant[0];
+    process.stdout.write(
+        `  ratio         ${fleetRatio.toFixed(2)} at ${FLEET_SIZES[FLEET_SIZES.length - 1]} tenants (target ≤ ${TARGET_RATIO})\n` +
+            `  flatness      ${flatness.toFixed(2)} (${FLEET_SIZES[FLEET_SIZES.length - 1]} vs ${FLEET_SIZES[0]} tenants, target ≤ ${TARGET_FLATNESS})\n`,
+    );
+    if (values.check && (ratio > TARGET_RATIO || fleetRatio > TARGET_RATIO || flatness > TARGET_FLATNESS)) {
         process.exitCode = 1;
     }
 }
