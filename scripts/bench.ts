@@ -41,7 +41,9 @@ const FLEET_SIZES = [10, 100] as const;
 
 /** Writes a tenants file of `count` tenants shaped like the default plan config, and returns its path. */
 export function writeBenchFleet(count: number): string {
-    const { clusterName: _name, ...defaults } = DEFAULT_PLAN_CONFIG;
+    // Each tenant's clusterName defaults to its name.
+    const defaults: Record<string, unknown> = { ...DEFAULT_PLAN_CONFIG };
+    delete defaults.clusterName;
     const tenants = Array.from({ length: count }, (_, index) => ({ name: `tenant-${String(index).padStart(3, "0")}` }));
     const file = join(mkdtempSync(join(tmpdir(), "bench-fleet-")), "tenants.yaml");
     writeFileSync(file, stringify({ defaults, tenants }));
