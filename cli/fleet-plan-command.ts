@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { planFleet, type FleetPlan, type PlannedTenant } from "../fleet/fleet-plan";
 import { readTenantsFile } from "../fleet/tenants-file";
 import { planOffline, writePlanFiles } from "./plan-command";
+import { renderTable } from "./table";
 
 /** The flags of `dualstack-istio fleet plan`. */
 export interface FleetPlanFlags {
@@ -74,8 +75,7 @@ export function renderFleetSummary(rows: readonly FleetPlanRow[], warnings: read
         ["Tenant", "Cloud", "Region", "Resources", "Istio", "Revision"],
         ...rows.map((row) => [row.tenant, row.cloud, row.region, String(row.resources), row.istio, row.revision]),
     ];
-    const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
-    const lines = table.map((cells) => cells.map((cell, column) => (column === 3 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join("  ").trimEnd());
+    const lines = renderTable(table, [3]);
     const total = rows.reduce((sum, row) => sum + row.resources, 0);
     lines.push("", `${rows.length} tenant${rows.length === 1 ? "" : "s"}, ${total} resources to create`);
     if (warnings.length > 0) {

@@ -13,6 +13,7 @@ import {
     type TenantStacks,
 } from "../fleet/orchestrator";
 import { readTenantsFile } from "../fleet/tenants-file";
+import { renderTable } from "./table";
 
 /** The flags of `dualstack-istio fleet preview|up|destroy`. */
 export interface FleetRunFlags {
@@ -171,8 +172,7 @@ export function renderOutcomes(outcomes: readonly TenantOutcome[]): string {
             outcome.logFile,
         ]),
     ];
-    const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
-    const lines = table.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
+    const lines = renderTable(table);
     const counts = Object.values(TenantStatus)
         .map((status) => [status, outcomes.filter((outcome) => outcome.status === status).length] as const)
         .filter(([, count]) => count > 0)

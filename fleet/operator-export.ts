@@ -6,7 +6,7 @@ import { stackConfigEntries } from "./stack-config";
 /** Where the Pulumi Kubernetes Operator finds the program, and how its Stacks authenticate. */
 export interface OperatorExportOptions {
     /** The git repository holding this package's root project (`Pulumi.yaml` with `main: program/index.ts`). */
-    readonly repository: string;
+    readonly repo: string;
     /**
      * The branch to track (the operator polls it and rolls out new commits).
      * @default "main", unless `commit` is given
@@ -97,7 +97,7 @@ export function exportOperatorStacks(fleet: FleetPlan, options: OperatorExportOp
             spec: {
                 serviceAccountName: options.serviceAccount ?? "pulumi",
                 stack: `${options.stackPrefix ?? ""}${tenant.name}`,
-                projectRepo: options.repository,
+                projectRepo: options.repo,
                 ...(options.commit !== undefined ? { commit: options.commit } : { branch: options.branch ?? "main" }),
                 ...(options.repoDir ? { repoDir: options.repoDir } : {}),
                 ...(options.backend !== undefined ? { backend: options.backend } : {}),

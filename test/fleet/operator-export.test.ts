@@ -15,7 +15,7 @@ const YAML = `defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    proje
 
 describe("fleet export-operator", () => {
     it("renders one pulumi.com/v1 Stack per tenant, from git, with the tenant's config inline", () => {
-        const { manifests, secretsToCreate } = exportOperatorStacks(fleet(YAML), { repository: "https://github.com/ecloud/platform.git", repoDir: "infra", stackPrefix: "ecloud/" });
+        const { manifests, secretsToCreate } = exportOperatorStacks(fleet(YAML), { repo: "https://github.com/ecloud/platform.git", repoDir: "infra", stackPrefix: "ecloud/" });
         const documents = parseAllDocuments(manifests).map((document) => document.toJS() as Record<string, unknown>);
         assert.deepEqual(documents, [
             {
@@ -74,7 +74,7 @@ describe("fleet export-operator", () => {
 
     it("pins a commit, and with a self-managed backend asks for the passphrase instead of a token", () => {
         const { manifests, secretsToCreate } = exportOperatorStacks(fleet(YAML), {
-            repository: "git@example.com:platform.git",
+            repo: "git@example.com:platform.git",
             commit: "0123456789abcdef0123456789abcdef01234567",
             backend: "s3://fleet-state",
             namespace: "fleet",
@@ -94,7 +94,7 @@ describe("fleet export-operator", () => {
     it("never puts a kubeconfig in a manifest: an existing cluster's section comes from a Secret", () => {
         const kubeconfig = tempFile("kube.yaml", kubeconfigText(["onprem"]));
         const plan = fleet(`tenants:\n  - name: onprem\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${kubeconfig}\n`);
-        const { manifests, secretsToCreate } = exportOperatorStacks(plan, { repository: "https://example.com/p.git" });
+        const { manifests, secretsToCreate } = exportOperatorStacks(plan, { repo: "https://example.com/p.git" });
         const [stack] = parseAllDocuments(manifests).map((document) => document.toJS() as { spec: { config: Record<string, string>; secretsRef: unknown } });
         assert.equal(stack.spec.config["dualstack-istio:existing"], undefined);
         assert.doesNotMatch(manifests, /kube\.yaml|secret-token/);
@@ -109,9 +109,9 @@ describe("fleet export-operator", () => {
         const charts = makeChartsDir();
         const plan = fleet(`${YAML}  - name: branch\n    istio:\n      flavor: experimental-dual-stack\n      hub: registry.example.com/istio\n      tag: ds-1\n      chartsDir: ${charts}\n`);
         assert.equal(
-            refusal(() => exportOperatorStacks(plan, { repository: "r" })),
+            refusal(() => exportOperatorStacks(plan, { repo: "r" })),
             `tenants.yaml: tenant 'branch': istio.chartsDir: ${charts} is a folder on this machine, which the operator cannot read; deploy this tenant with fleet up (upstream Istio can leave chartsDir out and use its chart repository)`,
         );
-        assert.equal(refusal(() => exportOperatorStacks(fleet(YAML), { repository: "r", branch: "main", commit: "abc" })), "--commit: give a branch to track or a commit to pin, not both");
+        assert.equal(refusal(() => exportOperatorStacks(fleet(YAML), { repo: "r", branch: "main", commit: "abc" })), "--commit: give a branch to track or a commit to pin, not both");
     });
 });
