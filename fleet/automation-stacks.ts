@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { EngineEvent, LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { ROOT_PROJECT } from "../components/config/sources";
 import { InputError } from "../components/errors";
+import { isSelfManagedBackend } from "./backend";
 import type { PlannedTenant } from "./fleet-plan";
 import { FleetOperation, type ResourceChanges, type TenantProgress, type TenantRun, type TenantStacks } from "./orchestrator";
 import { stackConfigEntries } from "./stack-config";
@@ -32,7 +33,23 @@ export interface AutomationStacksOptions {
     readonly program?: PulumiFn;
     /** The environment to check for credentials. @default process.env */
     readonly env?: NodeJS.ProcessEnv;
+    /**
+     * The first wait before retrying a transient backend error in stack selection or config; it
+     * doubles on each of the {@link STACK_SETUP_ATTEMPTS} attempts.
+     * @default 1000
+     */
+    readonly retryDelayMs?: number;
 }
+
+/** Attempts at selecting a stack and setting its config, when the backend fails transiently. */
+export const STACK_SETUP_ATTEMPTS = 3;
+
+/**
+ * Backend failures worth another try: Pulumi Cloud answers some parallel stack calls with a
+ * passing 404 (pulumi/pulumi#8122), throttles with 429, or fails with a 5xx or a dropped connection.
+ * Anything else (a 403, a bad config) would fail again, so it is reported at once.
+ */
+const TRANSIENT_FAILURE = /\[(404|429|5\d\d)\]|connection reset|i\/o timeout|TLS handshake timeout|unexpected EOF/;
 
 type Automation = typeof import("@pulumi/pulumi/automation");
 
@@ -42,9 +59,6 @@ const PLUGINS_FOR_CLOUD: Readonly<Record<string, readonly string[]>> = {
     aws: ["kubernetes", "aws"],
     existing: ["kubernetes"],
 };
-
-/** Self-managed backends, whose stacks encrypt secrets with a passphrase unless told otherwise. */
-const SELF_MANAGED_BACKEND = /^(file|s3|gs|azblob):\/\//;
 
 /**
  * The fleet's stacks through the Automation API: one `LocalWorkspace` per tenant, in its own
@@ -88,7 +102,7 @@ export class AutomationStacks implements TenantStacks {
         }
         this.backendUrl = who.url;
         const env = this.options.env ?? process.env;
-        if (SELF_MANAGED_BACKEND.test(who.url ?? "") && this.options.secretsProvider === undefined && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+        if (isSelfManagedBackend(who.url) && this.options.secretsProvider === undefined && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
             throw new InputError(
                 "PULUMI_CONFIG_PASSPHRASE",
                 `not set, and the backend ${who.url} keeps secrets with a passphrase; set it (or PULUMI_CONFIG_PASSPHRASE_FILE), or give --secrets-provider`,
@@ -103,8 +117,11 @@ export class AutomationStacks implements TenantStacks {
     async run({ tenant, operation, log, progress, signal }: TenantRun): Promise<ResourceChanges> {
         const automation = await loadAutomation();
         const workDir = join(this.options.workRoot, tenant.name);
-        const stack = await this.stack(automation, tenant, operation, workDir);
-        await syncConfig(stack, tenant);
+        const stack = await this.withRetries(async () => {
+            const selected = await this.stack(automation, tenant, operation, workDir);
+            await syncConfig(selected, tenant);
+            return selected;
+        });
         const options = {
             onOutput: log,
             onEvent: (event: EngineEvent) => digestEvent(event, progress),
@@ -126,18 +143,27 @@ export class AutomationStacks implements TenantStacks {
         }
     }
 
+    /** Runs idempotent setup again after a transient backend failure, waiting longer each time. */
+    private async withRetries<T>(setup: () => Promise<T>): Promise<T> {
+        let delay = this.options.retryDelayMs ?? 1000;
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return await setup();
+            } catch (error) {
+                if (attempt >= STACK_SETUP_ATTEMPTS || !TRANSIENT_FAILURE.test(commandFailure(error))) {
+                    throw new Error(commandFailure(error), { cause: error });
+                }
+                await new Promise((resolve) => setTimeout(resolve, delay));
+                delay *= 2;
+            }
+        }
+    }
+
     private async stack(automation: Automation, tenant: PlannedTenant, operation: FleetOperation, workDir: string): Promise<Stack> {
         mkdirSync(workDir, { recursive: true });
         // Destroy needs the stack's state, not its program.
         const program: PulumiFn = operation === FleetOperation.Destroy ? () => Promise.resolve({}) : (this.options.program ?? defaultProgram);
-        try {
-            return await automation.LocalWorkspace.createOrSelectStack(
-                { stackName: tenant.name, projectName: ROOT_PROJECT, program },
-                this.workspaceOptions(workDir),
-            );
-        } catch (error) {
-            throw new Error(commandFailure(error), { cause: error });
-        }
+        return automation.LocalWorkspace.createOrSelectStack({ stackName: tenant.name, projectName: ROOT_PROJECT, program }, this.workspaceOptions(workDir));
     }
 
     private workspace(automation: Automation, workDir: string): Promise<LocalWorkspace> {

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { InputError } from "../components/errors";
+import { isSelfManagedBackend } from "./backend";
 import type { FleetPlan, PlannedTenant } from "./fleet-plan";
 import { stackConfigEntries } from "./stack-config";
 
@@ -55,8 +56,6 @@ export interface OperatorExport {
 
 export const DEFAULT_OPERATOR_NAMESPACE = "pulumi-operator";
 
-const SELF_MANAGED_BACKEND = /^(file|s3|gs|azblob):\/\//;
-
 /**
  * The Pulumi Kubernetes Operator `Stack` resources of a fleet, for fleets that outgrow one
  * machine: each tenant's stack of the root program, from git, with the tenant's config inline
@@ -69,7 +68,7 @@ export function exportOperatorStacks(fleet: FleetPlan, options: OperatorExportOp
     }
     const namespace = options.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
     const credentialsSecret = options.credentialsSecret ?? "pulumi-credentials";
-    const credential = options.backend !== undefined && SELF_MANAGED_BACKEND.test(options.backend) ? "PULUMI_CONFIG_PASSPHRASE" : "PULUMI_ACCESS_TOKEN";
+    const credential = isSelfManagedBackend(options.backend) ? "PULUMI_CONFIG_PASSPHRASE" : "PULUMI_ACCESS_TOKEN";
     const secretsToCreate = [`${namespace}/${credentialsSecret} with key ${credential}`];
     const documents = fleet.tenants.map((tenant) => {
         refuseLocalCharts(tenant, fleet.file.origin);

@@ -44,6 +44,8 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         delete process.env.FAKE_PULUMI_FAIL;
         delete process.env.FAKE_PULUMI_HANG;
         delete process.env.FAKE_PULUMI_BACKEND;
+        delete process.env.FAKE_PULUMI_FLAKY;
+        delete process.env.FAKE_PULUMI_FORBIDDEN;
     });
 
     afterEach(() => {
@@ -170,6 +172,21 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         const reporter: FleetReporter = { ...silent, step: () => stopRunning.abort() };
         const outcomes = await runFleet({ tenants, operation: FleetOperation.Up, stacks, concurrency: 1, logDir: path.join(workRoot, "logs"), reporter, stopRunning: stopRunning.signal });
         assert.deepEqual(outcomes.map(({ status, message }) => [status, message]), [["cancelled", "update canceled"]]);
+    });
+
+    it("retries a transient backend failure in stack setup, and reports a lasting one at once", async () => {
+        process.env.FAKE_PULUMI_FLAKY = "acme";
+        process.env.FAKE_PULUMI_FORBIDDEN = "globex";
+        const [acme, globex] = fleetOf(`${GCP}tenants:\n  - name: acme\n  - name: globex\n`);
+        const stacks = new AutomationStacks({ workRoot, retryDelayMs: 1 });
+        await stacks.prepare([acme, globex]);
+        const run = (tenant: PlannedTenant) => stacks.run({ tenant, operation: FleetOperation.Up, log: () => undefined, progress: () => undefined, signal: new AbortController().signal });
+        assert.deepEqual(await run(acme), { create: 2 });
+        const selects = (stack: string) => calls().filter((call) => call.args.join(" ") === `stack select --stack ${stack}`).length;
+        assert.equal(selects("acme"), 2, "the select that failed, then the retry (which found no stack, so init followed)");
+        assert.equal(calls().filter((call) => call.args.join(" ") === "stack init acme").length, 1);
+        await assert.rejects(run(globex), /^Error: \[403\] Forbidden: you are not a member of this organization$/);
+        assert.equal(selects("globex"), 1);
     });
 
     it("destroy and preview report their own changes", async () => {

@@ -8,6 +8,8 @@
 //   FAKE_PULUMI_BACKEND   the URL `whoami` reports (default file:///fake-state)
 //   FAKE_PULUMI_FAIL      a stack whose update fails with an engine error
 //   FAKE_PULUMI_HANG      a stack whose update runs until interrupted (SIGINT), then cancels
+//   FAKE_PULUMI_FLAKY     a stack whose first selection fails with a passing 503
+//   FAKE_PULUMI_FORBIDDEN a stack whose selection always fails with a 403
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -79,6 +81,14 @@ switch (command) {
         break;
     case "stack":
         if (sub === "select") {
+            const flakyMark = path.join(state, `flaked-${stackName}`);
+            if (stackName === process.env.FAKE_PULUMI_FLAKY && !fs.existsSync(flakyMark)) {
+                fs.writeFileSync(flakyMark, "");
+                fail("[503] Service Unavailable: try again");
+            }
+            if (stackName === process.env.FAKE_PULUMI_FORBIDDEN) {
+                fail("[403] Forbidden: you are not a member of this organization");
+            }
             if (!fs.existsSync(stackFile(stackName))) {
                 fail(`no stack named '${stackName}' found`);
             }
