@@ -15,7 +15,12 @@ function collect(value: string, previous: string[] = []): string[] {
     return [...previous, value];
 }
 
-function buildProgram(): Command {
+/** What a command decided its exit code to be, when it is not simply success. */
+interface CommandOutcome {
+    exitCode: number;
+}
+
+function buildProgram(outcome: CommandOutcome): Command {
     const program = new Command("dualstack-istio")
         .description("Dual-stack Kubernetes clusters with Istio configured for dual-stack, with Pulumi.")
         .exitOverride()
@@ -61,11 +66,11 @@ function buildProgram(): Command {
                 process.stdout.write(`\nWrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
             }
         });
-    addFleetCommands(program);
+    addFleetCommands(program, outcome);
     return program;
 }
 
-function addFleetCommands(program: Command): void {
+function addFleetCommands(program: Command, outcome: CommandOutcome): void {
     const fleet = program
         .command("fleet")
         .description("Many tenants, one cluster and one Pulumi stack each, from one tenants file (see examples/fleet).")
@@ -104,7 +109,7 @@ function addFleetCommands(program: Command): void {
                         ...cancellation,
                         write: (text) => process.stdout.write(text),
                     });
-                    process.exitCode = result.exitCode;
+                    outcome.exitCode = result.exitCode;
                 } finally {
                     cancellation.dispose();
                 }
@@ -192,8 +197,9 @@ function commanderProblem(error: CommanderError): string {
 
 export async function main(argv: readonly string[]): Promise<number> {
     try {
-        await buildProgram().parseAsync([...argv], { from: "user" });
-        return 0;
+        const outcome: CommandOutcome = { exitCode: 0 };
+        await buildProgram(outcome).parseAsync([...argv], { from: "user" });
+        return outcome.exitCode;
     } catch (error) {
         if (error instanceof CommanderError) {
             // --help and --version end by "throwing" with exit code 0.
@@ -207,6 +213,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             process.stderr.write(`error: ${error.message}\n`);
             return EXIT_USAGE;
         }
+        // By name, so that commands other than fleet never load the fleet's modules.
         if (error instanceof Error && error.name === "FleetCheckError") {
             for (const problem of (error as Error & { problems: readonly string[] }).problems) {
                 process.stderr.write(`error: ${problem}\n`);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -103,5 +103,43 @@ describe("dualstack-istio fleet", function () {
         assert.equal(cli(["fleet", "plan"]).stderr, "error: file: required; run with --help for the arguments\n");
         assert.equal(cli(["fleet"]).stderr, "error: fleet: missing a subcommand; available: plan, preview, up, destroy, export-operator\n");
         assert.equal(cli(["fleet", "plann", EXAMPLE]).stderr, "error: fleet: unknown subcommand 'plann'; available: plan, preview, up, destroy, export-operator\n");
+    });
+
+    it("up, Ctrl-C: the running tenant's pulumi cancels at a safe point, no other tenant starts, exit 130", async () => {
+        // A fake pulumi on PATH whose update of t0 runs until interrupted; the command runs in its
+        // own process group, and Ctrl-C is sent to the whole group, as a terminal does.
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-bin-"));
+        const fake = path.resolve(__dirname, "../support/fake-pulumi.js");
+        fs.chmodSync(fake, 0o755);
+        fs.symlinkSync(fake, path.join(bin, "pulumi"));
+        const state = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-state-"));
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-work-"));
+        const file = tempFile(
+            "tenants.yaml",
+            "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\n    authorizedNetworks: [81.2.69.0/24]\ntenants:\n  - name: t0\n  - name: t1\n  - name: t2\n",
+        );
+        const child = spawn(process.execPath, [BIN, "fleet", "up", file, "--concurrency", "1", "--work-dir", work], {
+            cwd: ROOT,
+            detached: true,
+            env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`, FAKE_PULUMI_STATE: state, FAKE_PULUMI_HANG: "t0", PULUMI_CONFIG_PASSPHRASE: "x" },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        const log = path.join(work, "logs", "up", "t0.log");
+        for (let wait = 0; wait < 300 && !(fs.existsSync(log) && fs.readFileSync(log, "utf8").includes("Updating (t0):")); wait++) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        process.kill(-(child.pid ?? 0), "SIGINT");
+        const code = await exited;
+        assert.equal(code, 130, stdout + stderr);
+        assert.match(stderr, /cancelling: no new tenant starts; running ones stop at a safe point \(Ctrl-C again to stop at once\)/);
+        assert.match(stdout, /\[t0\] up cancelled after \d+s: update canceled\n/);
+        assert.match(stdout, /\[t1\] skipped: cancelled before it started\n\[t2\] skipped: cancelled before it started\n/);
+        assert.match(stdout, /\n1 cancelled, 2 skipped\n {2}t0: update canceled\n$/);
+        const updates = fs.readFileSync(path.join(state, "calls.jsonl"), "utf8").split("\n").filter((line) => line.includes('"up"'));
+        assert.equal(updates.length, 1, "only t0 was ever updated");
     });
 });
