@@ -74,11 +74,13 @@ export async function fleetRunCommand(operation: FleetOperation, file: string, f
             ...(parallel !== undefined ? { parallel } : {}),
         });
     }
-    await stacks.prepare(tenants);
+    const { backend } = await stacks.prepare(tenants);
     for (const warning of fleet.warnings) {
         context.write(`warning: ${warning}\n`);
     }
-    context.write(`${operation}: ${tenants.length} tenant${tenants.length === 1 ? "" : "s"}, at most ${concurrency} at once; logs in ${join(workRoot, "logs", operation)}\n`);
+    context.write(
+        `${operation}: ${tenants.length} tenant${tenants.length === 1 ? "" : "s"}, at most ${concurrency} at once, state in ${backend}; logs in ${join(workRoot, "logs", operation)}\n`,
+    );
     const outcomes = await runFleet({
         tenants,
         operation,
@@ -124,10 +126,10 @@ export function selectTenants(tenants: readonly PlannedTenant[], names: readonly
  */
 function refuseProtectedClusters(tenants: readonly PlannedTenant[], origin: string): void {
     const problems = tenants.flatMap(({ name, plan: { config } }) => {
-        const key = config.cloud === Cloud.Gcp ? "gcp" : config.cloud === Cloud.Aws ? "aws" : undefined;
-        const isProtected = config.cloud === Cloud.Gcp ? config.gcp.deletionProtection : config.cloud === Cloud.Aws ? config.aws.deletionProtection : false;
-        return isProtected
-            ? [`${origin}: tenant '${name}': ${key}.deletionProtection: is true, so the cluster cannot be destroyed; set it to false, run fleet up, then destroy`]
+        // Each cloud that creates its cluster keeps the switch in its own section, named after it.
+        const section = config.cloud === Cloud.Gcp ? config.gcp : config.cloud === Cloud.Aws ? config.aws : undefined;
+        return section?.deletionProtection
+            ? [`${origin}: tenant '${name}': ${config.cloud}.deletionProtection: is true, so the cluster cannot be destroyed; set it to false, run fleet up, then destroy`]
             : [];
     });
     if (problems.length > 0) {

@@ -5,7 +5,7 @@ import { ROOT_PROJECT } from "../components/config/sources";
 import { InputError } from "../components/errors";
 import { isSelfManagedBackend } from "./backend";
 import type { PlannedTenant } from "./fleet-plan";
-import { FleetOperation, type ResourceChanges, type TenantProgress, type TenantRun, type TenantStacks } from "./orchestrator";
+import { FleetOperation, type PreparedStacks, type ResourceChanges, type TenantProgress, type TenantRun, type TenantStacks } from "./orchestrator";
 import { stackConfigEntries } from "./stack-config";
 
 /** How the fleet reaches Pulumi. */
@@ -68,8 +68,6 @@ const PLUGINS_FOR_CLOUD: Readonly<Record<string, readonly string[]>> = {
 export class AutomationStacks implements TenantStacks {
     private readonly options: AutomationStacksOptions;
     private command?: PulumiCommand;
-    /** The backend, as `pulumi whoami` reports it. */
-    backendUrl?: string;
 
     constructor(options: AutomationStacksOptions) {
         this.options = options;
@@ -80,7 +78,7 @@ export class AutomationStacks implements TenantStacks {
      * and its secrets, and installs each provider plugin once, at the version this package uses,
      * before tenants run in parallel (parallel installs into one `PULUMI_HOME` could collide).
      */
-    async prepare(tenants: readonly PlannedTenant[]): Promise<void> {
+    async prepare(tenants: readonly PlannedTenant[]): Promise<PreparedStacks> {
         const automation = await loadAutomation();
         try {
             this.command = await automation.PulumiCommand.get();
@@ -100,7 +98,6 @@ export class AutomationStacks implements TenantStacks {
         } catch (error) {
             throw new InputError("pulumi", `no backend to keep the stacks in (${commandFailure(error)}); run pulumi login, or set PULUMI_BACKEND_URL (file://, s3://, gs://, Pulumi Cloud)`);
         }
-        this.backendUrl = who.url;
         const env = this.options.env ?? process.env;
         if (isSelfManagedBackend(who.url) && this.options.secretsProvider === undefined && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
             throw new InputError(
@@ -112,6 +109,7 @@ export class AutomationStacks implements TenantStacks {
         for (const plugin of [...plugins].sort()) {
             await workspace.installPlugin(plugin, `v${providerVersion(plugin)}`);
         }
+        return { backend: who.url ?? "the backend pulumi is logged in to" };
     }
 
     async run({ tenant, operation, log, progress, signal }: TenantRun): Promise<ResourceChanges> {

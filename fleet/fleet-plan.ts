@@ -1,9 +1,9 @@
-import { parseStackConfig } from "../components/config/parse";
+import { parseStackConfig, valueAt } from "../components/config/parse";
 import { formatWarning, InputError } from "../components/errors";
 import { planStack, type StackPlan } from "../program/stack-plan";
 import { findClashes, findNetworkOverlaps } from "./clashes";
 import { mergeTenantConfig } from "./merge";
-import { isMap, type ConfigDocument, type TenantEntry, type TenantsFile } from "./tenants-file";
+import type { ConfigDocument, TenantEntry, TenantsFile } from "./tenants-file";
 
 /** One tenant, checked all the way down: its merged config and its stack's plan. */
 export interface PlannedTenant {
@@ -101,18 +101,4 @@ function findDuplicateNames(file: TenantsFile): string[] {
 /** `gcp.zones[0]` → `["gcp", "zones", "0"]`. */
 function keyPath(field: string): string[] {
     return field.split(/[.[\]]/).filter((segment) => segment !== "");
-}
-
-function valueAt(document: ConfigDocument, path: readonly string[]): unknown {
-    let node: unknown = document;
-    for (const segment of path) {
-        if (Array.isArray(node)) {
-            node = node[Number(segment)];
-        } else if (isMap(node)) {
-            node = node[segment];
-        } else {
-            return undefined;
-        }
-    }
-    return node;
 }

@@ -49,8 +49,14 @@ export interface TenantRun {
  */
 export interface TenantStacks {
     /** Once, before any tenant runs: tools present, plugins installed. Rejects to stop the fleet. */
-    prepare(tenants: readonly PlannedTenant[]): Promise<void>;
+    prepare(tenants: readonly PlannedTenant[]): Promise<PreparedStacks>;
     run(request: TenantRun): Promise<ResourceChanges>;
+}
+
+/** What preparing found out. */
+export interface PreparedStacks {
+    /** Where the stacks' state lives (a backend URL), for the run's header. */
+    readonly backend: string;
 }
 
 /** What happened to one tenant. */

@@ -222,7 +222,11 @@ function formatKeyPath(path: readonly PropertyKey[]): string {
     return path.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index ? "." : ""}${String(segment)}`)).join("");
 }
 
-function valueAt(document: unknown, path: readonly string[]): unknown {
+/**
+ * The value at a key path of a config document (`["gcp", "zones", "0"]`; list positions as
+ * digits), or `undefined` when the path does not exist.
+ */
+export function valueAt(document: unknown, path: readonly string[]): unknown {
     let node = document;
     for (const segment of path) {
         if (node === null || typeof node !== "object") {

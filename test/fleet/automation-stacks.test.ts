@@ -69,8 +69,7 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         const kubeconfig = tempFile("kube.yaml", kubeconfigText(["kind"]));
         const tenants = fleetOf(`${GCP}tenants:\n  - name: a\n  - name: b\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${kubeconfig}\n`);
         const stacks = new AutomationStacks({ workRoot });
-        await stacks.prepare(tenants);
-        assert.equal(stacks.backendUrl, "file:///fake-state");
+        assert.deepEqual(await stacks.prepare(tenants), { backend: "file:///fake-state" });
         const versions = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${name}/package.json`), "utf8")) as { version: string }).version;
         assert.deepEqual(calls().map((call) => call.args.join(" ")), [
             "version",

@@ -9,6 +9,7 @@ import {
     runFleet,
     TenantStatus,
     type FleetReporter,
+    type PreparedStacks,
     type ResourceChanges,
     type TenantOutcome,
     type TenantRun,
@@ -51,9 +52,9 @@ class FakeStacks implements TenantStacks {
     readonly pending = new Map<string, ReturnType<typeof deferred<ResourceChanges>>>();
     behaviour: (request: TenantRun) => Promise<ResourceChanges> = () => Promise.resolve({ create: 3 });
 
-    prepare(list: readonly PlannedTenant[]): Promise<void> {
+    prepare(list: readonly PlannedTenant[]): Promise<PreparedStacks> {
         this.prepared = list.map((tenant) => tenant.name);
-        return Promise.resolve();
+        return Promise.resolve({ backend: "s3://fleet-state" });
     }
 
     async run(request: TenantRun): Promise<ResourceChanges> {
@@ -238,7 +239,7 @@ describe("fleet preview|up|destroy command", () => {
         assert.deepEqual(stacks.calls, ["preview t0", "preview t2"]);
         const logs = path.join(path.dirname(file), "work", "logs", "preview");
         assert.deepEqual(output.split("\n").slice(0, 5), [
-            `preview: 2 tenants, at most 1 at once; logs in ${logs}`,
+            `preview: 2 tenants, at most 1 at once, state in s3://fleet-state; logs in ${logs}`,
             `[t0] preview started (log: ${logs}/t0.log)`,
             "[t0] preview succeeded in 0s: create 3",
             `[t2] preview started (log: ${logs}/t2.log)`,
