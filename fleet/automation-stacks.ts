@@ -160,7 +160,7 @@ export class AutomationStacks implements TenantStacks {
     private async stack(automation: Automation, tenant: PlannedTenant, operation: FleetOperation, workDir: string): Promise<Stack> {
         mkdirSync(workDir, { recursive: true });
         // Destroy needs the stack's state, not its program.
-        const program: PulumiFn = operation === FleetOperation.Destroy ? () => Promise.resolve({}) : (this.options.program ?? defaultProgram);
+        const program: PulumiFn = operation === FleetOperation.Destroy ? () => Promise.resolve({}) : (this.options.program ?? tenantProgram);
         return automation.LocalWorkspace.createOrSelectStack({ stackName: tenant.name, projectName: ROOT_PROJECT, program }, this.workspaceOptions(workDir));
     }
 
@@ -222,7 +222,8 @@ async function loadAutomation(): Promise<Automation> {
     return import("@pulumi/pulumi/automation");
 }
 
-async function defaultProgram(): Promise<Record<string, unknown>> {
+/** Each tenant's inline program: the root program, loaded when a tenant first runs. */
+export async function tenantProgram(): Promise<Record<string, unknown>> {
     const { rootProgram } = await import("../program/root-program");
     return { ...(await rootProgram()) };
 }

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { planOffline } from "../../cli/plan-command";
+import { ROOT_PROJECT } from "../../components/config/sources";
+import { offlineAnswersFor } from "../../engine/clouds";
+import { runOffline, type RecordedResource } from "../../engine/offline-engine";
+import { tenantProgram } from "../../fleet/automation-stacks";
+import { planFleet } from "../../fleet/fleet-plan";
+import { stackConfigEntries } from "../../fleet/stack-config";
+import { readTenantsFile } from "../../fleet/tenants-file";
+
+const EXAMPLE = path.resolve(__dirname, "../../examples/fleet/tenants.yaml");
+
+function registrations(resources: readonly RecordedResource[]): string[] {
+    return resources.map((resource) => JSON.stringify([resource.type, resource.name, resource.parent, resource.provider, resource.dependsOn, resource.inputs]));
+}
+
+describe("a tenant's stack, as fleet up runs it", function () {
+    this.timeout(60_000);
+
+    it("registers exactly what fleet plan showed: the inline program reads the tenant's stack config back into the same plan", async () => {
+        const fleet = planFleet(readTenantsFile(EXAMPLE), new Date("2026-11-25T00:00:00Z"));
+        for (const tenant of fleet.tenants) {
+            const config = Object.fromEntries(Object.entries(stackConfigEntries(tenant.document)).map(([key, entry]) => [key, entry.value]));
+            const deployed = await runOffline(tenantProgram, { project: ROOT_PROJECT, stack: tenant.name, config, ...offlineAnswersFor(tenant.plan.config.cloud) });
+            const { run: planned } = await planOffline(tenant.plan, tenant.name);
+            assert.deepEqual(registrations(deployed.resources), registrations(planned.resources), tenant.name);
+            assert.equal(deployed.stackOutputs.clusterName, tenant.name);
+        }
+    });
+});
