@@ -26,6 +26,25 @@ export default tseslint.config(
         },
     },
     {
+        // Calendar decisions read the one clock (components/clock.ts), which tests pin: nothing
+        // else may read the wall clock, or a test's outcome would depend on the day it runs.
+        files: ["components/**/*.ts", "program/**/*.ts", "cli/**/*.ts", "engine/**/*.ts", "test/**/*.ts"],
+        ignores: ["components/clock.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+                    message: "read the date through today() from components/clock.ts (tests: TEST_TODAY or pinToday)",
+                },
+                {
+                    selector: "MemberExpression[object.name='Date'][property.name='now']",
+                    message: "read the date through today() from components/clock.ts (tests: TEST_TODAY or pinToday)",
+                },
+            ],
+        },
+    },
+    {
         files: ["test/**/*.ts"],
         rules: {
             "@typescript-eslint/no-unsafe-member-access": "off",

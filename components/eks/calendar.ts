@@ -1,4 +1,6 @@
+import { isoDay, today as currentDay } from "../clock";
 import { InputError, type InputWarning } from "../errors";
+import { staleCalendarWarnings, type CalendarProvenance } from "../support-calendar";
 import { parseKubernetesVersion } from "../target/cluster-facts";
 
 /** One Kubernetes minor's life on EKS: 14 months of standard support, then 12 of extended. */
@@ -10,10 +12,13 @@ interface EksVersionSupport {
     readonly endOfExtendedSupport?: string;
 }
 
+const EKS_CALENDAR_SOURCE = "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html";
+
 /**
- * The Amazon EKS Kubernetes release calendar
- * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html), oldest first.
- * Dates not yet announced are left out.
+ * The Amazon EKS Kubernetes release calendar ({@link EKS_CALENDAR_SOURCE}), oldest first.
+ * Dates not yet announced are left out. When AWS announces a date or a new minor: add it here,
+ * move {@link EKS_CALENDAR_PROVENANCE}'s `checkedOn` to the day you compared, and review
+ * {@link RECOMMENDED_EKS_VERSION}.
  */
 export const EKS_CALENDAR: readonly EksVersionSupport[] = [
     { minor: 29, endOfStandardSupport: "2025-03-23", endOfExtendedSupport: "2026-03-23" },
@@ -26,6 +31,14 @@ export const EKS_CALENDAR: readonly EksVersionSupport[] = [
     { minor: 36 },
 ];
 
+/** Where {@link EKS_CALENDAR} comes from and when it was last compared with its source. */
+export const EKS_CALENDAR_PROVENANCE: CalendarProvenance = {
+    table: "the EKS Kubernetes version calendar",
+    file: "components/eks/calendar.ts",
+    source: EKS_CALENDAR_SOURCE,
+    checkedOn: "2026-12-02",
+};
+
 /** The version new clusters get: the newest in standard support with its whole calendar announced. */
 export const RECOMMENDED_EKS_VERSION = "1.35";
 
@@ -34,9 +47,14 @@ const EKS_VERSION = /^1\.\d+$/;
 /**
  * Checks an EKS Kubernetes version against the calendar on `today`: refuses a version EKS does not
  * take (a patch version, one never offered or past extended support), and warns about a version in
- * paid extended support or newer than the calendar knows.
+ * paid extended support or newer than the calendar knows, and about the calendar itself once it is
+ * older than its trusted age.
  */
-export function checkEksVersion(version: string, field: string, today: Date = new Date()): InputWarning[] {
+export function checkEksVersion(version: string, field: string, today: Date = currentDay()): InputWarning[] {
+    return [...checkEksVersionOnCalendar(version, field, today), ...staleCalendarWarnings(EKS_CALENDAR_PROVENANCE, today, field)];
+}
+
+function checkEksVersionOnCalendar(version: string, field: string, today: Date): InputWarning[] {
     if (!EKS_VERSION.test(version)) {
         parseKubernetesVersion(version, field);
         throw new InputError(field, `'${version}' is not an EKS version; EKS takes MAJOR.MINOR only, e.g. 1.35`);
@@ -56,7 +74,7 @@ export function checkEksVersion(version: string, field: string, today: Date = ne
         ];
     }
     const support = EKS_CALENDAR.find((entry) => entry.minor === minor) as EksVersionSupport;
-    const day = today.toISOString().slice(0, 10);
+    const day = isoDay(today);
     if (support.endOfExtendedSupport !== undefined && day >= support.endOfExtendedSupport) {
         throw new InputError(
             field,

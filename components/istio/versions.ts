@@ -1,5 +1,7 @@
 import * as semver from "semver";
+import { isoDay, today as currentDay } from "../clock";
 import { InputError, type InputWarning } from "../errors";
+import { staleCalendarWarnings, type CalendarProvenance } from "../support-calendar";
 import type { KubernetesMinor } from "../target/cluster-facts";
 
 /** Where Istio's charts and images come from. */
@@ -38,6 +40,19 @@ interface IstioMinorSupport {
     readonly endOfLife?: string;
 }
 
+/** Where {@link UPSTREAM_SUPPORT} comes from and when it was last compared with its sources. */
+export const ISTIO_SUPPORT_PROVENANCE: CalendarProvenance = {
+    table: "the Istio release support table",
+    file: "components/istio/versions.ts",
+    source:
+        "istio.io data/compatibility/supportStatus.yml (support windows, end-of-life dates) and istioctl/pkg/install/k8sversion/version.go at each release tag (MinK8SVersion)",
+    checkedOn: "2026-11-25",
+};
+
+/**
+ * Oldest first. When Istio releases a minor or announces an end of life: add or update its row,
+ * and move {@link ISTIO_SUPPORT_PROVENANCE}'s `checkedOn` to the day you compared.
+ */
 const UPSTREAM_SUPPORT: readonly IstioMinorSupport[] = [
     { minor: 17, supportedKubernetes: [23, 26], minKubernetes: 23, endOfLife: "2023-10-27" },
     { minor: 18, supportedKubernetes: [24, 27], minKubernetes: 23, endOfLife: "2024-01-04" },
@@ -148,16 +163,16 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
     if (!parsed || parsed.prerelease.length > 0 || parsed.build.length > 0) {
         throw new InputError(field, `'${text}' is not an Istio release version; expected X.Y.Z, e.g. ${DEFAULT_ISTIO_VERSION}`);
     }
-    if (parsed.major !== 1 || parsed.minor < OLDEST_UPSTREAM_MINOR) {
+    if (parsed.major < 1 || (parsed.major === 1 && parsed.minor < OLDEST_UPSTREAM_MINOR)) {
         throw new InputError(
             field,
             `Istio ${text} has no dual-stack support; upstream Istio 1.${OLDEST_UPSTREAM_MINOR}.0 or newer is required`,
         );
     }
     const newest = UPSTREAM_SUPPORT[UPSTREAM_SUPPORT.length - 1];
-    const support = UPSTREAM_SUPPORT.find((row) => row.minor === parsed.minor) ?? newest;
-    const atLeast = (minor: number, patch = 0) =>
-        parsed.minor > minor || (parsed.minor === minor && parsed.patch >= patch);
+    // A release newer than the table (a later 1.x, or a 2.x) is planned with the newest row's rules.
+    const support = (parsed.major === 1 && UPSTREAM_SUPPORT.find((row) => row.minor === parsed.minor)) || newest;
+    const atLeast = (minor: number, patch = 0) => semver.gte(parsed, `1.${minor}.${patch}`);
     return {
         flavor,
         version: text,
@@ -178,14 +193,15 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
 
 /**
  * Checks that the Kubernetes version can run this Istio: refuses anything below Istio's floor,
- * warns outside the tested window, past end of life, and for releases newer than this package's
- * table (which are planned with the newest row's rules).
+ * warns outside the tested window, past end of life, for releases newer than this package's
+ * table (which are planned with the newest row's rules), and when the table itself is older than
+ * its trusted age on `today`.
  */
 export function checkKubernetesCompatibility(
     release: IstioRelease,
     kubernetes: KubernetesMinor,
     fields: { readonly istio: string; readonly kubernetes: string },
-    today: Date = new Date(),
+    today: Date = currentDay(),
 ): InputWarning[] {
     const { support } = release;
     if (kubernetes.minor < support.minKubernetes) {
@@ -202,10 +218,11 @@ export function checkKubernetesCompatibility(
             message: `Istio ${release.label} was tested with Kubernetes 1.${low} to 1.${high}, not ${kubernetes.text}`,
         });
     }
-    if (release.flavor === IstioFlavor.Upstream && release.minor > UPSTREAM_SUPPORT[UPSTREAM_SUPPORT.length - 1].minor) {
+    const newestKnown = UPSTREAM_SUPPORT[UPSTREAM_SUPPORT.length - 1].minor;
+    if (release.flavor === IstioFlavor.Upstream && (release.major > 1 || release.minor > newestKnown)) {
         warnings.push({
             field: fields.istio,
-            message: `Istio ${release.label} is newer than this package knows; it is planned with the rules of Istio 1.${support.minor}`,
+            message: `Istio ${release.label} is newer than this package knows (1.${OLDEST_UPSTREAM_MINOR} to 1.${newestKnown}); it is planned with the rules of Istio 1.${support.minor}`,
         });
     }
     if (release.flavor === IstioFlavor.ExperimentalDualStack) {
@@ -214,11 +231,14 @@ export function checkKubernetesCompatibility(
             message: "the experimental-dual-stack branch is a 2022 prototype without tests upstream; use it for experiments, not production",
         });
     }
-    if (support.endOfLife && release.flavor === IstioFlavor.Upstream && today.toISOString().slice(0, 10) > support.endOfLife) {
-        warnings.push({
-            field: fields.istio,
-            message: `Istio 1.${release.minor} reached end of life on ${support.endOfLife} and gets no security fixes`,
-        });
+    if (release.flavor === IstioFlavor.Upstream) {
+        if (support.endOfLife && isoDay(today) > support.endOfLife) {
+            warnings.push({
+                field: fields.istio,
+                message: `Istio 1.${release.minor} reached end of life on ${support.endOfLife} and gets no security fixes`,
+            });
+        }
+        warnings.push(...staleCalendarWarnings(ISTIO_SUPPORT_PROVENANCE, today, fields.istio));
     }
     return warnings;
 }

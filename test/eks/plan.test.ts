@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { checkEksVersion } from "../../components/eks/calendar";
+import { checkEksVersion, EKS_CALENDAR_PROVENANCE } from "../../components/eks/calendar";
+import { CALENDAR_MAX_AGE_DAYS } from "../../components/support-calendar";
 import { type EksIpv6ClusterArgs, planEksCluster } from "../../components/eks/plan";
 import { refusal as refusalOf } from "../support/fixtures";
+import { TEST_TODAY as NOW } from "../support/clock";
 
-const NOW = new Date("2026-11-25T00:00:00Z");
 const ARGS: EksIpv6ClusterArgs = { region: "eu-west-1", publicAccessCidrs: ["81.2.69.0/24"] };
 
 const plan = (args: Partial<EksIpv6ClusterArgs>) => planEksCluster("demo", { ...ARGS, ...args }, NOW);
@@ -173,5 +174,22 @@ describe("EKS version calendar", () => {
             message: "v: Kubernetes 1.31 left EKS extended support on 2026-11-26; EKS no longer creates it, use 1.35",
         });
         assert.equal(checkEksVersion("1.34", "v", new Date("2026-12-02T00:00:00Z")).length, 1);
+    });
+
+    it("says once that the calendar is stale, past its trusted age after it was last checked", () => {
+        const checked = Date.parse(`${EKS_CALENDAR_PROVENANCE.checkedOn}T00:00:00Z`);
+        const firstStaleDay = new Date(checked + (CALENDAR_MAX_AGE_DAYS + 1) * 24 * 3600 * 1000);
+        const stale = {
+            field: "v",
+            message:
+                `the EKS Kubernetes version calendar was last checked on ${EKS_CALENDAR_PROVENANCE.checkedOn} (${CALENDAR_MAX_AGE_DAYS + 1} days ago) and may be stale: ` +
+                "upgrade pulumi-dualstack-istio, or update components/eks/calendar.ts from https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html",
+        };
+        assert.deepEqual(checkEksVersion("1.36", "v", new Date(checked + CALENDAR_MAX_AGE_DAYS * 24 * 3600 * 1000)), []);
+        assert.deepEqual(checkEksVersion("1.36", "v", firstStaleDay), [stale]);
+        assert.deepEqual(checkEksVersion("1.37", "v", firstStaleDay), [
+            { field: "v", message: "Kubernetes 1.37 is newer than the EKS calendar this package knows (up to 1.36); EKS refuses it until it offers it" },
+            stale,
+        ]);
     });
 });

@@ -7,11 +7,11 @@ import { planFleet, type PlannedTenant } from "../../fleet/fleet-plan";
 import { FleetOperation, runFleet, type FleetReporter, type TenantProgress } from "../../fleet/orchestrator";
 import { parseTenantsFile } from "../../fleet/tenants-file";
 import { kubeconfigText, tempFile } from "../support/fixtures";
+import { TEST_TODAY as TODAY } from "../support/clock";
 
 // The Automation API cannot be mocked (pulumi/pulumi#7790), so these tests run the real
 // AutomationStacks against a fake `pulumi` on PATH that answers what the API sends and records it.
 const FAKE = path.resolve(__dirname, "../support/fake-pulumi.js");
-const TODAY = new Date("2026-11-25T00:00:00Z");
 
 interface Call {
     readonly args: string[];

@@ -4,8 +4,8 @@ import { planFleet } from "../../fleet/fleet-plan";
 import { exportOperatorStacks } from "../../fleet/operator-export";
 import { parseTenantsFile } from "../../fleet/tenants-file";
 import { kubeconfigText, makeChartsDir, refusal, tempFile } from "../support/fixtures";
+import { TEST_TODAY as TODAY } from "../support/clock";
 
-const TODAY = new Date("2026-11-25T00:00:00Z");
 
 function fleet(yaml: string) {
     return planFleet(parseTenantsFile(yaml, "tenants.yaml", "/fleet"), TODAY);

@@ -17,8 +17,8 @@ import {
 } from "../../fleet/orchestrator";
 import { parseTenantsFile } from "../../fleet/tenants-file";
 import { tempFile } from "../support/fixtures";
+import { TEST_TODAY as TODAY } from "../support/clock";
 
-const TODAY = new Date("2026-11-25T00:00:00Z");
 
 function tenantsYaml(count: number, extra = ""): string {
     const names = Array.from({ length: count }, (_, index) => `  - name: t${index}\n`).join("");

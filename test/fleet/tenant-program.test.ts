@@ -8,6 +8,7 @@ import { tenantProgram } from "../../fleet/automation-stacks";
 import { planFleet } from "../../fleet/fleet-plan";
 import { stackConfigEntries } from "../../fleet/stack-config";
 import { readTenantsFile } from "../../fleet/tenants-file";
+import { TEST_TODAY } from "../support/clock";
 
 const EXAMPLE = path.resolve(__dirname, "../../examples/fleet/tenants.yaml");
 
@@ -19,7 +20,7 @@ describe("a tenant's stack, as fleet up runs it", function () {
     this.timeout(60_000);
 
     it("registers exactly what fleet plan showed: the inline program reads the tenant's stack config back into the same plan", async () => {
-        const fleet = planFleet(readTenantsFile(EXAMPLE), new Date("2026-11-25T00:00:00Z"));
+        const fleet = planFleet(readTenantsFile(EXAMPLE), TEST_TODAY);
         for (const tenant of fleet.tenants) {
             const config = Object.fromEntries(Object.entries(stackConfigEntries(tenant.document)).map(([key, entry]) => [key, entry.value]));
             const deployed = await runOffline(tenantProgram, { project: ROOT_PROJECT, stack: tenant.name, config, ...offlineAnswersFor(tenant.plan.config.cloud) });

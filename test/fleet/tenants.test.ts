@@ -8,8 +8,8 @@ import { deepMerge, mergeTenantConfig } from "../../fleet/merge";
 import { stackConfigEntries } from "../../fleet/stack-config";
 import { parseTenantsFile, readTenantsFile, type TenantsFile } from "../../fleet/tenants-file";
 import { kubeconfigText, refusal, tempFile } from "../support/fixtures";
+import { TEST_TODAY as TODAY } from "../support/clock";
 
-const TODAY = new Date("2026-11-25T00:00:00Z");
 const DIR = "/fleet";
 
 function file(yaml: string): TenantsFile {

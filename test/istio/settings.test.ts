@@ -5,9 +5,9 @@ import * as path from "node:path";
 import { checkChartsDirectory } from "../../components/istio/charts";
 import { type IstioSettings, resolveChartSource, resolveIstioSettings } from "../../components/istio/settings";
 import type { ClusterFacts } from "../../components/target/cluster-facts";
+import { TEST_TODAY as NOW } from "../support/clock";
 
 const DUAL: ClusterFacts = { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33" };
-const NOW = new Date("2026-11-25T00:00:00Z");
 const resolve = (settings: IstioSettings, cluster: ClusterFacts = DUAL) => resolveIstioSettings(settings, cluster, NOW);
 const refuses = (settings: IstioSettings, message: string, cluster: ClusterFacts = DUAL) =>
     assert.throws(() => resolve(settings, cluster), { name: "InputError", message });

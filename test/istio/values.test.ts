@@ -6,8 +6,8 @@ import { type IstioSettings, resolveIstioSettings } from "../../components/istio
 import { baseValues, cniValues, gatewayValues, istiodValues } from "../../components/istio/values";
 import { EKS_LOAD_BALANCER_EDGE } from "../../components/eks/plan";
 import type { ClusterFacts } from "../../components/target/cluster-facts";
+import { TEST_TODAY as NOW } from "../support/clock";
 
-const NOW = new Date("2026-11-25T00:00:00Z");
 const HUB = "registry.example.com/istio";
 const cluster = (kubernetesVersion: string, ipFamilies: ClusterFacts["ipFamilies"] = ["IPv4", "IPv6"], platform?: ClusterFacts["platform"]) =>
     ({ ipFamilies, kubernetesVersion, platform }) as ClusterFacts;

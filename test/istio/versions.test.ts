@@ -1,19 +1,21 @@
 import assert from "node:assert/strict";
+import { CALENDAR_MAX_AGE_DAYS } from "../../components/support-calendar";
 import { parseKubernetesVersion } from "../../components/target/cluster-facts";
 import {
     activeHazards,
     checkKubernetesCompatibility,
     DEFAULT_ISTIO_VERSION,
+    ISTIO_SUPPORT_PROVENANCE,
     IstioFlavor,
     parseFlavor,
     resolveIstioRelease,
 } from "../../components/istio/versions";
+import { TEST_TODAY as NOW } from "../support/clock";
 
 const upstream = (version: string) => resolveIstioRelease(IstioFlavor.Upstream, version, "version");
 const branch = () => resolveIstioRelease(IstioFlavor.ExperimentalDualStack, undefined, "version");
 const fields = { istio: "version", kubernetes: "kubernetesVersion" };
 const k8s = (text: string) => parseKubernetesVersion(text, "kubernetesVersion");
-const NOW = new Date("2026-11-25T00:00:00Z");
 
 describe("Istio versions", () => {
     describe("capabilities per version row", () => {
@@ -83,7 +85,7 @@ describe("Istio versions", () => {
         const refused: [string, string][] = [
             ["1.16.9", "version: Istio 1.16.9 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
             ["1.13.9", "version: Istio 1.13.9 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
-            ["2.0.0", "version: Istio 2.0.0 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
+            ["0.8.0", "version: Istio 0.8.0 has no dual-stack support; upstream Istio 1.17.0 or newer is required"],
             ["1.30", "version: '1.30' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
             ["v1.30.3", "version: 'v1.30.3' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
             ["1.31.0-rc.0", "version: '1.31.0-rc.0' is not an Istio release version; expected X.Y.Z, e.g. 1.30.3"],
@@ -174,7 +176,37 @@ describe("Istio versions", () => {
             assert.equal(release.support.minor, 31);
             assert.throws(() => checkKubernetesCompatibility(release, k8s("1.31"), fields, NOW), /needs Kubernetes 1\.32 or newer/);
             assert.deepEqual(checkKubernetesCompatibility(release, k8s("1.33"), fields, NOW), [
-                { field: "version", message: "Istio 1.33.0 is newer than this package knows; it is planned with the rules of Istio 1.31" },
+                { field: "version", message: "Istio 1.33.0 is newer than this package knows (1.17 to 1.31); it is planned with the rules of Istio 1.31" },
+            ]);
+        });
+
+        it("plans a new major release with the newest row too, as newer than known rather than refused", () => {
+            const release = upstream("2.0.0");
+            assert.equal(release.support.minor, 31);
+            assert.equal(release.proxyDualStackFlag, "ISTIO_DUAL_STACK");
+            assert.equal(release.cniValuesKey, "pilot.cni");
+            assert.equal(release.istiodServiceFamilyKeys, true);
+            assert.deepEqual(checkKubernetesCompatibility(release, k8s("1.33"), fields, NOW), [
+                { field: "version", message: "Istio 2.0.0 is newer than this package knows (1.17 to 1.31); it is planned with the rules of Istio 1.31" },
+            ]);
+        });
+
+        it("says once that its support table is stale, past its trusted age after it was last checked", () => {
+            const checked = Date.parse(`${ISTIO_SUPPORT_PROVENANCE.checkedOn}T00:00:00Z`);
+            const lastTrustedDay = new Date(checked + CALENDAR_MAX_AGE_DAYS * 24 * 3600 * 1000);
+            const firstStaleDay = new Date(lastTrustedDay.getTime() + 24 * 3600 * 1000);
+            assert.deepEqual(checkKubernetesCompatibility(upstream("1.30.3"), k8s("1.33"), fields, lastTrustedDay), []);
+            assert.deepEqual(checkKubernetesCompatibility(upstream("1.30.3"), k8s("1.33"), fields, firstStaleDay), [
+                {
+                    field: "version",
+                    message:
+                        `the Istio release support table was last checked on ${ISTIO_SUPPORT_PROVENANCE.checkedOn} (${CALENDAR_MAX_AGE_DAYS + 1} days ago) and may be stale: ` +
+                        "upgrade pulumi-dualstack-istio, or update components/istio/versions.ts from istio.io data/compatibility/supportStatus.yml " +
+                        "(support windows, end-of-life dates) and istioctl/pkg/install/k8sversion/version.go at each release tag (MinK8SVersion)",
+                },
+            ]);
+            assert.deepEqual(checkKubernetesCompatibility(branch(), k8s("1.24"), fields, firstStaleDay).map((warning) => warning.message), [
+                "the experimental-dual-stack branch is a 2022 prototype without tests upstream; use it for experiments, not production",
             ]);
         });
 

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { planCommand, type PlanFlags } from "../../cli/plan-command";
+import { pinToday } from "../../components/clock";
+import { checkEksVersion, EKS_CALENDAR, EKS_CALENDAR_PROVENANCE } from "../../components/eks/calendar";
+import { InputError, type InputWarning } from "../../components/errors";
+import { checkKubernetesCompatibility, ISTIO_SUPPORT_PROVENANCE, IstioFlavor, resolveIstioRelease } from "../../components/istio/versions";
+import { parseKubernetesVersion } from "../../components/target/cluster-facts";
+import { planFleet } from "../../fleet/fleet-plan";
+import { readTenantsFile } from "../../fleet/tenants-file";
+import { kubeconfigText } from "../support/fixtures";
+
+/**
+ * The package run on a day long after every table in it was written: what must hold then, whatever
+ * the tables say. Every date-sensitive path (the EKS calendar, Istio's support table, their age) is
+ * driven through the one clock, here pinned far ahead, and through the same paths `plan` takes.
+ */
+const FAR = new Date("2100-01-01T00:00:00Z");
+const ROOT = path.resolve(__dirname, "../..");
+
+const staleTables = (warnings: readonly InputWarning[]) =>
+    warnings.filter((warning) => /was last checked on .* and may be stale/.test(warning.message)).map((warning) => warning.message.split(" was ")[0]);
+
+describe("far in the future (2100-01-01)", () => {
+    let restore: () => void;
+    before(() => {
+        restore = pinToday(FAR);
+    });
+    after(() => restore());
+
+    it("every EKS minor the calendar dates is refused; an undated or unknown one is planned with the calendar called stale", () => {
+        for (const { minor, endOfExtendedSupport } of EKS_CALENDAR) {
+            const version = `1.${minor}`;
+            if (endOfExtendedSupport !== undefined) {
+                assert.throws(() => checkEksVersion(version, "kubernetesVersion"), {
+                    name: "InputError",
+                    message: new RegExp(`^kubernetesVersion: Kubernetes ${version.replace(".", "\\.")} left EKS extended support on ${endOfExtendedSupport}; `),
+                });
+            } else {
+                assert.deepEqual(staleTables(checkEksVersion(version, "kubernetesVersion")), [EKS_CALENDAR_PROVENANCE.table]);
+            }
+        }
+        const newer = checkEksVersion("1.99", "kubernetesVersion");
+        assert.match(newer[0].message, /^Kubernetes 1\.99 is newer than the EKS calendar this package knows/);
+        assert.deepEqual(staleTables(newer), [EKS_CALENDAR_PROVENANCE.table]);
+    });
+
+    it("every Istio release with an end of life says so, and the support table is called stale once", () => {
+        for (const minor of [17, 20, 23, 28, 29, 30, 31, 45]) {
+            const release = resolveIstioRelease(IstioFlavor.Upstream, `1.${minor}.0`, "version");
+            const warnings = checkKubernetesCompatibility(release, parseKubernetesVersion("1.33", "k"), { istio: "version", kubernetes: "k" });
+            assert.equal(
+                warnings.some((warning) => warning.message.includes("reached end of life")),
+                release.support.endOfLife !== undefined,
+                `1.${minor}`,
+            );
+            assert.deepEqual(staleTables(warnings), [ISTIO_SUPPORT_PROVENANCE.table], `1.${minor}`);
+        }
+    });
+
+    const kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "far-future-")), "config");
+    fs.writeFileSync(kubeconfig, kubeconfigText(["kind-dual-stack"]));
+    const configs: [string, PlanFlags][] = [
+        ["the embedded default", {}],
+        ["Pulumi.example.yaml", { config: path.join(ROOT, "Pulumi.example.yaml") }],
+        ["examples/eks", { config: path.join(ROOT, "examples/eks/stack-config.yaml") }],
+        ["examples/existing-cluster", { config: path.join(ROOT, "examples/existing-cluster/stack-config.yaml"), set: [`existing.kubeconfig=${kubeconfig}`] }],
+    ];
+    for (const [name, flags] of configs) {
+        it(`plan of ${name} either plans, naming each stale table it consulted once, or refuses one version key in one line`, async () => {
+            try {
+                const { plan, report } = await planCommand(flags);
+                const consulted = [ISTIO_SUPPORT_PROVENANCE.table, ...(plan.config.cloud === "aws" ? [EKS_CALENDAR_PROVENANCE.table] : [])];
+                assert.deepEqual(staleTables(plan.warnings).sort(), consulted.sort());
+                for (const table of consulted) {
+                    assert.equal(report.split(`${table} was last checked`).length - 1, 1, table);
+                }
+            } catch (error) {
+                assert.ok(error instanceof InputError, String(error));
+                assert.match(error.field, /^(kubernetesVersion|istio\.version)$/);
+                assert.doesNotMatch(error.message, /\n/);
+            }
+        });
+    }
+
+    it("every tenant of the example fleet is planned or refused the same way", () => {
+        try {
+            const fleet = planFleet(readTenantsFile(path.join(ROOT, "examples/fleet/tenants.yaml")));
+            for (const tenant of fleet.tenants) {
+                assert.ok(staleTables(tenant.plan.warnings).includes(ISTIO_SUPPORT_PROVENANCE.table), tenant.name);
+            }
+        } catch (error) {
+            assert.ok(!(error instanceof TypeError || error instanceof RangeError), String(error));
+            assert.match(String((error as Error).message), /kubernetesVersion: Kubernetes 1\.\d+ left EKS extended support/);
+        }
+    });
+});

@@ -1,0 +1,20 @@
+import { pinToday } from "../../components/clock";
+
+/**
+ * The day the whole suite runs on. Every calendar decision in the package reads the clock of
+ * components/clock.ts, which the root hook below pins to this day, so no test depends on the
+ * date the suite happens to run; tests that check a calendar at other dates pass them explicitly.
+ */
+export const TEST_TODAY = new Date("2026-11-25T00:00:00Z");
+
+let restore: (() => void) | undefined;
+
+/** Mocha root hooks (registered in .mocharc.json). */
+export const mochaHooks = {
+    beforeAll(): void {
+        restore = pinToday(TEST_TODAY);
+    },
+    afterAll(): void {
+        restore?.();
+    },
+};
