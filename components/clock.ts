@@ -1,12 +1,32 @@
+import { InputError } from "./errors";
+
 /**
  * The one "today" every support calendar is read on (EKS versions, Istio end-of-life dates, the
  * calendars' own age). Planners take `today` as a parameter whose default is {@link today}, so a
  * plan is a function of its inputs and this clock only; nothing else in the package reads the wall
- * clock for a decision. Tests pin it (test/support/clock.ts) so that no test depends on the date it
- * runs on.
+ * clock for a decision (lint enforces it).
+ *
+ * The clock is the real date, unless `DUALSTACK_ISTIO_TODAY=YYYY-MM-DD` names another day (to
+ * replay a plan as of a day, and for tests, whose spawned CLIs inherit it), or a caller in this
+ * process pinned it with {@link pinToday}.
  */
+export const TODAY_VARIABLE = "DUALSTACK_ISTIO_TODAY";
 
-let clock: () => Date = () => new Date();
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function environmentClock(): Date {
+    const day = process.env[TODAY_VARIABLE];
+    if (day === undefined || day === "") {
+        return new Date();
+    }
+    const date = new Date(`${day}T00:00:00Z`);
+    if (!ISO_DAY.test(day) || Number.isNaN(date.getTime()) || isoDay(date) !== day) {
+        throw new InputError(TODAY_VARIABLE, `${JSON.stringify(day)} is not a day; give YYYY-MM-DD, or unset it for the real date`);
+    }
+    return date;
+}
+
+let clock: () => Date = environmentClock;
 
 /** The date calendars are consulted on: the real date unless pinned. */
 export function today(): Date {
@@ -27,7 +47,7 @@ export function pinToday(date: Date): () => void {
     };
 }
 
-/** `today` as an ISO day, `YYYY-MM-DD` (UTC), the form every calendar's dates are written in. */
+/** A date as an ISO day, `YYYY-MM-DD` (UTC), the form every calendar's dates are written in. */
 export function isoDay(date: Date): string {
     return date.toISOString().slice(0, 10);
 }

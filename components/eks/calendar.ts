@@ -63,7 +63,7 @@ function checkEksVersionOnCalendar(version: string, field: string, today: Date):
     const oldest = EKS_CALENDAR[0];
     const newest = EKS_CALENDAR[EKS_CALENDAR.length - 1];
     if (minor < oldest.minor) {
-        throw new InputError(field, `EKS no longer offers Kubernetes ${version}; use ${RECOMMENDED_EKS_VERSION} (or at least 1.${oldest.minor})`);
+        throw new InputError(field, `EKS no longer offers Kubernetes ${version}; ${advice(today)} (or at least 1.${oldest.minor})`);
     }
     if (minor > newest.minor) {
         return [
@@ -78,16 +78,33 @@ function checkEksVersionOnCalendar(version: string, field: string, today: Date):
     if (support.endOfExtendedSupport !== undefined && day >= support.endOfExtendedSupport) {
         throw new InputError(
             field,
-            `Kubernetes ${version} left EKS extended support on ${support.endOfExtendedSupport}; EKS no longer creates it, use ${RECOMMENDED_EKS_VERSION}`,
+            `Kubernetes ${version} left EKS extended support on ${support.endOfExtendedSupport}; EKS no longer creates it, ${advice(today)}`,
         );
     }
     if (support.endOfStandardSupport !== undefined && day >= support.endOfStandardSupport) {
         return [
             {
                 field,
-                message: `Kubernetes ${version} is in EKS extended support (paid per cluster hour) until ${support.endOfExtendedSupport}; use ${RECOMMENDED_EKS_VERSION}`,
+                message: `Kubernetes ${version} is in EKS extended support (paid per cluster hour) until ${support.endOfExtendedSupport}; ${advice(today)}`,
             },
         ];
     }
     return [];
+}
+
+/**
+ * What to use instead on `today`: the recommended version while it is in standard support, else the
+ * newest the calendar knows in standard support.
+ */
+function advice(today: Date): string {
+    const day = isoDay(today);
+    const standard = EKS_CALENDAR.filter((entry) => entry.endOfStandardSupport === undefined || day < entry.endOfStandardSupport);
+    if (standard.some((entry) => `1.${entry.minor}` === RECOMMENDED_EKS_VERSION)) {
+        return `use ${RECOMMENDED_EKS_VERSION}`;
+    }
+    const newest = standard[standard.length - 1];
+    if (newest !== undefined) {
+        return `use 1.${newest.minor}`;
+    }
+    return `use a newer version EKS offers (this package's calendar, last checked on ${EKS_CALENDAR_PROVENANCE.checkedOn}, knows none in standard support)`;
 }

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { isoDay, pinToday, today, TODAY_VARIABLE } from "../../components/clock";
+import { TEST_TODAY } from "../support/clock";
+
+const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+
+describe("the one clock", () => {
+    it("is pinned for the whole suite, here and in every CLI a test spawns", () => {
+        assert.equal(isoDay(today()), isoDay(TEST_TODAY));
+        assert.equal(process.env[TODAY_VARIABLE], isoDay(TEST_TODAY));
+    });
+
+    it("pinToday nests and restores the clock that was in force", () => {
+        const restoreOuter = pinToday(new Date("2031-05-06T12:00:00Z"));
+        const restoreInner = pinToday(new Date("2040-01-01T00:00:00Z"));
+        assert.equal(isoDay(today()), "2040-01-01");
+        restoreInner();
+        assert.equal(isoDay(today()), "2031-05-06");
+        restoreOuter();
+        assert.equal(isoDay(today()), isoDay(TEST_TODAY));
+    });
+
+    describe(`${TODAY_VARIABLE}`, () => {
+        const plan = (day: string) =>
+            spawnSync(process.execPath, [BIN, "plan", "--config", "examples/eks/stack-config.yaml", "--set", "kubernetesVersion=1.33"], {
+                encoding: "utf8",
+                cwd: path.resolve(__dirname, "../.."),
+                env: { ...process.env, [TODAY_VARIABLE]: day },
+            });
+
+        it("dates the CLI's calendar checks: the same config warns, then is refused with advice that moved on too", () => {
+            const before = plan("2026-07-28");
+            assert.equal(before.status, 0, before.stderr);
+            assert.doesNotMatch(before.stdout, /extended support/);
+            const paid = plan("2026-07-29");
+            assert.equal(paid.status, 0, paid.stderr);
+            assert.match(paid.stdout, /kubernetesVersion: Kubernetes 1\.33 is in EKS extended support \(paid per cluster hour\) until 2027-07-29; use 1\.35/);
+            const gone = plan("2027-07-29");
+            assert.equal(gone.status, 2);
+            assert.equal(gone.stderr, "error: kubernetesVersion: Kubernetes 1.33 left EKS extended support on 2027-07-29; EKS no longer creates it, use 1.36\n");
+        });
+
+        for (const day of ["2026-02-30", "yesterday", "2026-1-5", "2026-01-05T00:00:00Z", "\u001b[31m"]) {
+            it(`refuses ${JSON.stringify(day)} with one line naming the variable, exit 2`, () => {
+                const result = plan(day);
+                assert.equal(result.status, 2);
+                assert.equal(result.stdout, "");
+                assert.equal(
+                    result.stderr,
+                    `error: ${TODAY_VARIABLE}: ${JSON.stringify(day)} is not a day; give YYYY-MM-DD, or unset it for the real date\n`,
+                );
+            });
+        }
+    });
+});
