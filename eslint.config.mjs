@@ -45,7 +45,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["test/**/*.ts"],
+        files: ["test/**/*.ts", "e2e/**/*.ts"],
         rules: {
             "@typescript-eslint/no-unsafe-member-access": "off",
             "@typescript-eslint/no-unsafe-assignment": "off",

@@ -6,6 +6,7 @@ import { InputError } from "../components/errors";
 import { isSelfManagedBackend } from "./backend";
 import type { PlannedTenant } from "./fleet-plan";
 import { FleetOperation, type PreparedStacks, type ResourceChanges, type TenantProgress, type TenantRun, type TenantStacks } from "./orchestrator";
+import { ambientPluginLookup, pluginsToInstall } from "./plugins";
 import { stackConfigEntries } from "./stack-config";
 
 /** How the fleet reaches Pulumi. */
@@ -75,8 +76,9 @@ export class AutomationStacks implements TenantStacks {
 
     /**
      * Finds the CLI (one line saying how to install it when it is missing), checks the backend
-     * and its secrets, and installs each provider plugin once, at the version this package uses,
-     * before tenants run in parallel (parallel installs into one `PULUMI_HOME` could collide).
+     * and its secrets, and installs each provider plugin the engine would not find, once, at the
+     * version this package uses, before tenants run in parallel (parallel installs into one
+     * `PULUMI_HOME` could collide).
      */
     async prepare(tenants: readonly PlannedTenant[]): Promise<PreparedStacks> {
         const automation = await loadAutomation();
@@ -105,9 +107,11 @@ export class AutomationStacks implements TenantStacks {
                 `not set, and the backend ${who.url} keeps secrets with a passphrase; set it (or PULUMI_CONFIG_PASSPHRASE_FILE), or give --secrets-provider`,
             );
         }
-        const plugins = new Set(tenants.flatMap((tenant) => PLUGINS_FOR_CLOUD[tenant.plan.config.cloud]));
-        for (const plugin of [...plugins].sort()) {
-            await workspace.installPlugin(plugin, `v${providerVersion(plugin)}`);
+        const wanted = [...new Set(tenants.flatMap((tenant) => PLUGINS_FOR_CLOUD[tenant.plan.config.cloud]))]
+            .sort()
+            .map((name) => ({ name, version: providerVersion(name) }));
+        for (const plugin of pluginsToInstall(wanted, await workspace.listPlugins(), ambientPluginLookup(env))) {
+            await workspace.installPlugin(plugin.name, `v${plugin.version}`);
         }
         return { backend: who.url ?? "the backend pulumi is logged in to" };
     }

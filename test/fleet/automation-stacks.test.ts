@@ -46,6 +46,8 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         delete process.env.FAKE_PULUMI_BACKEND;
         delete process.env.FAKE_PULUMI_FLAKY;
         delete process.env.FAKE_PULUMI_FORBIDDEN;
+        delete process.env.FAKE_PULUMI_PLUGINS;
+        delete process.env.PULUMI_IGNORE_AMBIENT_PLUGINS;
     });
 
     afterEach(() => {
@@ -74,9 +76,22 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         assert.deepEqual(calls().map((call) => call.args.join(" ")), [
             "version",
             "whoami --json",
+            "plugin ls --json",
             `plugin install resource gcp v${versions("gcp")}`,
             `plugin install resource kubernetes v${versions("kubernetes")}`,
         ]);
+    });
+
+    it("installs no plugin the engine would find: one cached at that version or newer, or one on PATH", async () => {
+        const kubeconfig = tempFile("kube.yaml", kubeconfigText(["kind"]));
+        const tenants = fleetOf(`${GCP}tenants:\n  - name: a\n  - name: b\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${kubeconfig}\n`);
+        const versions = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${name}/package.json`), "utf8")) as { version: string }).version;
+        process.env.FAKE_PULUMI_PLUGINS = JSON.stringify([{ name: "gcp", kind: "resource", version: `${versions("gcp").split(".")[0]}.999.0` }]);
+        const ambient = fs.mkdtempSync(path.join(os.tmpdir(), "ambient-plugins-"));
+        fs.writeFileSync(path.join(ambient, "pulumi-resource-kubernetes"), "#!/bin/sh\n", { mode: 0o755 });
+        process.env.PATH = `${process.env.PATH ?? ""}${path.delimiter}${ambient}`;
+        await new AutomationStacks({ workRoot }).prepare(tenants);
+        assert.deepEqual(calls().map((call) => call.args.join(" ")), ["version", "whoami --json", "plugin ls --json"]);
     });
 
     it("says in one line that the CLI is missing, and how to install it", async () => {
@@ -113,7 +128,7 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         assert.deepEqual(changes, { create: 2 });
         assert.deepEqual(progress.map((event) => (event.kind === "step" ? event.op : event.kind)), ["create", "create"]);
         assert.match(output.join(""), /Updating \(acme\):/);
-        const tenantCalls = calls().slice(4);
+        const tenantCalls = calls().slice(5); // after prepare's version, whoami, plugin ls and two installs
         assert.ok(tenantCalls.every((call) => call.cwd === path.join(workRoot, "acme")), "every call runs in the tenant's own folder");
         const commands = tenantCalls.map((call) => call.args.filter((arg) => !arg.startsWith("--client=") && !arg.includes("automation-logs")).join(" "));
         assert.deepEqual(commands.slice(0, 4), [

@@ -10,6 +10,7 @@
 //   FAKE_PULUMI_HANG      a stack whose update runs until interrupted (SIGINT), then cancels
 //   FAKE_PULUMI_FLAKY     a stack whose first selection fails with a passing 503
 //   FAKE_PULUMI_FORBIDDEN a stack whose selection always fails with a 403
+//   FAKE_PULUMI_PLUGINS   what `plugin ls --json` lists (JSON; default [])
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -78,6 +79,9 @@ switch (command) {
         process.stdout.write(JSON.stringify({ user: "fleet-tester", organizations: [], url: process.env.FAKE_PULUMI_BACKEND ?? "file:///fake-state" }));
         break;
     case "plugin":
+        if (sub === "ls") {
+            process.stdout.write(process.env.FAKE_PULUMI_PLUGINS ?? "[]");
+        }
         break;
     case "stack":
         if (sub === "select") {
