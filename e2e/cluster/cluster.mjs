@@ -8,9 +8,12 @@
 //             controller as local processes through `kwokctl create cluster --runtime binary`,
 //             registers two kwok nodes and waits until the cluster is usable. Prints the kubeconfig
 //             path as the last line of stdout. If the cluster is already up it only prints it.
-// down        stops every process of the cluster and removes its state.
+// down        stops every process of the cluster (SIGTERM, SIGKILL after 10 s), checks that none
+//             is left, and removes its state. An `up` of the same name still in progress is
+//             aborted first (up and down of one name never overlap: locks/cluster-NAME.lock).
 // kubeconfig  prints the kubeconfig path (exit 1 when the cluster is not up).
-// status      prints the cluster's state; exit 0 when up, 3 when down or broken.
+// status      prints the cluster's state and every process of it still running; exit 0 when
+//             up, 3 when down, broken, starting or stopping.
 //
 // What is real: etcd, kube-apiserver, kube-controller-manager, kube-scheduler (built from the
 // upstream Go modules), RBAC, admission (except the two webhook plugins), dual-stack Services,
@@ -310,66 +313,257 @@ function pidAlive(pid) {
     try { process.kill(pid, 0); return true; } catch (e) { return e.code === "EPERM"; }
 }
 
-// Processes of this cluster: the pids kwokctl recorded plus anything whose command line refers
-// to the cluster's directory (kwokctl starts every component from there).
-function clusterProcesses(p) {
-    const found = new Map();
-    const marker = p.clusterDir + path.sep;
-    for (const entry of fs.existsSync("/proc") ? fs.readdirSync("/proc") : []) {
-        if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-        let cmdline;
-        try { cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8"); } catch { continue; }
-        if (cmdline.includes(marker)) found.set(Number(entry), cmdline.split("\0")[0]);
+// ---- Finding a cluster's processes -------------------------------------------------------
+//
+// kwokctl's binary runtime starts every component detached (setsid, parent reparented to
+// init) with the cluster's workdir as its cwd and its binary at clusters/NAME/bin/<component>,
+// and `kwokctl create` itself runs with --config cluster-configs/NAME.yaml. Those paths are
+// unique per name, so a process belongs to this cluster when its command line refers to one of
+// them (as a whole path, not as a prefix of another cluster's name), or when its cwd is inside
+// the workdir and it runs one of our binaries. kwokctl's pid files are read too, but only
+// trusted when the process passes the same test (pids get reused).
+
+const COMPONENT_NAMES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller"];
+const OUR_BINARIES = new Set([...COMPONENT_NAMES, "kwok", "kwokctl", "kubectl"]);
+
+function readProc(pid, file) {
+    try { return fs.readFileSync(`/proc/${pid}/${file}`, "utf8"); } catch { return undefined; }
+}
+
+function readProcLink(pid, file) {
+    try { return fs.readlinkSync(`/proc/${pid}/${file}`).replace(/ \(deleted\)$/, ""); } catch { return undefined; }
+}
+
+// { state, ppid } from /proc/PID/stat (the command name may contain spaces and parentheses).
+function procStat(pid) {
+    const stat = readProc(pid, "stat");
+    if (!stat) return undefined;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0], ppid: Number(fields[1]) };
+}
+
+// This process and its ancestors: never ours to signal (e.g. a shell whose cwd is the workdir).
+function selfAndAncestors() {
+    const pids = new Set();
+    for (let pid = process.pid; pid > 1 && !pids.has(pid);) {
+        pids.add(pid);
+        pid = procStat(pid)?.ppid ?? 0;
     }
-    if (fs.existsSync(p.pids)) {
-        for (const f of fs.readdirSync(p.pids)) {
-            const pid = Number(fs.readFileSync(path.join(p.pids, f), "utf8").trim());
-            if (Number.isInteger(pid) && pid > 0 && pidAlive(pid) && !found.has(pid)) {
-                // only trust a pid file if that process still looks like the component
-                let cmd = "";
-                try { cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"); } catch { continue; }
-                if (cmd.includes(p.clusterDir)) found.set(pid, cmd.split("\0")[0]);
-            }
-        }
+    return pids;
+}
+
+// The paths only this cluster uses, as given and with symlinks resolved.
+function clusterMarkers(p) {
+    const dirs = new Set([p.clusterDir]);
+    const files = new Set([p.config]);
+    try {
+        const realRoot = fs.realpathSync(stateRoot);
+        dirs.add(path.join(realRoot, "clusters", path.basename(p.clusterDir)));
+        files.add(path.join(realRoot, "cluster-configs", path.basename(p.config)));
+    } catch { /* no state root yet */ }
+    return { dirs: [...dirs], files: [...files] };
+}
+
+// Whether `text` names `target` as a whole path or a path below it: the match must not be
+// preceded or followed by a character that would make it part of a longer path or name
+// (clusters/e2e must not match clusters/e2e-root, nor /x/root/.cache match /root/.cache).
+const PATH_CHAR = /[A-Za-z0-9._~-]/;
+function refersTo(text, target, allowBelow) {
+    for (let i = text.indexOf(target); i >= 0; i = text.indexOf(target, i + 1)) {
+        const before = i > 0 ? text[i - 1] : "";
+        const after = text[i + target.length] ?? "";
+        if (before && (before === "/" || PATH_CHAR.test(before))) continue;
+        if (after === "/" ? allowBelow : !after || !PATH_CHAR.test(after)) return true;
+    }
+    return false;
+}
+
+function isInside(dir, target) {
+    return dir === target || dir.startsWith(target + path.sep);
+}
+
+// Why `pid` belongs to this cluster ("cmdline" or "cwd"), or undefined; with its name.
+function classify(pid, markers) {
+    const st = procStat(pid);
+    if (!st || st.state === "Z" || st.state === "X") return undefined; // gone or a zombie
+    const cmdline = readProc(pid, "cmdline");
+    if (!cmdline) return undefined; // kernel thread, or exiting
+    const args = cmdline.replace(/\0$/, "").split("\0");
+    const name = path.basename(args[0]);
+    const text = args.join("\0");
+    if (markers.dirs.some((d) => refersTo(text, d, true)) || markers.files.some((f) => refersTo(text, f, false))) {
+        return { pid, name, ppid: st.ppid, args };
+    }
+    const cwd = readProcLink(pid, "cwd");
+    if (cwd && markers.dirs.some((d) => isInside(cwd, d))) {
+        const exe = path.basename(readProcLink(pid, "exe") ?? "");
+        if (OUR_BINARIES.has(exe) || OUR_BINARIES.has(name)) return { pid, name, ppid: st.ppid, args };
+    }
+    return undefined;
+}
+
+// Every live process of this cluster: Map pid -> { pid, name, ppid, args }.
+function clusterProcesses(p, extraPids = []) {
+    const found = new Map();
+    if (!fs.existsSync("/proc")) return found;
+    const markers = clusterMarkers(p);
+    const skip = selfAndAncestors();
+    const candidates = new Set(extraPids);
+    for (const entry of fs.readdirSync("/proc")) if (/^\d+$/.test(entry)) candidates.add(Number(entry));
+    for (const pid of pidFilePids(p)) candidates.add(pid);
+    for (const pid of candidates) {
+        if (skip.has(pid)) continue;
+        const info = classify(pid, markers);
+        if (info) found.set(pid, info);
     }
     return found;
 }
 
-async function killAll(p) {
-    let procs = clusterProcesses(p);
-    if (procs.size === 0) return;
-    for (const pid of procs.keys()) { try { process.kill(pid, "SIGTERM"); } catch { /* gone */ } }
-    const deadline = Date.now() + 15_000;
-    while ((procs = clusterProcesses(p)).size > 0 && Date.now() < deadline) await sleep(250);
-    for (const pid of procs.keys()) { try { process.kill(pid, "SIGKILL"); } catch { /* gone */ } }
-    await sleep(250);
-    procs = clusterProcesses(p);
-    if (procs.size > 0) throw new ClusterError(`processes still running: ${[...procs].map(([pid, c]) => `${pid} ${c}`).join(", ")}`);
+// The pids kwokctl recorded in the workdir's pids/ folder.
+function pidFilePids(p) {
+    const pids = [];
+    let files = [];
+    try { files = fs.readdirSync(p.pids); } catch { return pids; }
+    for (const f of files) {
+        try {
+            const pid = Number(fs.readFileSync(path.join(p.pids, f), "utf8").trim());
+            if (Number.isInteger(pid) && pid > 1) pids.push(pid);
+        } catch { /* removed meanwhile */ }
+    }
+    return pids;
 }
 
-async function down(opts, { quiet = false } = {}) {
+const describe = (procs) => [...procs.values()].map((i) => `${i.name}(${i.pid})`).join(" ");
+
+// Stops every process of the cluster: SIGTERM, a bounded wait, SIGKILL for what is left, and a
+// final check that nothing of the cluster is running any more (including processes that were
+// started meanwhile, e.g. by a `kwokctl create` that was still running). Throws if any remain.
+async function stopClusterProcesses(p, { termMs = 10_000, killMs = 5_000 } = {}) {
+    const recorded = pidFilePids(p); // kwokctl removes pid files as it stops components
+    const signalled = new Map(); // pid -> "SIGTERM" | "SIGKILL"
+    const start = Date.now();
+    for (;;) {
+        const procs = clusterProcesses(p, recorded);
+        if (procs.size === 0) {
+            // Confirm: a process between fork and exec, or one just being started, shows up late.
+            await sleep(300);
+            if (clusterProcesses(p, recorded).size === 0) return signalled.size;
+            continue;
+        }
+        const elapsed = Date.now() - start;
+        if (elapsed > termMs + killMs) {
+            throw new ClusterError(`processes of the cluster still running after SIGKILL: ${describe(procs)}`);
+        }
+        const sig = elapsed >= termMs ? "SIGKILL" : "SIGTERM";
+        for (const pid of procs.keys()) {
+            if (signalled.get(pid) === sig || signalled.get(pid) === "SIGKILL") continue;
+            try { process.kill(pid, sig); signalled.set(pid, sig); } catch { /* gone */ }
+        }
+        await sleep(200);
+    }
+}
+
+// ---- Per-cluster lock --------------------------------------------------------------------
+//
+// `up` and `down` of one name hold locks/cluster-NAME.lock for their whole run, so a `down`
+// never races an `up` that is still creating the cluster (which would start components after
+// `down` had looked for them). `down` aborts an `up` in progress instead of waiting for it.
+
+const clusterLockFile = (name) => path.join(stateRoot, "locks", `cluster-${name}.lock`);
+
+function readLock(file) {
+    try { return JSON.parse(fs.readFileSync(file, "utf8")); } catch (e) { return e.code === "ENOENT" ? undefined : null; }
+}
+
+// The live cluster.mjs process holding the lock, or undefined (free, stale or unreadable).
+function lockHolder(name) {
+    const holder = readLock(clusterLockFile(name));
+    if (!holder || !Number.isInteger(holder.pid) || holder.pid === process.pid) return undefined;
+    const cmdline = readProc(holder.pid, "cmdline");
+    if (!cmdline || !cmdline.includes("cluster.mjs") || procStat(holder.pid)?.state === "Z") return undefined;
+    return holder;
+}
+
+async function withClusterLock(name, command, timeoutS, fn) {
+    const file = clusterLockFile(name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Written first and hard-linked into place, so the lock never exists without its content.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, command, started: new Date().toISOString() }));
+    const deadline = Date.now() + timeoutS * 1000;
+    const aborted = new Set();
+    try {
+        for (;;) {
+            try { fs.linkSync(tmp, file); break; } catch (e) { if (e.code !== "EEXIST") throw e; }
+            const raw = readLock(file);
+            const holder = lockHolder(name);
+            if (!holder) {
+                // stale (holder gone); remove it unless someone replaced it meanwhile
+                if (raw === undefined) continue;
+                if (JSON.stringify(readLock(file)) === JSON.stringify(raw)) fs.rmSync(file, { force: true });
+                continue;
+            }
+            if (command === "down" && holder.command === "up" && !aborted.has(holder.pid)) {
+                log(`aborting the \`up\` of ${name} in progress (pid ${holder.pid})`);
+                try { process.kill(holder.pid, "SIGTERM"); } catch { /* gone */ }
+                aborted.add(holder.pid);
+            }
+            if (Date.now() > deadline) {
+                throw new ClusterError(`${holder.command} of cluster ${name} (pid ${holder.pid}) holds ${file} for more than ${timeoutS}s`);
+            }
+            await sleep(200);
+        }
+    } finally {
+        fs.rmSync(tmp, { force: true });
+    }
+    try {
+        return await fn();
+    } finally {
+        if (readLock(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+    }
+}
+
+// Stops everything of the cluster and removes its state; the caller holds the cluster lock.
+async function teardown(opts, { quiet = false } = {}) {
     const p = paths(opts.name);
+    // Our own stop first (SIGTERM, then SIGKILL), while kwokctl's pid files still exist.
+    let stopped = await stopClusterProcesses(p);
     const tools = recordedTools(p);
     if (tools && fs.existsSync(path.join(p.clusterDir, "kwok.yaml"))) {
-        const r = run(tools.kwokctl, ["delete", "cluster", "--name", opts.name], { env: kwokEnv(), timeoutMs: 120_000 });
+        // Lets kwokctl remove what it made; `--kubeconfig=` keeps it away from ~/.kube/config.
+        const r = run(tools.kwokctl, ["delete", "cluster", "--name", opts.name, "--kubeconfig="], { env: kwokEnv(), timeoutMs: 60_000 });
         if (!r.ok && !quiet) log(`kwokctl delete cluster: ${lastLine(r.stderr)} (cleaning up directly)`);
     }
-    await killAll(p);
+    stopped += await stopClusterProcesses(p);
     fs.rmSync(p.clusterDir, { recursive: true, force: true });
     fs.rmSync(p.config, { force: true });
     fs.rmSync(p.record, { force: true });
+    // Verify before reporting down.
+    const left = clusterProcesses(p);
+    if (left.size > 0) throw new ClusterError(`cluster ${opts.name} still has processes: ${describe(left)}`);
+    return stopped;
+}
+
+async function down(opts) {
+    return withClusterLock(opts.name, "down", 120, () => teardown(opts));
 }
 
 async function up(opts) {
+    // Held for the whole `up`: a `down` of this name waits for (and aborts) it, never races it.
+    return withClusterLock(opts.name, "up", 2 * opts.timeout + 600, () => upLocked(opts));
+}
+
+async function upLocked(opts) {
     const p = paths(opts.name);
     const tools = buildTools();
-    if (fs.existsSync(p.clusterDir)) {
-        if (unhealthyReason(tools, p) === undefined && clusterProcesses(p).size > 0) {
+    const procs = clusterProcesses(p);
+    if (fs.existsSync(p.clusterDir) || procs.size > 0) {
+        if (unhealthyReason(tools, p) === undefined && missingComponents(procs).length === 0) {
             log(`cluster ${opts.name} is already up`);
             return p.kubeconfig;
         }
         log(`cluster ${opts.name} exists but is not healthy; recreating it`);
-        await down(opts, { quiet: true });
+        await teardown(opts, { quiet: true });
     }
     return withCreateLock(600, async () => {
         fs.mkdirSync(path.dirname(p.config), { recursive: true });
@@ -401,7 +595,7 @@ async function up(opts) {
             // Stop the processes but keep the directory, so its logs can be read; the next
             // `up` or `down` removes it.
             run(tools.kwokctl, ["stop", "cluster", "--name", opts.name], { env: kwokEnv(), timeoutMs: 60_000 });
-            await killAll(p).catch(() => undefined);
+            await stopClusterProcesses(p).catch((e2) => log(e2.message));
             throw new ClusterError(`${e.message} (logs: ${p.logs})`);
         }
         log(`cluster ${opts.name} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -409,30 +603,52 @@ async function up(opts) {
     });
 }
 
+// The control-plane components that are not running (by the name kwokctl runs them under).
+function missingComponents(procs) {
+    const running = new Set([...procs.values()].map((i) => i.name));
+    return COMPONENT_NAMES.filter((c) => !running.has(c));
+}
+
 function status(opts) {
     const p = paths(opts.name);
     const procs = clusterProcesses(p);
+    const holder = lockHolder(opts.name);
     const lines = [`name: ${opts.name}`];
-    let state = "down";
-    if (fs.existsSync(p.clusterDir)) {
+    let state;
+    let reason;
+    if (holder) {
+        state = holder.command === "up" ? "starting" : "stopping";
+        reason = `${holder.command} in progress, pid ${holder.pid}`;
+    } else if (fs.existsSync(p.clusterDir)) {
         const tools = recordedTools(p);
-        const reason = tools ? unhealthyReason(tools, p) : "tools not recorded";
+        reason = tools ? unhealthyReason(tools, p) : "tools not recorded";
+        const missing = missingComponents(procs);
+        if (reason === undefined && missing.length) reason = `not running: ${missing.join(", ")}`;
         state = reason === undefined ? "up" : "broken";
-        lines.push(`state: ${state}${reason ? ` (${reason})` : ""}`);
+    } else if (procs.size > 0) {
+        state = "broken";
+        reason = "no state folder but processes still running; run `down`";
+    } else {
+        state = "down";
+    }
+    lines.push(`state: ${state}${reason ? ` (${reason})` : ""}`);
+    if (fs.existsSync(p.clusterDir)) {
         lines.push(`kubeconfig: ${p.kubeconfig}`);
         try {
             const kc = YAML.parse(fs.readFileSync(p.kubeconfig, "utf8"));
             lines.push(`server: ${kc.clusters[0].cluster.server}`);
         } catch { /* no kubeconfig */ }
+        const tools = recordedTools(p);
         if (tools && state === "up") {
             const v = kubectl(tools, p, ["version", "-o", "json"]);
             if (v.ok) lines.push(`version: ${JSON.parse(v.stdout).serverVersion?.gitVersion}`);
         }
         lines.push(`logs: ${p.logs}`);
-    } else {
-        lines.push("state: down");
     }
-    lines.push(`processes: ${procs.size === 0 ? "none" : [...procs].map(([pid, c]) => `${path.basename(c)}(${pid})`).join(" ")}`);
+    // Looked up again at the end, so a process started while we probed is not missed.
+    for (const [pid, info] of clusterProcesses(p)) procs.set(pid, info);
+    for (const pid of [...procs.keys()]) if (!["R", "S", "D", "T", "t", "I", "W", "P"].includes(procStat(pid)?.state)) procs.delete(pid);
+    lines.push(`processes: ${procs.size === 0 ? "none" : describe(procs)}`);
     process.stdout.write(lines.join("\n") + "\n");
     return state === "up" ? 0 : 3;
 }
@@ -447,10 +663,11 @@ async function main(argv) {
             process.stdout.write(`${kubeconfig}\n`);
             return 0;
         }
-        case "down":
-            await down(opts);
-            log(`cluster ${opts.name} is down`);
+        case "down": {
+            const stopped = await down(opts);
+            log(`cluster ${opts.name} is down${stopped ? ` (stopped ${stopped} processes)` : ""}`);
             return 0;
+        }
         case "kubeconfig": {
             const p = paths(opts.name);
             if (!fs.existsSync(p.kubeconfig)) throw new ClusterError(`cluster ${opts.name} is not up (no ${p.kubeconfig})`);

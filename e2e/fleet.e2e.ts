@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { HarnessCluster, shown } from "./support/kube";
+import { pulumiEnvironment } from "./support/pulumi";
+import { e2eTools, istioChartsRelease, REPO_ROOT, type E2eTools } from "./support/tools";
+
+/** A loopback port nothing listens on: the API server of the tenant whose cluster is down. */
+async function closedPort(): Promise<number> {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+}
+
+/**
+ * Step 7: `fleet up` and `fleet destroy` of three existing-cluster tenants with the real engine:
+ * two on two separate control planes, run two at a time, and one whose API server is down.
+ */
+describe("a fleet on real control planes", function () {
+    this.bail(true);
+    let tools: E2eTools;
+    const clusters: HarnessCluster[] = [];
+    let work: string;
+    let tenantsFile: string;
+    let env: NodeJS.ProcessEnv;
+
+    const fleet = (...args: string[]) =>
+        spawnSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/main.js"), "fleet", ...args], { encoding: "utf8", env, cwd: work });
+
+    before(async () => {
+        tools = e2eTools();
+        const istio = istioChartsRelease(tools);
+        clusters.push(HarnessCluster.up(tools, "e2e-fleet-a"), HarnessCluster.up(tools, "e2e-fleet-b"));
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-fleet-"));
+        const down = YAML.parse(fs.readFileSync(clusters[0].kubeconfig, "utf8")) as { clusters: { cluster: { server: string } }[] };
+        down.clusters[0].cluster.server = `https://127.0.0.1:${await closedPort()}`;
+        const downKubeconfig = path.join(work, "down.kubeconfig");
+        fs.writeFileSync(downKubeconfig, YAML.stringify(down));
+        tenantsFile = path.join(work, "tenants.yaml");
+        fs.writeFileSync(
+            tenantsFile,
+            YAML.stringify({
+                defaults: {
+                    cloud: "existing",
+                    kubernetesVersion: clusters[0].kubernetesVersion,
+                    existing: { ipFamilies: ["IPv4", "IPv6"] },
+                    istio: { version: istio.version, chartsDir: istio.chartsDir, hub: "registry.e2e.invalid/istio", tag: `${istio.version}-fleet` },
+                },
+                tenants: [
+                    { name: "alpha", existing: { kubeconfig: clusters[0].kubeconfig } },
+                    { name: "beta", existing: { kubeconfig: clusters[1].kubeconfig } },
+                    { name: "gamma", existing: { kubeconfig: downKubeconfig } },
+                ],
+            }),
+        );
+        fs.mkdirSync(path.join(work, "state"));
+        env = pulumiEnvironment(tools, path.join(work, "pulumi-home"), `file://${path.join(work, "state")}`);
+    });
+    after(() => {
+        if (!process.env.E2E_KEEP_CLUSTERS) {
+            clusters.forEach((cluster) => cluster.down());
+        }
+    });
+
+    it("7a. fleet up --concurrency 2: the two live tenants install Istio, the third fails with its first error, exit 1", () => {
+        const result = fleet("up", tenantsFile, "--concurrency", "2", "--work-dir", path.join(work, "fleet"));
+        assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
+        const row = (tenant: string) => result.stdout.split("\n").find((line) => new RegExp(`^\\s*${tenant}\\s`).test(line)) ?? "";
+        assert.match(row("alpha"), /succeeded/, result.stdout);
+        assert.match(row("beta"), /succeeded/, result.stdout);
+        assert.match(row("gamma"), /failed/, result.stdout);
+        assert.match(result.stdout + result.stderr, /gamma.*(connection refused|connect: )/, result.stdout);
+        for (const cluster of clusters) {
+            const releases = cluster.helmReleases().map((release) => `${release.name} ${release.status}`).sort();
+            assert.deepEqual(releases, ["istio-base deployed", "istiod deployed"], shown(releases));
+            const istiod = cluster.get("service", "istiod", "istio-system");
+            assert.equal(istiod.spec.ipFamilyPolicy, "RequireDualStack", shown(istiod.spec));
+        }
+    });
+
+    it("7b. fleet destroy removes every tenant's Istio from its own cluster", () => {
+        const result = fleet("destroy", tenantsFile, "--concurrency", "2", "--work-dir", path.join(work, "fleet"));
+        const row = (tenant: string) => result.stdout.split("\n").find((line) => new RegExp(`^\\s*${tenant}\\s`).test(line)) ?? "";
+        assert.match(row("alpha"), /succeeded/, `${result.stdout}\n${result.stderr}`);
+        assert.match(row("beta"), /succeeded/, result.stdout);
+        for (const cluster of clusters) {
+            assert.deepEqual(cluster.helmReleases(), []);
+            assert.deepEqual(cluster.list("deployments", "istio-system"), []);
+        }
+    });
+});

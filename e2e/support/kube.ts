@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { REPO_ROOT, type E2eTools } from "./tools";
+
+const CLUSTER = path.join(REPO_ROOT, "e2e/cluster/cluster.mjs");
+
+/** A control plane of the harness (e2e/cluster), read back with the real kubectl. */
+export class HarnessCluster {
+    readonly tools: E2eTools;
+    readonly name: string;
+    readonly kubeconfig: string;
+
+    constructor(tools: E2eTools, name: string, kubeconfig: string) {
+        this.tools = tools;
+        this.name = name;
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** Starts (or finds) the named control plane. */
+    static up(tools: E2eTools, name: string): HarnessCluster {
+        const result = spawnSync(process.execPath, [CLUSTER, "up", "--name", name], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        if (result.status !== 0) {
+            throw new Error(`e2e cluster ${name} did not come up (exit ${result.status}):\n${result.stderr.trim().split("\n").slice(-15).join("\n")}`);
+        }
+        const kubeconfig = result.stdout.trim().split("\n").pop() as string;
+        return new HarnessCluster(tools, name, kubeconfig);
+    }
+
+    /** Stops the control plane and removes its state. */
+    down(): void {
+        spawnSync(process.execPath, [CLUSTER, "down", "--name", this.name], { stdio: "ignore" });
+    }
+
+    /** The kubeconfig's current context. */
+    get context(): string {
+        return (YAML.parse(fs.readFileSync(this.kubeconfig, "utf8")) as { "current-context": string })["current-context"];
+    }
+
+    /** The Kubernetes `MAJOR.MINOR` the API server reports. */
+    get kubernetesVersion(): string {
+        const version = JSON.parse(this.kubectl(["version", "-o", "json"])) as { serverVersion: { major: string; minor: string } };
+        return `${version.serverVersion.major}.${version.serverVersion.minor.replace(/\D+$/, "")}`;
+    }
+
+    kubectl(args: readonly string[]): string {
+        return execFileSync(this.tools.kubectl, ["--kubeconfig", this.kubeconfig, "--request-timeout=20s", ...args], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+    }
+
+    /** An object as the API server holds it. */
+    get<T = KubeObject>(kind: string, name: string, namespace?: string): T {
+        return JSON.parse(this.kubectl(["get", kind, name, ...(namespace ? ["-n", namespace] : []), "-o", "json"])) as T;
+    }
+
+    /** Every object of a kind (in a namespace, or in all with `undefined`), optionally by label selector. */
+    list<T = KubeObject>(kind: string, namespace?: string, selector?: string): T[] {
+        const scope = namespace ? ["-n", namespace] : ["--all-namespaces"];
+        const list = JSON.parse(this.kubectl(["get", kind, ...scope, ...(selector ? ["-l", selector] : []), "-o", "json"])) as { items: T[] };
+        return list.items;
+    }
+
+    /** Helm's own view of the releases, from the release Secrets. */
+    helmReleases(): HelmRelease[] {
+        const output = execFileSync(this.tools.helm, ["list", "--all-namespaces", "--all", "-o", "json", "--kubeconfig", this.kubeconfig], { encoding: "utf8" });
+        return JSON.parse(output) as HelmRelease[];
+    }
+}
+
+export interface KubeObject {
+    readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+    readonly spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly status?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly data?: Record<string, string>;
+}
+
+export interface HelmRelease {
+    readonly name: string;
+    readonly namespace: string;
+    readonly status: string;
+    readonly chart: string;
+    readonly app_version: string;
+}
+
+/** `"IPv4"` or `"IPv6"` for an address. */
+export function familyOf(address: string): "IPv4" | "IPv6" {
+    return address.includes(":") ? "IPv6" : "IPv4";
+}
+
+/** What is wrong with an object, for an assertion message: the object as the server holds it. */
+export function shown(object: unknown): string {
+    return JSON.stringify(object, null, 2).split("\n").slice(0, 60).join("\n");
+}
