@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -6,7 +7,6 @@ import * as YAML from "yaml";
 import { familyOf, HarnessCluster, shown, type KubeObject } from "./support/kube";
 import { RootProject } from "./support/pulumi";
 import { e2eTools, istioChartsRelease, REPO_ROOT, type E2eTools } from "./support/tools";
-import { execFileSync } from "node:child_process";
 
 const HUB = "registry.e2e.invalid/istio";
 

@@ -435,9 +435,14 @@ function pidFilePids(p) {
 
 const describe = (procs) => [...procs.values()].map((i) => `${i.name}(${i.pid})`).join(" ");
 
-// Stops every process of the cluster: SIGTERM, a bounded wait, SIGKILL for what is left, and a
-// final check that nothing of the cluster is running any more (including processes that were
-// started meanwhile, e.g. by a `kwokctl create` that was still running). Throws if any remain.
+// SIGTERM order: clients first (kwokctl, kwok, controller-manager, scheduler, kubectl), then
+// kube-apiserver, then etcd. An apiserver that still has watchers drains them for 60 s, and
+// one whose etcd is gone retries it; in this order each exits within a few seconds.
+const stopTier = (name) => (name === "etcd" ? 2 : name === "kube-apiserver" ? 1 : 0);
+
+// Stops every process of the cluster: SIGTERM tier by tier, SIGKILL for whatever is left after
+// termMs, and a final check that nothing of the cluster runs any more (including processes
+// started meanwhile, e.g. by a `kwokctl create` still running). Throws if any remain.
 async function stopClusterProcesses(p, { termMs = 10_000, killMs = 5_000 } = {}) {
     const recorded = pidFilePids(p); // kwokctl removes pid files as it stops components
     const signalled = new Map(); // pid -> "SIGTERM" | "SIGKILL"
@@ -455,7 +460,9 @@ async function stopClusterProcesses(p, { termMs = 10_000, killMs = 5_000 } = {})
             throw new ClusterError(`processes of the cluster still running after SIGKILL: ${describe(procs)}`);
         }
         const sig = elapsed >= termMs ? "SIGKILL" : "SIGTERM";
-        for (const pid of procs.keys()) {
+        const tier = Math.min(...[...procs.values()].map((i) => stopTier(i.name)));
+        for (const [pid, info] of procs) {
+            if (sig === "SIGTERM" && stopTier(info.name) > tier) continue; // after the lower tiers
             if (signalled.get(pid) === sig || signalled.get(pid) === "SIGKILL") continue;
             try { process.kill(pid, sig); signalled.set(pid, sig); } catch { /* gone */ }
         }
@@ -516,6 +523,13 @@ async function withClusterLock(name, command, timeoutS, fn) {
     } finally {
         fs.rmSync(tmp, { force: true });
     }
+    // An aborted `up` may have died holding the machine-wide create lock; release it.
+    const createLock = path.join(stateRoot, "locks", "create.lock");
+    for (const pid of aborted) {
+        let holder = NaN;
+        try { holder = Number(fs.readFileSync(path.join(createLock, "pid"), "utf8")); } catch { /* free */ }
+        if (holder === pid && ["Z", "X", undefined].includes(procStat(pid)?.state)) fs.rmSync(createLock, { recursive: true, force: true });
+    }
     try {
         return await fn();
     } finally {
@@ -530,8 +544,8 @@ async function teardown(opts, { quiet = false } = {}) {
     let stopped = await stopClusterProcesses(p);
     const tools = recordedTools(p);
     if (tools && fs.existsSync(path.join(p.clusterDir, "kwok.yaml"))) {
-        // Lets kwokctl remove what it made; `--kubeconfig=` keeps it away from ~/.kube/config.
-        const r = run(tools.kwokctl, ["delete", "cluster", "--name", opts.name, "--kubeconfig="], { env: kwokEnv(), timeoutMs: 60_000 });
+        // Lets kwokctl remove what it made (its components are already stopped).
+        const r = run(tools.kwokctl, ["delete", "cluster", "--name", opts.name], { env: kwokEnv(), timeoutMs: 60_000 });
         if (!r.ok && !quiet) log(`kwokctl delete cluster: ${lastLine(r.stderr)} (cleaning up directly)`);
     }
     stopped += await stopClusterProcesses(p);
