@@ -123,6 +123,39 @@ describe("the root program on a real dual-stack control plane", function () {
         project.pulumi(["preview", "--expect-no-changes"]);
     });
 
+    it("3b. a canary revision installs beside the default control plane from a second stack (base.enabled: false), and goes without touching it", () => {
+        const canary = new RootProject(tools, "canary");
+        const config = stackConfig(`${istio.version}-canary`);
+        canary.init({ ...config, istio: { ...config.istio, revision: "canary", base: { enabled: false }, gateway: { enabled: false }, cni: { enabled: false } } });
+        canary.pulumi(["up", "--yes", "--skip-preview"]);
+
+        const releases = cluster.helmReleases().map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`).sort();
+        assert.deepEqual(releases, [
+            `istio-ingress/istio-ingressgateway gateway-${istio.chartVersion} deployed`,
+            `istio-system/istio-base base-${istio.chartVersion} deployed`,
+            `istio-system/istio-cni cni-${istio.chartVersion} deployed`,
+            `istio-system/istiod istiod-${istio.chartVersion} deployed`,
+            `istio-system/istiod-canary istiod-${istio.chartVersion} deployed`,
+        ]);
+        const canaryIstiod = cluster.get("deployment", "istiod-canary", "istio-system");
+        assert.equal(canaryIstiod.spec.template.spec.containers[0].image, `${HUB}/pilot:${istio.version}-canary`);
+        assert.equal(
+            (canaryIstiod.status.conditions as { type: string; status: string }[]).find((condition) => condition.type === "Available")?.status,
+            "True",
+            shown(canaryIstiod.status),
+        );
+        const service = cluster.get("service", "istiod-canary", "istio-system");
+        assert.deepEqual(serviceFamilies(service), ["IPv4", "IPv6"], shown(service.spec));
+        assert.equal(cluster.get("deployment", "istiod", "istio-system").spec.template.spec.containers[0].image, `${HUB}/pilot:${istio.version}-e2e.2`);
+
+        canary.pulumi(["destroy", "--yes", "--skip-preview"]);
+        assert.deepEqual(
+            cluster.list("deployments", "istio-system").map((deployment) => deployment.metadata.name),
+            ["istiod"],
+        );
+        project.pulumi(["preview", "--expect-no-changes"]);
+    });
+
     it("8. istioctl at the release under test generates the IstioOperator that `plan --out` writes", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-plan-"));
         const config = path.join(out, "stack-config.yaml");

@@ -177,6 +177,15 @@ const istioSection = z
             description: `The Helm repository (https or oci) of the upstream charts. Default ${DEFAULT_CHART_REPOSITORY}.`,
         }),
         imagePullSecrets: textList.optional().meta({ description: "Names of pull Secrets for Istio's images. Default: none." }),
+        base: z
+            .strictObject({
+                enabled: z.boolean().optional().meta({
+                    description:
+                        "Install Istio's base chart and create `istio-system`. `false` installs only `istiod-<revision>` beside a control plane another stack installed (a canary; needs `revision`, no gateway or CNI). Default `true`.",
+                }),
+            })
+            .optional()
+            .meta({ description: "Istio's base chart (CRDs, cluster roles) and namespace." }),
         gateway: z
             .strictObject({
                 enabled: z.boolean().optional().meta({ description: "Install a dual-stack ingress gateway in `istio-ingress`. Default `false`." }),

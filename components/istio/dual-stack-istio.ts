@@ -25,8 +25,9 @@ export interface DualStackIstioArgs extends IstioSettings {
  * Creates the `istio-system` namespace, then `istio-base`, then `istiod` (which waits for `base`
  * and the cluster's readiness for workloads), and, when enabled, `istio-cni` and
  * `istio-ingressgateway` (in `istio-ingress`; a LoadBalancer gateway also waits for the cluster's
- * load-balancer controller and carries its edge's annotations). Every input is checked before
- * anything is created.
+ * load-balancer controller and carries its edge's annotations). With `base.enabled: false` it
+ * creates only `istiod-<revision>`, beside a control plane that owns base and `istio-system` (a
+ * canary). Every input is checked before anything is created.
  */
 export class DualStackIstio extends pulumi.ComponentResource {
     /** The Helm Release of each installed chart, by chart (`base`, `istiod`, `cni`, `gateway`). */
@@ -63,7 +64,7 @@ export class DualStackIstio extends pulumi.ComponentResource {
 
         const releases: Record<string, Release> = {};
         for (const planned of plan.releases) {
-            const namespace = namespaces.get(planned.namespace) as Namespace;
+            const namespace = namespaces.get(planned.namespace);
             releases[planned.chart] = new Release(
                 `${name}-${planned.chart}`,
                 {
@@ -71,8 +72,9 @@ export class DualStackIstio extends pulumi.ComponentResource {
                     chart: planned.source.chart,
                     version: planned.source.version,
                     repositoryOpts: planned.source.repository ? { repo: planned.source.repository } : undefined,
-                    // The namespace's name output ties the release to the Namespace resource.
-                    namespace: namespace.metadata.name,
+                    // The namespace's name output ties the release to the Namespace resource, where
+                    // this install creates it (not beside another control plane, which owns it).
+                    namespace: namespace ? namespace.metadata.name : planned.namespace,
                     values: planned.values,
                     timeout: planned.timeoutSeconds,
                     ...RELEASE_DEFAULTS,

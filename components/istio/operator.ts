@@ -58,6 +58,8 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
         spec.meshConfig = istiodChartValues.meshConfig;
     }
     spec.components = {
+        // Only a control plane beside another says so; the default (base installed) stays implicit.
+        ...(settings.base.enabled ? {} : { base: { enabled: false } }),
         pilot: pilotComponent,
         cni: { enabled: settings.cni.enabled },
         ingressGateways: [gateway],

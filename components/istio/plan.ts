@@ -88,7 +88,7 @@ const TIMEOUT_SECONDS: Readonly<Record<IstioChart, number>> = {
 export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts, today?: Date): IstioInstallPlan {
     const resolved = resolveIstioSettings(settings, cluster, today);
     const chartSource = resolveChartSource(settings);
-    const charts: IstioChart[] = [IstioChart.Base, IstioChart.Istiod];
+    const charts: IstioChart[] = resolved.base.enabled ? [IstioChart.Base, IstioChart.Istiod] : [IstioChart.Istiod];
     if (resolved.cni.enabled) {
         charts.push(IstioChart.Cni);
     }
@@ -101,7 +101,7 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
 
     const after: Record<IstioChart, IstioChart[]> = {
         [IstioChart.Base]: [],
-        [IstioChart.Istiod]: [IstioChart.Base],
+        [IstioChart.Istiod]: resolved.base.enabled ? [IstioChart.Base] : [],
         // CNI needs nodes, not istiod: it installs alongside the control plane.
         [IstioChart.Cni]: [],
         // Gateway pods are injected (istiod's webhook) and, with CNI, need the CNI plugin on nodes.
@@ -141,13 +141,15 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
         }
     }
 
-    const namespaces: PlannedNamespace[] = [
-        {
+    // Beside another control plane, istio-system is the other install's.
+    const namespaces: PlannedNamespace[] = [];
+    if (resolved.base.enabled) {
+        namespaces.push({
             name: ISTIO_NAMESPACE,
             // The CNI DaemonSet is privileged; without CNI the control plane fits the cluster's default level.
             labels: resolved.cni.enabled ? { "pod-security.kubernetes.io/enforce": "privileged" } : {},
-        },
-    ];
+        });
+    }
     if (resolved.gateway.enabled) {
         namespaces.push({ name: GATEWAY_NAMESPACE, labels: {} });
     }

@@ -63,6 +63,18 @@ export interface GatewaySettings {
 }
 
 /** Istio CNI's settings. */
+/** Istio's base: its CRDs and cluster roles, and the `istio-system` namespace. */
+export interface BaseSettings {
+    /**
+     * Install the base chart and create `istio-system`. Set `false` to install one more control
+     * plane (a canary `revision`) into a cluster where another stack or component already
+     * installed base, istiod and, if any, CNI and the gateway; this one then installs only
+     * `istiod-<revision>`, beside the other.
+     * @default true
+     */
+    readonly enabled?: boolean;
+}
+
 export interface CniSettings {
     /**
      * Install Istio CNI, so meshed pods need no `NET_ADMIN` init container. It runs in
@@ -128,6 +140,8 @@ export interface IstioSettings {
      * @default []
      */
     readonly imagePullSecrets?: readonly string[];
+    /** Istio's base chart and namespace. */
+    readonly base?: BaseSettings;
     /** The ingress gateway. */
     readonly gateway?: GatewaySettings;
     /** Istio CNI. */
@@ -154,6 +168,7 @@ export interface ResolvedIstioSettings {
     /** `""` for the default control plane. */
     readonly revision: string;
     readonly imagePullSecrets: readonly string[];
+    readonly base: { readonly enabled: boolean };
     readonly gateway: { readonly enabled: boolean; readonly serviceType: GatewayServiceType };
     readonly cni: { readonly enabled: boolean };
     readonly warnings: readonly InputWarning[];
@@ -221,6 +236,21 @@ export function resolveIstioSettings(
             `'${serviceType}' is not a Service type for the gateway; allowed: LoadBalancer, NodePort, ClusterIP`,
         );
     }
+    const base = { enabled: settings.base?.enabled ?? true };
+    const gateway = { enabled: settings.gateway?.enabled ?? false, serviceType };
+    const cni = { enabled: settings.cni?.enabled ?? false };
+    if (!base.enabled) {
+        // Beside another control plane, only istiod-<revision> is this install's own: base, the
+        // namespace, CNI (a DaemonSet per cluster) and the gateway's fixed release belong to the other.
+        if (revision === "") {
+            throw new InputError("base.enabled", "false installs a control plane beside the one that owns base; give it a revision, e.g. canary");
+        }
+        for (const [field, enabled] of [["gateway.enabled", gateway.enabled], ["cni.enabled", cni.enabled]] as const) {
+            if (enabled) {
+                throw new InputError(field, "is the install with base.enabled: true's to own; a control plane beside it (base.enabled: false) installs only istiod");
+            }
+        }
+    }
     if (flavor === Flavors.ExperimentalDualStack && ipFamilies.length === 1) {
         warnings.push({
             field: "flavor",
@@ -238,8 +268,9 @@ export function resolveIstioSettings(
         imagePullPolicy,
         revision,
         imagePullSecrets,
-        gateway: { enabled: settings.gateway?.enabled ?? false, serviceType },
-        cni: { enabled: settings.cni?.enabled ?? false },
+        base,
+        gateway,
+        cni,
         warnings,
     };
 }

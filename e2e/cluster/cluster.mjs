@@ -6,8 +6,10 @@
 // up          builds (or reuses) our pinned binaries (e2e/tools/build.sh kubernetes etcd kwok),
 //             starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the kwok
 //             controller as local processes through `kwokctl create cluster --runtime binary`,
-//             registers two kwok nodes and waits until the cluster is usable. Prints the kubeconfig
-//             path as the last line of stdout. If the cluster is already up it only prints it.
+//             registers two kwok nodes and waits until the cluster is usable, starting again any
+//             component that exited meanwhile (kwokctl does not; see restartExited). Prints the
+//             kubeconfig path as the last line of stdout. If the cluster is already up it only
+//             prints it.
 // down        stops every process of the cluster (SIGTERM, SIGKILL after 10 s), checks that none
 //             is left, and removes its state. An `up` of the same name still in progress is
 //             aborted first (up and down of one name never overlap: locks/cluster-NAME.lock).
@@ -99,9 +101,9 @@ function kwokEnv() {
     return env;
 }
 
-function run(cmd, args, { input, timeoutMs = 60_000, env = process.env, inherit = false } = {}) {
+function run(cmd, args, { input, timeoutMs = 60_000, env = process.env, inherit = false, cwd } = {}) {
     const r = spawnSync(cmd, args, {
-        input, env, timeout: timeoutMs, encoding: "utf8", maxBuffer: 64 << 20,
+        input, env, cwd, timeout: timeoutMs, encoding: "utf8", maxBuffer: 64 << 20,
         stdio: [input === undefined ? "ignore" : "pipe", inherit ? 2 : "pipe", inherit ? 2 : "pipe"],
     });
     if (r.error) return { ok: false, stdout: "", stderr: String(r.error.message) };
@@ -592,7 +594,10 @@ async function upLocked(opts) {
             ], { env: kwokEnv(), timeoutMs: (opts.timeout + 30) * 1000, inherit: true });
             if (!created.ok) throw new ClusterError(`kwokctl create cluster ${opts.name} failed`);
             if (!fs.existsSync(p.kubeconfig)) throw new ClusterError(`kwokctl did not write ${p.kubeconfig}`);
+            // kwokctl never restarts a component that exits; we do, until the cluster is ready.
+            const restarts = new Map();
             await waitFor("kube-apiserver /readyz", opts.timeout, () => {
+                restartExited(tools, p, opts, restarts, { apiserverReady: false });
                 const r = kubectl(tools, p, ["get", "--raw", "/readyz"], { timeoutMs: 15_000 });
                 return r.ok ? undefined : readyzReason(r);
             });
@@ -604,7 +609,11 @@ async function upLocked(opts) {
                 const r = kubectl(tools, p, ["create", "-f", "-"], { input: JSON.stringify(manifest) });
                 if (!r.ok) throw new ClusterError(`creating kwok nodes: ${lastLine(r.stderr)}`);
             }
-            await waitFor("2 Ready dual-stack nodes", opts.timeout, () => unhealthyReason(tools, p));
+            await waitFor("2 Ready dual-stack nodes", opts.timeout, () => {
+                restartExited(tools, p, opts, restarts, { apiserverReady: true });
+                const missing = missingComponents(clusterProcesses(p));
+                return missing.length ? `not running: ${missing.join(", ")}` : unhealthyReason(tools, p);
+            });
         } catch (e) {
             // Stop the processes but keep the directory, so its logs can be read; the next
             // `up` or `down` removes it.
@@ -621,6 +630,55 @@ async function upLocked(opts) {
 function missingComponents(procs) {
     const running = new Set([...procs.values()].map((i) => i.name));
     return COMPONENT_NAMES.filter((c) => !running.has(c));
+}
+
+// kwokctl's binary runtime starts all components at once and never restarts one that exits.
+// Under CPU load that loses the controller-manager: it waits a fixed 10 s (no flag changes it)
+// for the apiserver's /healthz after winning its lease, then exits, and nodes never get
+// podCIDRs. So while `up` waits for the cluster, a component that exited is started again
+// through `kwokctl start cluster` (which starts only the components it finds not running), at
+// most MAX_RESTARTS times each. Components that talk to the apiserver are only restarted once
+// it is ready (before, they would just fail again).
+const MAX_RESTARTS = 3;
+const APISERVER_CLIENTS = new Set(["kube-controller-manager", "kube-scheduler", "kwok-controller"]);
+
+// The last line of a component's log, shortened, or "" (for one-line messages).
+function lastLogLine(file) {
+    let text = "";
+    try {
+        const fd = fs.openSync(file, "r");
+        try {
+            const size = fs.fstatSync(fd).size;
+            const buf = Buffer.alloc(Math.min(size, 4096));
+            fs.readSync(fd, buf, 0, buf.length, size - buf.length);
+            text = buf.toString("utf8");
+        } finally { fs.closeSync(fd); }
+    } catch { return ""; }
+    const line = lastLine(text).replace(/\s+/g, " ");
+    return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+}
+
+function restartExited(tools, p, opts, restarts, { apiserverReady }) {
+    const due = missingComponents(clusterProcesses(p)).filter((c) => apiserverReady || !APISERVER_CLIENTS.has(c));
+    if (due.length === 0) return;
+    for (const c of due) {
+        const n = (restarts.get(c) ?? 0) + 1;
+        const logFile = path.join(p.logs, `${c}.log`);
+        const why = lastLogLine(logFile);
+        if (n > MAX_RESTARTS) throw new ClusterError(`${c} exited again after ${MAX_RESTARTS} restarts${why ? `; last log line: ${why}` : ""}`);
+        restarts.set(c, n);
+        log(`${c} exited; restarting it (${n}/${MAX_RESTARTS})${why ? `; last log line: ${why}` : ""}`);
+        // kwokctl truncates the log when it starts the component: keep the exited one's.
+        try { fs.renameSync(logFile, path.join(p.logs, `${c}.exited-${n}.log`)); } catch { /* no log */ }
+        // kwokctl trusts its pid file, and an unreaped (zombie) or reused pid passes as running.
+        fs.rmSync(path.join(p.pids, `${c}.pid`), { force: true });
+    }
+    // Run in the workdir, so `down` finds this kwokctl too (see classify).
+    const r = run(tools.kwokctl, ["start", "cluster", "--name", opts.name, "--timeout=60s"],
+        { env: kwokEnv(), cwd: p.clusterDir, timeoutMs: 90_000 });
+    if (!r.ok) throw new ClusterError(`kwokctl start cluster ${opts.name} (restarting ${due.join(", ")}) failed: ${lastLine(r.stderr).slice(0, 300)}`);
+    const still = missingComponents(clusterProcesses(p)).filter((c) => due.includes(c));
+    if (still.length) log(`${still.join(", ")} not running right after kwokctl start cluster; will check again`);
 }
 
 function status(opts) {

@@ -24,6 +24,25 @@ const COMPONENT_URN = `urn:pulumi:stack::project::${COMPONENT}::mesh`;
 const RELEASE_SETTINGS = { atomic: true, cleanupOnFail: true, maxHistory: 10 };
 
 describe("DualStackIstio", () => {
+    describe("beside another control plane (base.enabled: false, a canary revision)", () => {
+        it("registers only istiod-<revision>, into the istio-system the other install owns, waiting for no namespace or base", async () => {
+            const run = await runMesh({ revision: "canary", base: { enabled: false } });
+            const mine = run.resources.filter((resource) => resource.parent === COMPONENT_URN || resource.urn === COMPONENT_URN);
+            assert.deepEqual(
+                mine.map((resource) => [resource.type, resource.name]),
+                [
+                    [COMPONENT, "mesh"],
+                    [RELEASE, "mesh-istiod"],
+                ],
+            );
+            const istiod = only(run, RELEASE, "mesh-istiod");
+            assert.equal(istiod.inputs.name, "istiod-canary");
+            assert.equal(istiod.inputs.namespace, "istio-system");
+            assert.equal((istiod.inputs.values as { revision: string }).revision, "canary");
+            assert.deepEqual(istiod.dependsOn, [NODE_POOL_URN]);
+        });
+    });
+
     describe("default upstream install on a dual-stack cluster", () => {
         it("registers exactly: the component, istio-system, base and istiod", async () => {
             const run = await runMesh({});

@@ -54,6 +54,7 @@ describe("stack config schema", () => {
             chartsDir: "/src/istio/manifests/charts",
             chartRepository: "oci://registry.example.com/charts",
             imagePullSecrets: ["pull-a", "pull-b"],
+            base: { enabled: true },
             gateway: { enabled: true, serviceType: "NodePort" },
             cni: { enabled: true },
         };

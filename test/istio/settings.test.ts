@@ -23,6 +23,7 @@ describe("Istio settings", () => {
         assert.deepEqual(resolved.imagePullSecrets, []);
         assert.deepEqual(resolved.gateway, { enabled: false, serviceType: "LoadBalancer" });
         assert.deepEqual(resolved.cni, { enabled: false });
+        assert.deepEqual(resolved.base, { enabled: true });
         assert.equal(resolved.platform, "generic");
         assert.deepEqual(resolved.warnings, []);
     });
@@ -105,6 +106,19 @@ describe("Istio settings", () => {
         for (const [revision, message] of refused) {
             it(`refuses '${revision.slice(0, 12)}'`, () => refuses({ revision }, message));
         }
+    });
+
+    it("installs beside another control plane only as a revision, without the gateway or CNI the other owns", () => {
+        assert.deepEqual(resolve({ revision: "canary", base: { enabled: false } }).base, { enabled: false });
+        refuses({ base: { enabled: false } }, "base.enabled: false installs a control plane beside the one that owns base; give it a revision, e.g. canary");
+        refuses(
+            { revision: "canary", base: { enabled: false }, gateway: { enabled: true } },
+            "gateway.enabled: is the install with base.enabled: true's to own; a control plane beside it (base.enabled: false) installs only istiod",
+        );
+        refuses(
+            { revision: "canary", base: { enabled: false }, cni: { enabled: true } },
+            "cni.enabled: is the install with base.enabled: true's to own; a control plane beside it (base.enabled: false) installs only istiod",
+        );
     });
 
     it("refuses bad and duplicate pull secrets by index", () => {

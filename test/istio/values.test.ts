@@ -194,6 +194,18 @@ describe("install plan", () => {
         assert.deepEqual(plan.namespaces, [{ name: "istio-system", labels: {} }]);
     });
 
+    it("beside another control plane: only istiod-<revision>, after nothing, in the istio-system it does not create; said so to istioctl", () => {
+        const plan = planIstioInstall({ revision: "canary", base: { enabled: false } }, cluster("1.33"), NOW);
+        assert.deepEqual(
+            plan.releases.map((release) => [release.chart, release.releaseName, release.namespace, release.after, release.needsWorkloads]),
+            [["istiod", "istiod-canary", "istio-system", [], true]],
+        );
+        assert.deepEqual(plan.namespaces, []);
+        const components = (operator: unknown) => (operator as { spec: { components: Record<string, unknown> } }).spec.components;
+        assert.deepEqual(components(istioOperator(plan.settings)).base, { enabled: false });
+        assert.equal(components(istioOperator(planIstioInstall({}, cluster("1.33"), NOW).settings)).base, undefined);
+    });
+
     it("CNI next to istiod, the gateway after both, in its own namespace", () => {
         const plan = planIstioInstall({ revision: "canary", cni: { enabled: true }, gateway: { enabled: true }, chartRepository: "oci://ghcr.io/istio/release/charts" }, cluster("1.33"), NOW);
         assert.deepEqual(
