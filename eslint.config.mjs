@@ -3,6 +3,19 @@
 // [Output<T>]" strings in resource inputs).
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
+import importX, { createNodeResolver } from "eslint-plugin-import-x";
+
+// The layering, in one sentence: the ground (errors, the clock and calendars' age, the cluster
+// target seam, network maths, the offline engine core) imports nothing above it; Istio and each
+// cloud import only the ground (never each other); config, program, fleet and CLI sit above them.
+// Planners (registering nothing) import no @pulumi package. No import cycle anywhere.
+const ABOVE_GROUND = ["config", "istio", "gke", "eks", "existing", "program", "fleet", "cli"];
+const layer = (message, forbidden) => ({
+    regex: `(^|/)(${forbidden.join("|")})(/|$)`,
+    message,
+});
+const restrictImports = (...patterns) => ["error", { patterns }];
+const NO_PULUMI = { group: ["@pulumi/*"], message: "planners register nothing and import no Pulumi package; only the component files do" };
 
 export default tseslint.config(
     { ignores: ["dist/**", "node_modules/**", "**/*.js", "**/*.mjs"] },
@@ -24,6 +37,44 @@ export default tseslint.config(
             "@typescript-eslint/no-floating-promises": "error",
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
         },
+    },
+    {
+        plugins: { "import-x": importX },
+        settings: { "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js"] })], "import-x/extensions": [".ts", ".js"] },
+        files: ["components/**/*.ts", "engine/**/*.ts", "program/**/*.ts", "fleet/**/*.ts", "cli/**/*.ts"],
+        rules: { "import-x/no-cycle": "error" },
+    },
+    {
+        files: ["components/*.ts", "components/target/**/*.ts", "components/network/**/*.ts", "engine/**/*.ts"],
+        ignores: ["components/index.ts"],
+        rules: { "no-restricted-imports": restrictImports(layer("the ground imports nothing above it", ABOVE_GROUND)) },
+    },
+    {
+        files: ["components/istio/**/*.ts"],
+        rules: { "no-restricted-imports": restrictImports(layer("Istio imports only the ground, never a cloud or anything above", ABOVE_GROUND.filter((name) => name !== "istio"))) },
+    },
+    ...["gke", "eks", "existing"].map((cloud) => ({
+        files: [`components/${cloud}/**/*.ts`],
+        rules: {
+            "no-restricted-imports": restrictImports(
+                layer("a cloud imports only the ground, never Istio, another cloud or anything above", ABOVE_GROUND.filter((name) => name !== cloud)),
+            ),
+        },
+    })),
+    {
+        files: [
+            "components/**/plan.ts",
+            "components/config/**/*.ts",
+            "components/network/**/*.ts",
+            "components/istio/{charts,operator,settings,values,versions}.ts",
+            "components/eks/{calendar,iam}.ts",
+            "components/existing/kubeconfig.ts",
+            "components/target/cluster-facts.ts",
+            "program/stack-plan.ts",
+            "fleet/{clashes,fleet-plan,merge,planned-tenant,plugins,stack-config,tenants-file,backend}.ts",
+        ],
+        // A rule of its own name, so that it adds to the layering rules above instead of replacing them.
+        rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [NO_PULUMI] }] },
     },
     {
         // Calendar decisions read the one clock (components/clock.ts), which tests pin: nothing

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { planFleet, type FleetPlan, type PlannedTenant } from "../fleet/fleet-plan";
+import { planFleet, type FleetPlan } from "../fleet/fleet-plan";
+import type { PlannedTenant } from "../fleet/planned-tenant";
 import { readTenantsFile } from "../fleet/tenants-file";
 import { planOffline, writePlanFiles } from "./plan-command";
 import { renderTable } from "./table";

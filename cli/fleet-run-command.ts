@@ -2,7 +2,8 @@ import { dirname, join, resolve } from "node:path";
 import { nearestName } from "../components/config/nearest";
 import { Cloud } from "../components/config/schema";
 import { InputError } from "../components/errors";
-import { FleetCheckError, planFleet, type PlannedTenant } from "../fleet/fleet-plan";
+import { FleetCheckError, planFleet } from "../fleet/fleet-plan";
+import type { PlannedTenant } from "../fleet/planned-tenant";
 import {
     FleetOperation,
     runFleet,

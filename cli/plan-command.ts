@@ -5,7 +5,7 @@ import { applyOverrides, readConfigText, ROOT_PROJECT } from "../components/conf
 import { InputError } from "../components/errors";
 import { fileProblem } from "../components/read-errors";
 import { OfflineRunError, runOffline, type OfflineRun } from "../engine/offline-engine";
-import { offlineAnswersFor } from "../engine/clouds";
+import { offlineAnswersFor } from "../program/offline-answers";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { deployStack } from "../program/deploy-stack";
 import { planStack, type StackPlan } from "../program/stack-plan";

@@ -4,7 +4,7 @@ import type { EngineEvent, LocalWorkspace, PulumiCommand, PulumiFn, Stack } from
 import { ROOT_PROJECT } from "../components/config/sources";
 import { InputError } from "../components/errors";
 import { isSelfManagedBackend } from "./backend";
-import type { PlannedTenant } from "./fleet-plan";
+import type { PlannedTenant } from "./planned-tenant";
 import { FleetOperation, type PreparedStacks, type ResourceChanges, type TenantProgress, type TenantRun, type TenantStacks } from "./orchestrator";
 import { ambientPluginLookup, pluginsToInstall } from "./plugins";
 import { stackConfigEntries } from "./stack-config";

@@ -1,6 +1,6 @@
 import { parseCidr } from "../components/network/cidr";
 import { Cloud } from "../components/config/schema";
-import type { PlannedTenant } from "./fleet-plan";
+import type { PlannedTenant } from "./planned-tenant";
 
 /**
  * What a tenant's stack takes hold of in the world, so two tenants cannot take the same: a GKE

@@ -1,20 +1,10 @@
 import { parseStackConfig, valueAt } from "../components/config/parse";
 import { formatWarning, InputError } from "../components/errors";
-import { planStack, type StackPlan } from "../program/stack-plan";
+import { planStack } from "../program/stack-plan";
 import { findClashes, findNetworkOverlaps } from "./clashes";
 import { mergeTenantConfig } from "./merge";
-import type { ConfigDocument, TenantEntry, TenantsFile } from "./tenants-file";
-
-/** One tenant, checked all the way down: its merged config and its stack's plan. */
-export interface PlannedTenant {
-    readonly name: string;
-    /** Its position in `tenants:`. */
-    readonly index: number;
-    /** The merged config as written (no schema defaults): what its Pulumi stack's config holds. */
-    readonly document: ConfigDocument;
-    /** The checked plan of its stack: config with defaults, cluster facts, Istio, warnings. */
-    readonly plan: StackPlan;
-}
+import type { PlannedTenant } from "./planned-tenant";
+import type { TenantEntry, TenantsFile } from "./tenants-file";
 
 /** A fleet that passed every check. */
 export interface FleetPlan {

@@ -1,7 +1,8 @@
 import { stringify } from "yaml";
 import { InputError } from "../components/errors";
 import { isSelfManagedBackend } from "./backend";
-import type { FleetPlan, PlannedTenant } from "./fleet-plan";
+import type { FleetPlan } from "./fleet-plan";
+import type { PlannedTenant } from "./planned-tenant";
 import { stackConfigEntries } from "./stack-config";
 
 /** Where the Pulumi Kubernetes Operator finds the program, and how its Stacks authenticate. */

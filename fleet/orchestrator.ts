@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { PlannedTenant } from "./fleet-plan";
+import type { PlannedTenant } from "./planned-tenant";
 
 /** What the fleet does to each tenant's stack. */
 export const FleetOperation = {

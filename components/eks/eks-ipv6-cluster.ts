@@ -29,7 +29,7 @@ import { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRu
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { checkedFor, formatWarning } from "../errors";
-import { RELEASE_DEFAULTS } from "../istio/plan";
+import { RELEASE_DEFAULTS } from "../target/release-defaults";
 import { carveIpv6Subnet } from "../network/subnets";
 import type { ClusterTarget } from "../target/cluster-target";
 import {

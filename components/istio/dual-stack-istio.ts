@@ -4,7 +4,8 @@ import { ServicePatch } from "@pulumi/kubernetes/core/v1/servicePatch";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
-import { planIstioInstall, RELEASE_DEFAULTS } from "./plan";
+import { RELEASE_DEFAULTS } from "../target/release-defaults";
+import { planIstioInstall } from "./plan";
 import type { IstioSettings } from "./settings";
 import type { HelmValues } from "./values";
 

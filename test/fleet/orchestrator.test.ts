@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { exitCodeOf, fleetRunCommand, formatChanges, renderOutcomes } from "../../cli/fleet-run-command";
-import { planFleet, type PlannedTenant } from "../../fleet/fleet-plan";
+import { planFleet } from "../../fleet/fleet-plan";
+import type { PlannedTenant } from "../../fleet/planned-tenant";
 import {
     FleetOperation,
     runFleet,

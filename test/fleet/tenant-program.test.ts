@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { planOffline } from "../../cli/plan-command";
 import { ROOT_PROJECT } from "../../components/config/sources";
-import { offlineAnswersFor } from "../../engine/clouds";
+import { offlineAnswersFor } from "../../program/offline-answers";
 import { runOffline, type RecordedResource } from "../../engine/offline-engine";
 import { tenantProgram } from "../../fleet/automation-stacks";
 import { planFleet } from "../../fleet/fleet-plan";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { type OfflineRun, runOffline } from "../../engine/offline-engine";
-import { offlineAnswersFor } from "../../engine/clouds";
+import { offlineAnswersFor } from "../../program/offline-answers";
 import type { Cloud } from "../../components/config/schema";
 import { kubeconfigText } from "../support/fixtures";
 

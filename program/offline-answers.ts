@@ -1,7 +1,7 @@
 import type { Cloud } from "../components/config/schema";
-import type { OfflineRunOptions } from "./offline-engine";
-import { AWS_INVOKES, AWS_SYNTHESIZERS } from "./synthesis-aws";
-import { GCP_SYNTHESIZERS } from "./synthesis-gcp";
+import type { OfflineRunOptions } from "../engine/offline-engine";
+import { AWS_INVOKES, AWS_SYNTHESIZERS } from "../engine/synthesis-aws";
+import { GCP_SYNTHESIZERS } from "../engine/synthesis-gcp";
 
 /** What the offline engine answers for a cloud's resources and data sources. */
 export type OfflineCloudAnswers = Required<Pick<OfflineRunOptions, "synthesizers" | "invokes">>;
