@@ -1,3 +1,4 @@
+import { today as currentDay } from "../components/clock";
 import { stringify } from "yaml";
 import { InputError, type InputWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
@@ -63,7 +64,7 @@ export interface ValuesOutput {
  * `dualstack-istio values`: one chart's Helm values (or the IstioOperator) for the given Istio and
  * cluster. Throws {@link InputError}s whose field is the flag to blame.
  */
-export function valuesCommand(flags: ValuesFlags, today?: Date): ValuesOutput {
+export function valuesCommand(flags: ValuesFlags, today: Date = currentDay()): ValuesOutput {
     const chart = flags.chart ?? IstioChart.Istiod;
     if (!(VALUES_CHARTS as readonly string[]).includes(chart)) {
         throw new InputError("--chart", `'${chart}' is not a chart; allowed: ${VALUES_CHARTS.join(", ")}`);

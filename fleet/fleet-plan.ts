@@ -1,3 +1,4 @@
+import { today as currentDay } from "../components/clock";
 import { parseStackConfig, valueAt } from "../components/config/parse";
 import { formatWarning, InputError } from "../components/errors";
 import { planStack } from "../program/stack-plan";
@@ -34,7 +35,7 @@ export class FleetCheckError extends Error {
  * between tenants. Collects every problem rather than stopping at the first, so one run of
  * `fleet plan` lists all that needs fixing. Throws {@link FleetCheckError}.
  */
-export function planFleet(file: TenantsFile, today?: Date): FleetPlan {
+export function planFleet(file: TenantsFile, today: Date = currentDay()): FleetPlan {
     const problems: string[] = [];
     const tenants: PlannedTenant[] = [];
     for (const tenant of file.tenants) {

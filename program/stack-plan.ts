@@ -1,3 +1,4 @@
+import { today as currentDay } from "../components/clock";
 import { Cloud } from "../components/config/schema";
 import type { AwsStackConfig, ExistingStackConfig, GcpStackConfig, StackConfig } from "../components/config/parse";
 import { type EksIpv6ClusterArgs, planEksCluster } from "../components/eks/plan";
@@ -23,9 +24,10 @@ export interface StackPlan {
 /**
  * Checks a stack config all the way down, through the cluster's and Istio's own rules, and
  * returns the plan. Every error and warning names the config key (`gcp.project`,
- * `istio.hub`), whichever component's rule it came from.
+ * `istio.hub`), whichever component's rule it came from. `today` is read once, before any of
+ * them, so one plan sees one day (and a bad DUALSTACK_ISTIO_TODAY is named as itself).
  */
-export function planStack(config: StackConfig, today?: Date): StackPlan {
+export function planStack(config: StackConfig, today: Date = currentDay()): StackPlan {
     const cluster = planCluster(config, today);
     const istio = withConfigKeys(ISTIO_KEYS, () => planIstioInstall(config.istio, cluster.facts, today));
     return {
@@ -94,7 +96,7 @@ interface ClusterPlan {
     readonly warnings: readonly InputWarning[];
 }
 
-function planCluster(config: StackConfig, today: Date | undefined): ClusterPlan {
+function planCluster(config: StackConfig, today: Date): ClusterPlan {
     switch (config.cloud) {
         case Cloud.Gcp: {
             const plan = withConfigKeys(GKE_KEYS, () => planGkeCluster(config.clusterName, gkeArgs(config)));

@@ -51,7 +51,16 @@ const EKS_VERSION = /^1\.\d+$/;
  * older than its trusted age.
  */
 export function checkEksVersion(version: string, field: string, today: Date = currentDay()): InputWarning[] {
-    return [...checkEksVersionOnCalendar(version, field, today), ...staleCalendarWarnings(EKS_CALENDAR_PROVENANCE, today, field)];
+    const stale = staleCalendarWarnings(EKS_CALENDAR_PROVENANCE, today, field);
+    try {
+        return [...checkEksVersionOnCalendar(version, field, today), ...stale];
+    } catch (error) {
+        // A refusal drawn from a stale calendar says so, in the same line.
+        if (error instanceof InputError && stale.length > 0) {
+            throw new InputError(error.field, `${error.problem} (${stale[0].message})`);
+        }
+        throw error;
+    }
 }
 
 function checkEksVersionOnCalendar(version: string, field: string, today: Date): InputWarning[] {

@@ -219,7 +219,8 @@ export function checkKubernetesCompatibility(
         });
     }
     const newestKnown = UPSTREAM_SUPPORT[UPSTREAM_SUPPORT.length - 1].minor;
-    if (release.flavor === IstioFlavor.Upstream && (release.major > 1 || release.minor > newestKnown)) {
+    const newerThanKnown = release.major > 1 || release.minor > newestKnown;
+    if (release.flavor === IstioFlavor.Upstream && newerThanKnown) {
         warnings.push({
             field: fields.istio,
             message: `Istio ${release.label} is newer than this package knows (1.${OLDEST_UPSTREAM_MINOR} to 1.${newestKnown}); it is planned with the rules of Istio 1.${support.minor}`,
@@ -232,7 +233,8 @@ export function checkKubernetesCompatibility(
         });
     }
     if (release.flavor === IstioFlavor.Upstream) {
-        if (support.endOfLife && isoDay(today) > support.endOfLife) {
+        // The newest row's end of life is not a newer release's.
+        if (support.endOfLife && !newerThanKnown && isoDay(today) > support.endOfLife) {
             warnings.push({
                 field: fields.istio,
                 message: `Istio 1.${release.minor} reached end of life on ${support.endOfLife} and gets no security fixes`,

@@ -39,7 +39,26 @@ describe("the one clock", () => {
             assert.match(paid.stdout, /kubernetesVersion: Kubernetes 1\.33 is in EKS extended support \(paid per cluster hour\) until 2027-07-29; use 1\.35/);
             const gone = plan("2027-07-29");
             assert.equal(gone.status, 2);
-            assert.equal(gone.stderr, "error: kubernetesVersion: Kubernetes 1.33 left EKS extended support on 2027-07-29; EKS no longer creates it, use 1.36\n");
+            // By then the calendar itself is stale (checked on 2026-12-02), and the refusal says so in its line.
+            assert.equal(
+                gone.stderr,
+                "error: kubernetesVersion: Kubernetes 1.33 left EKS extended support on 2027-07-29; EKS no longer creates it, use 1.36 " +
+                    "(the EKS Kubernetes version calendar was last checked on 2026-12-02 (239 days ago) and may be stale: upgrade pulumi-dualstack-istio, " +
+                    "or update components/eks/calendar.ts from https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html)\n",
+            );
+        });
+
+        it("is refused as itself, not under the config key it was read for, on every command", () => {
+            const message = `error: ${TODAY_VARIABLE}: "bogus" is not a day; give YYYY-MM-DD, or unset it for the real date\n`;
+            for (const args of [["plan"], ["plan", "--config", "Pulumi.example.yaml"], ["values"], ["fleet", "plan", "examples/fleet/tenants.yaml"]]) {
+                const result = spawnSync(process.execPath, [BIN, ...args], {
+                    encoding: "utf8",
+                    cwd: path.resolve(__dirname, "../.."),
+                    env: { ...process.env, [TODAY_VARIABLE]: "bogus" },
+                });
+                assert.equal(result.status, 2, args.join(" "));
+                assert.equal(result.stderr, message, args.join(" "));
+            }
         });
 
         for (const day of ["2026-02-30", "yesterday", "2026-1-5", "2026-01-05T00:00:00Z", "\u001b[31m"]) {
