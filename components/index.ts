@@ -2,6 +2,8 @@
 export * from "./errors";
 export * from "./target/cluster-facts";
 export type { ClusterTarget } from "./target/cluster-target";
+export { RELEASE_DEFAULTS } from "./target/release-defaults";
+export type { CalendarProvenance } from "./support-calendar";
 export * from "./istio/versions";
 export * from "./istio/settings";
 export * from "./istio/values";

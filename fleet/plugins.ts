@@ -4,14 +4,18 @@ import * as semver from "semver";
 
 /** A provider plugin the fleet's stacks need, at the version of this package's SDK for it. */
 export interface WantedPlugin {
+    /** The provider's name, e.g. `kubernetes`. */
     readonly name: string;
+    /** The version its SDK asks for, without a `v`. */
     readonly version: string;
 }
 
 /** A plugin in the plugin cache, as `pulumi plugin ls --json` lists it. */
 export interface CachedPlugin {
     readonly name: string;
+    /** `resource`, `language`, … */
     readonly kind: string;
+    /** Absent for a plugin installed without one. */
     readonly version?: string;
 }
 

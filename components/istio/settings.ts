@@ -62,7 +62,6 @@ export interface GatewaySettings {
     readonly serviceType?: GatewayServiceType;
 }
 
-/** Istio CNI's settings. */
 /** Istio's base: its CRDs and cluster roles, and the `istio-system` namespace. */
 export interface BaseSettings {
     /**
@@ -75,6 +74,7 @@ export interface BaseSettings {
     readonly enabled?: boolean;
 }
 
+/** Istio CNI's settings. */
 export interface CniSettings {
     /**
      * Install Istio CNI, so meshed pods need no `NET_ADMIN` init container. It runs in
@@ -168,6 +168,7 @@ export interface ResolvedIstioSettings {
     /** `""` for the default control plane. */
     readonly revision: string;
     readonly imagePullSecrets: readonly string[];
+    /** Whether this install owns base and `istio-system` (`false`: a control plane beside another). */
     readonly base: { readonly enabled: boolean };
     readonly gateway: { readonly enabled: boolean; readonly serviceType: GatewayServiceType };
     readonly cni: { readonly enabled: boolean };
@@ -247,7 +248,7 @@ export function resolveIstioSettings(
         }
         for (const [field, enabled] of [["gateway.enabled", gateway.enabled], ["cni.enabled", cni.enabled]] as const) {
             if (enabled) {
-                throw new InputError(field, "is the install with base.enabled: true's to own; a control plane beside it (base.enabled: false) installs only istiod");
+                throw new InputError(field, "must be false with base.enabled: false; the gateway and CNI belong to the install that owns base");
             }
         }
     }

@@ -69,6 +69,7 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
     }
 
     it("prepares once: finds the CLI, asks the backend, installs each provider plugin the fleet needs at this package's version", async () => {
+        process.env.PULUMI_IGNORE_AMBIENT_PLUGINS = "1"; // whatever plugins this machine has on PATH
         const kubeconfig = tempFile("kube.yaml", kubeconfigText(["kind"]));
         const tenants = fleetOf(`${GCP}tenants:\n  - name: a\n  - name: b\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${kubeconfig}\n`);
         const stacks = new AutomationStacks({ workRoot });

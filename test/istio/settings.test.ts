@@ -113,11 +113,11 @@ describe("Istio settings", () => {
         refuses({ base: { enabled: false } }, "base.enabled: false installs a control plane beside the one that owns base; give it a revision, e.g. canary");
         refuses(
             { revision: "canary", base: { enabled: false }, gateway: { enabled: true } },
-            "gateway.enabled: is the install with base.enabled: true's to own; a control plane beside it (base.enabled: false) installs only istiod",
+            "gateway.enabled: must be false with base.enabled: false; the gateway and CNI belong to the install that owns base",
         );
         refuses(
             { revision: "canary", base: { enabled: false }, cni: { enabled: true } },
-            "cni.enabled: is the install with base.enabled: true's to own; a control plane beside it (base.enabled: false) installs only istiod",
+            "cni.enabled: must be false with base.enabled: false; the gateway and CNI belong to the install that owns base",
         );
     });
 
