@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { familyOf, HarnessCluster, shown, type KubeObject } from "./support/kube";
+import { availability, familyOf, HarnessCluster, shown, TIMEOUTS_MS, type KubeObject } from "./support/kube";
 import { RootProject } from "./support/pulumi";
 import { e2eTools, istioChartsRelease, REPO_ROOT, type E2eTools } from "./support/tools";
 
@@ -45,20 +45,21 @@ describe("the root program on a real dual-stack control plane", function () {
         project = new RootProject(tools, "e2e");
     });
     after(() => {
+        project?.remove();
         if (!process.env.E2E_KEEP_CLUSTERS) {
             cluster?.down();
         }
     });
 
     const serviceFamilies = (service: KubeObject) => (service.spec.clusterIPs as string[]).map(familyOf);
+    const releaseRows = () => cluster.helmReleases().map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`).sort();
 
     it("1. pulumi up installs base, istiod, CNI and a gateway, dual-stack as the server holds them", () => {
         project.init(stackConfig(`${istio.version}-e2e.1`));
         project.pulumi(["up", "--yes", "--skip-preview"]);
 
-        const releases = cluster.helmReleases();
         assert.deepEqual(
-            releases.map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`).sort(),
+            releaseRows(),
             [
                 `istio-ingress/istio-ingressgateway gateway-${istio.chartVersion} deployed`,
                 `istio-system/istio-base base-${istio.chartVersion} deployed`,
@@ -68,8 +69,7 @@ describe("the root program on a real dual-stack control plane", function () {
         );
 
         const istiod = cluster.get("deployment", "istiod", "istio-system");
-        const available = (istiod.status.conditions as { type: string; status: string }[]).find((condition) => condition.type === "Available");
-        assert.equal(available?.status, "True", shown(istiod.status));
+        assert.equal(availability(istiod), "True", shown(istiod.status));
         const container = istiod.spec.template.spec.containers[0];
         assert.equal(container.image, `${HUB}/pilot:${istio.version}-e2e.1`);
         assert.equal(container.imagePullPolicy, "Always");
@@ -124,33 +124,29 @@ describe("the root program on a real dual-stack control plane", function () {
     });
 
     it("3b. a canary revision installs beside the default control plane from a second stack (base.enabled: false), and goes without touching it", () => {
+        const releasesBefore = releaseRows();
         const canary = new RootProject(tools, "canary");
-        const config = stackConfig(`${istio.version}-canary`);
-        canary.init({ ...config, istio: { ...config.istio, revision: "canary", base: { enabled: false }, gateway: { enabled: false }, cni: { enabled: false } } });
-        canary.pulumi(["up", "--yes", "--skip-preview"]);
+        try {
+            const config = stackConfig(`${istio.version}-canary`);
+            canary.init({ ...config, istio: { ...config.istio, revision: "canary", base: { enabled: false }, gateway: { enabled: false }, cni: { enabled: false } } });
+            canary.pulumi(["up", "--yes", "--skip-preview"]);
 
-        const releases = cluster.helmReleases().map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`).sort();
-        assert.deepEqual(releases, [
-            `istio-ingress/istio-ingressgateway gateway-${istio.chartVersion} deployed`,
-            `istio-system/istio-base base-${istio.chartVersion} deployed`,
-            `istio-system/istio-cni cni-${istio.chartVersion} deployed`,
-            `istio-system/istiod istiod-${istio.chartVersion} deployed`,
-            `istio-system/istiod-canary istiod-${istio.chartVersion} deployed`,
-        ]);
-        const canaryIstiod = cluster.get("deployment", "istiod-canary", "istio-system");
-        assert.equal(canaryIstiod.spec.template.spec.containers[0].image, `${HUB}/pilot:${istio.version}-canary`);
-        assert.equal(
-            (canaryIstiod.status.conditions as { type: string; status: string }[]).find((condition) => condition.type === "Available")?.status,
-            "True",
-            shown(canaryIstiod.status),
-        );
-        const service = cluster.get("service", "istiod-canary", "istio-system");
-        assert.deepEqual(serviceFamilies(service), ["IPv4", "IPv6"], shown(service.spec));
-        assert.equal(cluster.get("deployment", "istiod", "istio-system").spec.template.spec.containers[0].image, `${HUB}/pilot:${istio.version}-e2e.2`);
+            assert.deepEqual(releaseRows(), [...releasesBefore, `istio-system/istiod-canary istiod-${istio.chartVersion} deployed`].sort());
+            const canaryIstiod = cluster.get("deployment", "istiod-canary", "istio-system");
+            assert.equal(canaryIstiod.spec.template.spec.containers[0].image, `${HUB}/pilot:${istio.version}-canary`);
+            assert.equal(availability(canaryIstiod), "True", shown(canaryIstiod.status));
+            const service = cluster.get("service", "istiod-canary", "istio-system");
+            assert.deepEqual(serviceFamilies(service), ["IPv4", "IPv6"], shown(service.spec));
+            assert.equal(cluster.get("deployment", "istiod", "istio-system").spec.template.spec.containers[0].image, `${HUB}/pilot:${istio.version}-e2e.2`);
 
-        canary.pulumi(["destroy", "--yes", "--skip-preview"]);
+            canary.pulumi(["destroy", "--yes", "--skip-preview"]);
+        } finally {
+            canary.remove();
+        }
+        assert.deepEqual(releaseRows(), releasesBefore);
+        assert.deepEqual(cluster.list("deployments", "istio-system").map((deployment) => deployment.metadata.name), ["istiod"]);
         assert.deepEqual(
-            cluster.list("deployments", "istio-system").map((deployment) => deployment.metadata.name),
+            cluster.list("services", "istio-system").map((service) => service.metadata.name),
             ["istiod"],
         );
         project.pulumi(["preview", "--expect-no-changes"]);
@@ -158,14 +154,23 @@ describe("the root program on a real dual-stack control plane", function () {
 
     it("8. istioctl at the release under test generates the IstioOperator that `plan --out` writes", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-plan-"));
-        const config = path.join(out, "stack-config.yaml");
-        fs.writeFileSync(config, YAML.stringify(stackConfig(`${istio.version}-e2e.2`)));
-        execFileSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/main.js"), "plan", "--config", config, "--out", path.join(out, "plan")], { stdio: "pipe" });
-        const manifest = execFileSync(tools.istioctl, ["manifest", "generate", "-f", path.join(out, "plan/istio-operator.yaml")], {
-            encoding: "utf8",
-            maxBuffer: 64 * 1024 * 1024,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        let manifest: string;
+        try {
+            const config = path.join(out, "stack-config.yaml");
+            fs.writeFileSync(config, YAML.stringify(stackConfig(`${istio.version}-e2e.2`)));
+            execFileSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/main.js"), "plan", "--config", config, "--out", path.join(out, "plan")], {
+                stdio: "pipe",
+                timeout: TIMEOUTS_MS.helm,
+            });
+            manifest = execFileSync(tools.istioctl, ["manifest", "generate", "-f", path.join(out, "plan/istio-operator.yaml")], {
+                encoding: "utf8",
+                maxBuffer: 64 * 1024 * 1024,
+                stdio: ["ignore", "pipe", "pipe"],
+                timeout: TIMEOUTS_MS.helm,
+            });
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
         const documents = YAML.parseAllDocuments(manifest).map((document) => document.toJS() as KubeObject & { kind: string });
         const istiod = documents.find((document) => document?.kind === "Deployment" && document.metadata.name === "istiod");
         assert.equal(istiod?.spec.template.spec.containers[0].image, `${HUB}/pilot:${istio.version}-e2e.2`);

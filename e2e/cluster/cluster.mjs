@@ -445,7 +445,7 @@ const stopTier = (name) => (name === "etcd" ? 2 : name === "kube-apiserver" ? 1 
 // Stops every process of the cluster: SIGTERM tier by tier, SIGKILL for whatever is left after
 // termMs, and a final check that nothing of the cluster runs any more (including processes
 // started meanwhile, e.g. by a `kwokctl create` still running). Throws if any remain.
-async function stopClusterProcesses(p, { termMs = 10_000, killMs = 5_000 } = {}) {
+async function stopClusterProcesses(p, { termMs = 10_000, killMs = 30_000 } = {}) {
     const recorded = pidFilePids(p); // kwokctl removes pid files as it stops components
     const signalled = new Map(); // pid -> "SIGTERM" | "SIGKILL"
     const start = Date.now();
@@ -601,14 +601,17 @@ async function upLocked(opts) {
                 const r = kubectl(tools, p, ["get", "--raw", "/readyz"], { timeoutMs: 15_000 });
                 return r.ok ? undefined : readyzReason(r);
             });
-            const exists = kubectl(tools, p, ["get", "nodes", "-o", "name"]);
-            const have = new Set(exists.stdout.trim().split("\n").map((l) => l.replace(/^node\//, "")));
-            if (!NODE_NAMES.every((n) => have.has(n))) {
+            // Retried: under load a request can time out (and may still have created a node).
+            await waitFor("kwok nodes created", opts.timeout, () => {
+                const exists = kubectl(tools, p, ["get", "nodes", "-o", "name"]);
+                if (!exists.ok) return `list nodes: ${lastLine(exists.stderr)}`;
+                const have = new Set(exists.stdout.trim().split("\n").map((l) => l.replace(/^node\//, "")));
+                if (NODE_NAMES.every((n) => have.has(n))) return undefined;
                 const manifest = JSON.parse(nodeManifest());
                 manifest.items = manifest.items.filter((n) => !have.has(n.metadata.name));
                 const r = kubectl(tools, p, ["create", "-f", "-"], { input: JSON.stringify(manifest) });
-                if (!r.ok) throw new ClusterError(`creating kwok nodes: ${lastLine(r.stderr)}`);
-            }
+                return r.ok ? undefined : `creating kwok nodes: ${lastLine(r.stderr)}`;
+            });
             await waitFor("2 Ready dual-stack nodes", opts.timeout, () => {
                 restartExited(tools, p, opts, restarts, { apiserverReady: true });
                 const missing = missingComponents(clusterProcesses(p));
@@ -658,8 +661,25 @@ function lastLogLine(file) {
     return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
+// A controller-manager or scheduler whose log ends with one of these has given up: it exits
+// within klog's 10 s flush timeout. One still there (and silent) 15 s later is stuck.
+const GAVE_UP = /leaderelection lost|Error building controller context/i;
+function gaveUp(logFile) {
+    try { if (Date.now() - fs.statSync(logFile).mtimeMs < 15_000) return false; } catch { return false; }
+    return GAVE_UP.test(lastLogLine(logFile));
+}
+
 function restartExited(tools, p, opts, restarts, { apiserverReady }) {
-    const due = missingComponents(clusterProcesses(p)).filter((c) => apiserverReady || !APISERVER_CLIENTS.has(c));
+    const procs = clusterProcesses(p);
+    if (apiserverReady) {
+        for (const [pid, info] of procs) {
+            if (!APISERVER_CLIENTS.has(info.name) || !gaveUp(path.join(p.logs, `${info.name}.log`))) continue;
+            log(`${info.name} (pid ${pid}) gave up but did not exit; killing it`);
+            try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+            procs.delete(pid);
+        }
+    }
+    const due = missingComponents(procs).filter((c) => apiserverReady || !APISERVER_CLIENTS.has(c));
     if (due.length === 0) return;
     for (const c of due) {
         const n = (restarts.get(c) ?? 0) + 1;

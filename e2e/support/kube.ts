@@ -6,6 +6,28 @@ import { REPO_ROOT, type E2eTools } from "./tools";
 
 const CLUSTER = path.join(REPO_ROOT, "e2e/cluster/cluster.mjs");
 
+/** Bounds for the real tools, so that a hung one fails its step instead of hanging CI. */
+export const TIMEOUTS_MS = { cluster: 5 * 60_000, kubectl: 60_000, helm: 60_000 } as const;
+
+/**
+ * `cluster.mjs COMMAND --name NAME`, with a bound; throws with its last lines unless it succeeds.
+ * The suite's clusters have fixed names in the per-user state folder, so two e2e runs on one
+ * machine at once are not supported; in return a cluster left by an interrupted run is found
+ * and replaced.
+ */
+function cluster(command: "up" | "down", name: string): string {
+    const result = spawnSync(process.execPath, [CLUSTER, command, "--name", name], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: TIMEOUTS_MS.cluster,
+    });
+    if (result.status !== 0) {
+        const why = result.error ? result.error.message : result.stderr.trim().split("\n").slice(-15).join("\n");
+        throw new Error(`e2e cluster ${name}: ${command} failed (exit ${result.status}):\n${why}`);
+    }
+    return result.stdout;
+}
+
 /** A control plane of the harness (e2e/cluster), read back with the real kubectl. */
 export class HarnessCluster {
     readonly tools: E2eTools;
@@ -18,19 +40,19 @@ export class HarnessCluster {
         this.kubeconfig = kubeconfig;
     }
 
-    /** Starts (or finds) the named control plane. */
+    /**
+     * Starts the named control plane afresh: one left over from an interrupted run would still
+     * hold that run's objects.
+     */
     static up(tools: E2eTools, name: string): HarnessCluster {
-        const result = spawnSync(process.execPath, [CLUSTER, "up", "--name", name], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-        if (result.status !== 0) {
-            throw new Error(`e2e cluster ${name} did not come up (exit ${result.status}):\n${result.stderr.trim().split("\n").slice(-15).join("\n")}`);
-        }
-        const kubeconfig = result.stdout.trim().split("\n").pop() as string;
+        cluster("down", name);
+        const kubeconfig = cluster("up", name).trim().split("\n").pop() as string;
         return new HarnessCluster(tools, name, kubeconfig);
     }
 
-    /** Stops the control plane and removes its state. */
+    /** Stops the control plane and removes its state; throws if anything of it is left. */
     down(): void {
-        spawnSync(process.execPath, [CLUSTER, "down", "--name", this.name], { stdio: "ignore" });
+        cluster("down", this.name);
     }
 
     /** The kubeconfig's current context. */
@@ -44,10 +66,12 @@ export class HarnessCluster {
         return `${version.serverVersion.major}.${version.serverVersion.minor.replace(/\D+$/, "")}`;
     }
 
+    /** Runs kubectl against this cluster and returns what it printed. */
     kubectl(args: readonly string[]): string {
         return execFileSync(this.tools.kubectl, ["--kubeconfig", this.kubeconfig, "--request-timeout=20s", ...args], {
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
+            timeout: TIMEOUTS_MS.kubectl,
         });
     }
 
@@ -65,7 +89,10 @@ export class HarnessCluster {
 
     /** Helm's own view of the releases, from the release Secrets. */
     helmReleases(): HelmRelease[] {
-        const output = execFileSync(this.tools.helm, ["list", "--all-namespaces", "--all", "-o", "json", "--kubeconfig", this.kubeconfig], { encoding: "utf8" });
+        const output = execFileSync(this.tools.helm, ["list", "--all-namespaces", "--all", "-o", "json", "--kubeconfig", this.kubeconfig], {
+            encoding: "utf8",
+            timeout: TIMEOUTS_MS.helm,
+        });
         return JSON.parse(output) as HelmRelease[];
     }
 }
@@ -82,7 +109,11 @@ export interface HelmRelease {
     readonly namespace: string;
     readonly status: string;
     readonly chart: string;
-    readonly app_version: string;
+}
+
+/** The status of a Deployment's `Available` condition (`"True"`, `"False"`, or undefined). */
+export function availability(deployment: KubeObject): string | undefined {
+    return (deployment.status?.conditions as { type: string; status: string }[] | undefined)?.find((condition) => condition.type === "Available")?.status;
 }
 
 /** `"IPv4"` or `"IPv6"` for an address. */

@@ -5,6 +5,9 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { REPO_ROOT, type E2eTools } from "./tools";
 
+/** A bound on one `pulumi` command (or fleet run), so that a hung engine fails its step instead of hanging CI. */
+export const PULUMI_TIMEOUT_MS = 15 * 60_000;
+
 /** What one `pulumi` command printed. */
 export interface PulumiOutput {
     readonly status: number | null;
@@ -47,12 +50,16 @@ export function engineErrors(output: string): string {
 export class RootProject {
     readonly tools: E2eTools;
     readonly stack: string;
+    /** The folder that holds the project, its state and its Pulumi home; {@link remove} deletes it. */
+    readonly work: string;
     readonly dir: string;
     readonly env: NodeJS.ProcessEnv;
 
-    constructor(tools: E2eTools, stack: string, work: string = fs.mkdtempSync(path.join(os.tmpdir(), "dualstack-e2e-"))) {
+    constructor(tools: E2eTools, stack: string) {
         this.tools = tools;
         this.stack = stack;
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "dualstack-e2e-"));
+        this.work = work;
         this.dir = path.join(work, "project");
         fs.mkdirSync(this.dir, { recursive: true });
         for (const entry of ["Pulumi.yaml", "program", "components", "engine", "node_modules", "package.json", "tsconfig.json"]) {
@@ -69,8 +76,12 @@ export class RootProject {
             env: this.env,
             encoding: "utf8",
             maxBuffer: 64 * 1024 * 1024,
+            timeout: PULUMI_TIMEOUT_MS,
         });
         const output = { status: result.status, stdout: result.stdout, stderr: result.stderr };
+        if (result.error) {
+            throw new Error(`pulumi ${args.join(" ")}: ${result.error.message}`);
+        }
         if (result.status !== expect) {
             throw new Error(`pulumi ${args.join(" ")} exited ${result.status} (expected ${expect}):\n${engineErrors(`${result.stdout}\n${result.stderr}`)}`);
         }
@@ -91,8 +102,8 @@ export class RootProject {
         fs.writeFileSync(file, YAML.stringify({ ...(existing ?? {}), config: prefixed }));
     }
 
-    /** The stack's outputs, secrets shown. */
-    outputs(): Record<string, unknown> {
-        return JSON.parse(this.pulumi(["stack", "output", "--json", "--show-secrets"]).stdout) as Record<string, unknown>;
+    /** Deletes the project's folder (its state and Pulumi home with it). */
+    remove(): void {
+        fs.rmSync(this.work, { recursive: true, force: true });
     }
 }

@@ -8,9 +8,13 @@ export const REPO_ROOT = path.resolve(__dirname, "../..");
 export interface E2eTools {
     /** Folders holding the built binaries, to put first on PATH. */
     readonly binDirs: readonly string[];
+    /** The Pulumi CLI (its language host beside it). */
     readonly pulumi: string;
+    /** kubectl at the control plane's version. */
     readonly kubectl: string;
+    /** helm, to read releases back as Helm sees them. */
     readonly helm: string;
+    /** istioctl at the Istio commit whose charts are under test. */
     readonly istioctl: string;
     /** Istio's own charts, written out of `istio.io/istio/manifests` (a manifests/charts layout). */
     readonly istioCharts: string;

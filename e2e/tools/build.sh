@@ -19,8 +19,9 @@ fi
 for name in "$@"; do
   dir="$here/$name"
   [ -x "$dir/build.sh" ] || { echo "e2e/tools: no tool '$name' (no $dir/build.sh)" >&2; exit 2; }
-  key="$(cd "$dir" && find . -type f \( -name go.mod -o -name go.sum -o -name '*.sh' -o -name '*.go' \) -print0 \
-    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
+  # The folder's files and the toolchain that builds them: a new Go or platform builds afresh.
+  key="$( (go env GOVERSION GOOS GOARCH; cd "$dir" && find . -type f \( -name go.mod -o -name go.sum -o -name '*.sh' -o -name '*.go' \) -print0 \
+    | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-12)"
   out="$cache_root/$name-$key"
   if [ ! -f "$out/.complete" ]; then
     start=$SECONDS
@@ -29,7 +30,13 @@ for name in "$@"; do
     rm -rf "$tmp"; mkdir -p "$tmp"
     (cd "$dir" && ./build.sh "$tmp") >&2
     touch "$tmp/.complete"
-    rm -rf "$out"; mv "$tmp" "$out"
+    # A concurrent build of the same key may have landed first, and a cluster may already run its
+    # binaries: keep it, and drop this one.
+    if [ -f "$out/.complete" ]; then
+      rm -rf "$tmp"
+    else
+      rm -rf "$out"; mv -T "$tmp" "$out" 2>/dev/null || rm -rf "$tmp"
+    fi
     echo "e2e/tools: built $name in $((SECONDS - start)) s" >&2
   fi
   echo "$name $out"

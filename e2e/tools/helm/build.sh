@@ -2,7 +2,8 @@
 # Builds helm from the pinned helm.sh/helm/v3 release, with the ldflags helm's Makefile sets.
 #   ./build.sh OUT_DIR  ->  OUT_DIR/bin/helm
 set -euo pipefail
-out="$(mkdir -p "$1" && cd "$1" && pwd)"
+out="$(mkdir -p "${1:?usage: $0 OUT_DIR}" && cd "$1" && pwd)"
+cd "$(dirname "$0")"
 version=v3.21.4
 commit=813176c51bb5c181dbbd7901298ddcc104cd3417   # the v3.21.4 tag (helm/helm)
 

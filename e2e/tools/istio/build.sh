@@ -5,7 +5,8 @@
 #                           OUT_DIR/charts/$version/{base,istio-control/istio-discovery,gateway,istio-cni,ztunnel}
 # OUT_DIR/charts/$version is a manifests/charts-style folder: give it as `istio.chartsDir`.
 set -euo pipefail
-out="$(mkdir -p "$1" && cd "$1" && pwd)"
+out="$(mkdir -p "${1:?usage: $0 OUT_DIR}" && cd "$1" && pwd)"
+cd "$(dirname "$0")"
 
 commit=9739e10eb9d7   # from the pseudo-version; no served metadata has the full SHA
 # What this commit is: VERSION file "1.30" (so upstream `make` calls it 1.30-dev), newer than the

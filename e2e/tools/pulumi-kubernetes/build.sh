@@ -10,7 +10,8 @@
 # generate.go does), and build that copy as the main module with -modfile: our go.mod/go.sum with
 # the module line renamed, so every dependency is exactly the version our go.sum pins.
 set -euo pipefail
-out="$(mkdir -p "$1" && cd "$1" && pwd)"
+out="$(mkdir -p "${1:?usage: $0 OUT_DIR}" && cd "$1" && pwd)"
+cd "$(dirname "$0")"
 version=4.25.0
 mod=github.com/pulumi/pulumi-kubernetes/provider/v4
 

@@ -14,7 +14,8 @@
 # Flags as upstream's .goreleaser.yml (-trimpath, -w -s, tags osusergo,grpcnotrace).
 # The CLI finds the host next to its own executable (workspace.IsPluginBundled), so both go in bin/.
 set -euo pipefail
-out="$(mkdir -p "$1" && cd "$1" && pwd)"
+out="$(mkdir -p "${1:?usage: $0 OUT_DIR}" && cd "$1" && pwd)"
+cd "$(dirname "$0")"
 mkdir -p "$out/bin"
 
 v=github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
