@@ -117,7 +117,11 @@ function readyzReason(r) {
     const text = `${r.stdout}\n${r.stderr}`.replaceAll("\\n", "\n");
     const failing = [...text.matchAll(/\[-\]([^\s]+) failed/g)].map((m) => m[1]);
     if (failing.length) return `failing checks: ${failing.join(", ")}`;
-    const line = lastLine(r.stderr || r.stdout) || "not ready";
+    return truncated(lastLine(r.stderr || r.stdout) || "not ready");
+}
+
+// One line of a log or an error, cut to a length a terminal line holds.
+function truncated(line) {
     return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
@@ -153,7 +157,7 @@ function recordedTools(p) {
     return undefined;
 }
 
-function kwokctlConfig(tools, p) {
+function kwokctlConfig(tools) {
     // Any binary or download URL kwokctl would fall back to points at a path that does not
     // exist, so a missed setting fails loudly instead of reaching for the network.
     const noDownload = path.join(stateRoot, "kwok-no-downloads");
@@ -583,7 +587,7 @@ async function upLocked(opts) {
     }
     return withCreateLock(600, async () => {
         fs.mkdirSync(path.dirname(p.config), { recursive: true });
-        fs.writeFileSync(p.config, YAML.stringify(kwokctlConfig(tools, p)));
+        fs.writeFileSync(p.config, YAML.stringify(kwokctlConfig(tools)));
         fs.writeFileSync(p.record, JSON.stringify({ name: opts.name, tools, created: new Date().toISOString() }, null, 2));
         const started = Date.now();
         try {
@@ -657,8 +661,7 @@ function lastLogLine(file) {
             text = buf.toString("utf8");
         } finally { fs.closeSync(fd); }
     } catch { return ""; }
-    const line = lastLine(text).replace(/\s+/g, " ");
-    return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+    return truncated(lastLine(text).replace(/\s+/g, " "));
 }
 
 // A controller-manager or scheduler whose log ends with one of these has given up: it exits

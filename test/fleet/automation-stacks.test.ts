@@ -10,6 +10,9 @@ import { parseTenantsFile } from "../../fleet/tenants-file";
 import { kubeconfigText, tempFile } from "../support/fixtures";
 import { TEST_TODAY as TODAY } from "../support/clock";
 
+/** The version of a provider SDK this package depends on. */
+const versions = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${name}/package.json`), "utf8")) as { version: string }).version;
+
 // The Automation API cannot be mocked (pulumi/pulumi#7790), so these tests run the real
 // AutomationStacks against a fake `pulumi` on PATH that answers what the API sends and records it.
 const FAKE = path.resolve(__dirname, "../support/fake-pulumi.js");
@@ -74,7 +77,6 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         const tenants = fleetOf(`${GCP}tenants:\n  - name: a\n  - name: b\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${kubeconfig}\n`);
         const stacks = new AutomationStacks({ workRoot });
         assert.deepEqual(await stacks.prepare(tenants), { backend: "file:///fake-state" });
-        const versions = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${name}/package.json`), "utf8")) as { version: string }).version;
         assert.deepEqual(calls().map((call) => call.args.join(" ")), [
             "version",
             "whoami --json",
@@ -87,7 +89,6 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
     it("installs no plugin the engine would find: one cached at that version or newer, or one on PATH", async () => {
         const kubeconfig = tempFile("kube.yaml", kubeconfigText(["kind"]));
         const tenants = fleetOf(`${GCP}tenants:\n  - name: a\n  - name: b\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${kubeconfig}\n`);
-        const versions = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${name}/package.json`), "utf8")) as { version: string }).version;
         process.env.FAKE_PULUMI_PLUGINS = JSON.stringify([{ name: "gcp", kind: "resource", version: `${versions("gcp").split(".")[0]}.999.0` }]);
         const ambient = fs.mkdtempSync(path.join(os.tmpdir(), "ambient-plugins-"));
         fs.writeFileSync(path.join(ambient, "pulumi-resource-kubernetes"), "#!/bin/sh\n", { mode: 0o755 });
