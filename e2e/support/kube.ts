@@ -33,11 +33,18 @@ export class HarnessCluster {
     readonly tools: E2eTools;
     readonly name: string;
     readonly kubeconfig: string;
+    /** The kubeconfig's current context. */
+    readonly context: string;
+    /** The Kubernetes `MAJOR.MINOR` the API server reports, read once: it does not change. */
+    readonly kubernetesVersion: string;
 
     constructor(tools: E2eTools, name: string, kubeconfig: string) {
         this.tools = tools;
         this.name = name;
         this.kubeconfig = kubeconfig;
+        this.context = (YAML.parse(fs.readFileSync(kubeconfig, "utf8")) as { "current-context": string })["current-context"];
+        const version = JSON.parse(this.kubectl(["version", "-o", "json"])) as { serverVersion: { major: string; minor: string } };
+        this.kubernetesVersion = `${version.serverVersion.major}.${version.serverVersion.minor.replace(/\D+$/, "")}`;
     }
 
     /**
@@ -53,17 +60,6 @@ export class HarnessCluster {
     /** Stops the control plane and removes its state; throws if anything of it is left. */
     down(): void {
         cluster("down", this.name);
-    }
-
-    /** The kubeconfig's current context. */
-    get context(): string {
-        return (YAML.parse(fs.readFileSync(this.kubeconfig, "utf8")) as { "current-context": string })["current-context"];
-    }
-
-    /** The Kubernetes `MAJOR.MINOR` the API server reports. */
-    get kubernetesVersion(): string {
-        const version = JSON.parse(this.kubectl(["version", "-o", "json"])) as { serverVersion: { major: string; minor: string } };
-        return `${version.serverVersion.major}.${version.serverVersion.minor.replace(/\D+$/, "")}`;
     }
 
     /** Runs kubectl against this cluster and returns what it printed. */
