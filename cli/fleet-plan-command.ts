@@ -63,7 +63,7 @@ function summaryRow(tenant: PlannedTenant, resources: number): FleetPlanRow {
     return {
         tenant: tenant.name,
         cloud: config.cloud,
-        region: config.cloud === "existing" ? "-" : config.region,
+        region: config.region ?? "-",
         resources,
         istio: `${release.flavor} ${release.version ?? `tag ${tag}`}`,
         revision: revision || "default",

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { nearestName } from "../components/config/nearest";
-import { Cloud } from "../components/config/schema";
+import { cloudModule } from "../components/config/clouds";
 import { InputError } from "../components/errors";
 import { FleetCheckError, planFleet } from "../fleet/fleet-plan";
 import type { PlannedTenant } from "../fleet/planned-tenant";
@@ -128,8 +128,7 @@ export function selectTenants(tenants: readonly PlannedTenant[], names: readonly
 function refuseProtectedClusters(tenants: readonly PlannedTenant[], origin: string): void {
     const problems = tenants.flatMap(({ name, plan: { config } }) => {
         // Each cloud that creates its cluster keeps the switch in its own section, named after it.
-        const section = config.cloud === Cloud.Gcp ? config.gcp : config.cloud === Cloud.Aws ? config.aws : undefined;
-        return section?.deletionProtection
+        return cloudModule(config.cloud).deletionProtected(config)
             ? [`${origin}: tenant '${name}': ${config.cloud}.deletionProtection: is true, so the cluster cannot be destroyed; set it to false, run fleet up, then destroy`]
             : [];
     });

@@ -5,7 +5,7 @@ import { applyOverrides, readConfigText, ROOT_PROJECT } from "../components/conf
 import { InputError } from "../components/errors";
 import { fileProblem } from "../components/read-errors";
 import { OfflineRunError, runOffline, type OfflineRun } from "../engine/offline-engine";
-import { offlineAnswersFor } from "../program/offline-answers";
+import { cloudModule } from "../components/config/clouds";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { deployStack } from "../program/deploy-stack";
 import { planStack, type StackPlan } from "../program/stack-plan";
@@ -72,7 +72,7 @@ export async function planOffline(plan: StackPlan, stack: string): Promise<PlanR
         run = await runOffline(() => deployStack(plan), {
             project: ROOT_PROJECT,
             stack,
-            ...offlineAnswersFor(plan.config.cloud),
+            ...cloudModule(plan.config.cloud).offlineAnswers(),
         });
     } catch (error) {
         if (error instanceof OfflineRunError) {

@@ -1,3 +1,4 @@
+import { cloudModule } from "../components/config/clouds";
 import { stringify } from "yaml";
 import { formatWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
@@ -70,9 +71,7 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
     const families = isDualStack(facts.ipFamilies)
         ? `${facts.ipFamilies.join(", ")} (dual-stack, ${facts.ipFamilies[0]} primary)`
         : `${facts.ipFamilies.join(", ")} (single-stack)`;
-    const where = config.cloud === "existing"
-        ? `existing cluster, context ${plan.kubeconfig?.context ?? "?"} at ${plan.kubeconfig?.server ?? "?"}`
-        : `${config.cloud} ${config.region}`;
+    const where = cloudModule(config.cloud).location(config, plan.cluster);
     const source = istio.chartSource.kind === "directory" ? `local charts ${istio.chartSource.path}` : istio.chartSource.url;
     const charts = istio.releases.map((release) => `${release.releaseName} ${release.source.version ?? "(checkout)"}`).join(", ");
     const services = istio.releases

@@ -11,6 +11,7 @@ export * from "./istio/charts";
 export * from "./istio/plan";
 export * from "./istio/operator";
 export * from "./istio/dual-stack-istio";
+export * from "./config/clouds";
 export * from "./config/schema";
 export * from "./config/parse";
 export * from "./config/sources";

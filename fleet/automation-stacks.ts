@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent, LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { cloudModule } from "../components/config/clouds";
 import { ROOT_PROJECT } from "../components/config/sources";
 import { InputError } from "../components/errors";
 import { isSelfManagedBackend } from "./backend";
@@ -54,12 +55,6 @@ const TRANSIENT_FAILURE = /\[(404|429|5\d\d)\]|connection reset|i\/o timeout|TLS
 
 type Automation = typeof import("@pulumi/pulumi/automation");
 
-/** Providers every stack needs, and those only a cloud's stacks need. */
-const PLUGINS_FOR_CLOUD: Readonly<Record<string, readonly string[]>> = {
-    gcp: ["kubernetes", "gcp"],
-    aws: ["kubernetes", "aws"],
-    existing: ["kubernetes"],
-};
 
 /**
  * The fleet's stacks through the Automation API: one `LocalWorkspace` per tenant, in its own
@@ -107,7 +102,8 @@ export class AutomationStacks implements TenantStacks {
                 `not set, and the backend ${who.url} keeps secrets with a passphrase; set it (or PULUMI_CONFIG_PASSPHRASE_FILE), or give --secrets-provider`,
             );
         }
-        const wanted = [...new Set(tenants.flatMap((tenant) => PLUGINS_FOR_CLOUD[tenant.plan.config.cloud]))]
+        // Every stack needs the Kubernetes provider; each cloud names its own.
+        const wanted = [...new Set(tenants.flatMap((tenant) => ["kubernetes", ...cloudModule(tenant.plan.config.cloud).plugins]))]
             .sort()
             .map((name) => ({ name, version: providerVersion(name) }));
         for (const plugin of pluginsToInstall(wanted, await workspace.listPlugins(), ambientPluginLookup(env))) {

@@ -1,12 +1,12 @@
 import { isAbsolute, resolve } from "node:path";
+import { CLOUDS, isCloud } from "../components/config/clouds";
 import { keysNotTakenBy } from "../components/config/parse";
-import { Cloud } from "../components/config/schema";
 import { isInlineKubeconfig } from "../components/existing/kubeconfig";
 import { isMap, type ConfigDocument, type TenantEntry, type TenantsFile } from "./tenants-file";
 
-/** Config keys that hold a path on the deploying machine, resolved against the tenants file's folder. */
+/** Config keys that hold a path on the deploying machine (Istio's and each cloud's), resolved against the tenants file's folder. */
 const PATH_KEYS: readonly (readonly [string, string])[] = [
-    ["existing", "kubeconfig"],
+    ...CLOUDS.flatMap((cloud) => (cloud.pathKeys ?? []).map((key) => [cloud.name, key] as const)),
     ["istio", "chartsDir"],
 ];
 
@@ -67,8 +67,4 @@ function anchoredPath(value: string, directory: string): string {
         return value;
     }
     return resolve(directory, value);
-}
-
-function isCloud(value: unknown): value is Cloud {
-    return (Object.values(Cloud) as unknown[]).includes(value);
 }

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { cloudModule, isCloud } from "../components/config/clouds";
 import { InputError } from "../components/errors";
 import { isSelfManagedBackend } from "./backend";
 import type { FleetPlan } from "./fleet-plan";
@@ -77,11 +78,13 @@ export function exportOperatorStacks(fleet: FleetPlan, options: OperatorExportOp
         const config: Record<string, string> = {};
         const secretsRef: Record<string, unknown> = {};
         for (const [key, entry] of Object.entries(entries)) {
-            if (key.endsWith(":existing")) {
+            const section = key.slice(key.indexOf(":") + 1);
+            const inOperator = isCloud(section) ? cloudModule(section).inOperatorSecret : undefined;
+            if (inOperator !== undefined) {
                 // Credentials (or a path that exists only here): the operator reads them from a Secret.
                 const name = stackResourceName(tenant);
-                secretsRef[key] = { type: "Secret", secret: { name, key: "existing" } };
-                secretsToCreate.push(`${namespace}/${name} with key existing: the existing section of tenant '${tenant.name}' as JSON, with the kubeconfig's content inline`);
+                secretsRef[key] = { type: "Secret", secret: { name, key: section } };
+                secretsToCreate.push(`${namespace}/${name} with key ${section}: the ${section} section of tenant '${tenant.name}' as JSON, with ${inOperator}`);
             } else {
                 config[key] = entry.value;
             }

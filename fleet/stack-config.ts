@@ -1,5 +1,5 @@
 import { ROOT_PROJECT } from "../components/config/sources";
-import { isInlineKubeconfig } from "../components/existing/kubeconfig";
+import { cloudModule, isCloud } from "../components/config/clouds";
 import type { ConfigDocument } from "./tenants-file";
 
 /** One Pulumi config entry of a tenant's stack. */
@@ -14,8 +14,8 @@ export interface StackConfigEntry {
  * and lists as JSON. That is exactly what the root program reads back (`readPulumiConfig`), so a
  * tenant's stack can also be run by hand with `pulumi up` from the project.
  *
- * The `existing` section is secret when it carries a kubeconfig's content (credentials), not a
- * path to one.
+ * A cloud's section is secret when that cloud says it carries credentials (the `existing`
+ * section with a kubeconfig's content, not a path to one).
  */
 export function stackConfigEntries(document: ConfigDocument): Record<string, StackConfigEntry> {
     const entries: Record<string, StackConfigEntry> = {};
@@ -23,13 +23,8 @@ export function stackConfigEntries(document: ConfigDocument): Record<string, Sta
         const value = document[key];
         entries[`${ROOT_PROJECT}:${key}`] = {
             value: typeof value === "string" ? value : JSON.stringify(value),
-            secret: key === "existing" && holdsInlineKubeconfig(value),
+            secret: isCloud(key) && (cloudModule(key).sectionIsSecret?.(value) ?? false),
         };
     }
     return entries;
-}
-
-function holdsInlineKubeconfig(section: unknown): boolean {
-    const kubeconfig = (section as { kubeconfig?: unknown } | null)?.kubeconfig;
-    return typeof kubeconfig === "string" && isInlineKubeconfig(kubeconfig);
 }

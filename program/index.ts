@@ -1,16 +1,7 @@
 // The root Pulumi program (Pulumi.yaml `main`): one stack = one cluster with dual-stack Istio.
+// The engine calls an exported function and takes what it returns as the stack's outputs (the
+// common ones, the cloud's own, Istio's), so no output is listed here per cloud. CommonJS, as
+// the engine requires this module: an ES `export default` would be one output named `default`.
 import { rootProgram } from "./root-program";
 
-const outputs = rootProgram();
-
-export const cloud = outputs.then((o) => o.cloud);
-export const clusterName = outputs.then((o) => o.clusterName);
-export const ipFamilies = outputs.then((o) => o.ipFamilies);
-export const kubernetesVersion = outputs.then((o) => o.kubernetesVersion);
-export const kubeconfig = outputs.then((o) => o.kubeconfig);
-export const endpoint = outputs.then((o) => o.endpoint);
-export const subnetIpv6CidrRange = outputs.then((o) => o.subnetIpv6CidrRange);
-export const vpcIpv6CidrBlock = outputs.then((o) => o.vpcIpv6CidrBlock);
-export const istioRevision = outputs.then((o) => o.istioRevision);
-export const istiodImage = outputs.then((o) => o.istiodImage);
-export const releaseStatuses = outputs.then((o) => o.releaseStatuses);
+module.exports = rootProgram;

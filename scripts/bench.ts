@@ -32,7 +32,7 @@ import { fleetPlanCommand, type FleetPlanResult } from "../cli/fleet-plan-comman
 import { planCommand } from "../cli/plan-command";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { runOffline, type RecordedResource } from "../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../engine/synthesis-gcp";
+import { GCP_SYNTHESIZERS } from "../components/gke/offline-answers";
 
 const TARGET_RATIO = 1.2;
 /** Per-tenant cost of the largest fleet over that of the smallest: the fleet must not slow down as it grows. */

@@ -2,51 +2,19 @@ import type * as z from "zod";
 import { InputError } from "../errors";
 import { allConfigKeys, keySchemaAt } from "./keys";
 import { nearestName } from "./nearest";
-import { AWS_SECTION_DEFAULTS, CLOUD_DEFAULTS, Cloud, stackConfigSchema, type IstioConfig, type StackConfigDocument } from "./schema";
+import type { AnyCloudModule, NodesConfig } from "../target/cloud";
+import { type Cloud, CLOUD_NAMES, CLOUDS, cloudModule } from "./clouds";
+import { stackConfigSchema, type IstioConfig, type StackConfigDocument } from "./schema";
 
-type Sections = Required<StackConfigDocument>;
+/** The stack config of one registry cloud, with every default applied. */
+type ModuleConfig<M> = M extends { plan(config: infer Config, today: Date): unknown } ? Config : never;
 
-interface CommonStackConfig {
-    readonly clusterName: string;
-    readonly kubernetesVersion: string;
-    /** The `istio.*` keys as written; the installer applies its own documented defaults. */
-    readonly istio: IstioConfig;
-}
-
-/** A `cloud: gcp` stack, with every default applied. */
-export interface GcpStackConfig extends CommonStackConfig {
-    readonly cloud: typeof Cloud.Gcp;
-    readonly region: string;
-    readonly gcp: Sections["gcp"];
-    readonly network: { readonly ipv4Cidr: string; readonly podIpv4Cidr: string; readonly serviceIpv4Cidr: string };
-    readonly nodes: NodesConfig;
-}
-
-/** A `cloud: aws` stack, with every default applied. */
-export interface AwsStackConfig extends CommonStackConfig {
-    readonly cloud: typeof Cloud.Aws;
-    readonly region: string;
-    readonly aws: Sections["aws"];
-    readonly network: { readonly ipv4Cidr: string };
-    readonly nodes: NodesConfig;
-}
-
-/** A `cloud: existing` stack, with every default applied. */
-export interface ExistingStackConfig extends CommonStackConfig {
-    readonly cloud: typeof Cloud.Existing;
-    readonly existing: Sections["existing"];
-}
-
-/** The node pool, with every default applied. */
-export interface NodesConfig {
-    readonly count: number;
-    readonly minCount: number;
-    readonly maxCount: number;
-    readonly machineType: string;
-}
-
-/** A valid stack config with the defaults of its cloud applied. */
-export type StackConfig = GcpStackConfig | AwsStackConfig | ExistingStackConfig;
+/**
+ * A valid stack config with the defaults of its cloud applied: one member per cloud of the
+ * registry, discriminated by `cloud`, each with its own section and the `istio.*` keys as written
+ * (the installer applies its own documented defaults).
+ */
+export type StackConfig = { [Index in keyof typeof CLOUDS]: ModuleConfig<(typeof CLOUDS)[Index]> & { readonly istio: IstioConfig } }[number];
 
 /**
  * Checks a stack config document (parsed YAML, JSON or Pulumi config) and applies defaults.
@@ -61,89 +29,79 @@ export function parseStackConfig(document: unknown): StackConfig {
     return resolveStackConfig(result.data);
 }
 
-const SECTION_FOR_CLOUD = { gcp: Cloud.Gcp, aws: Cloud.Aws, existing: Cloud.Existing } as const;
-/** Keys that describe a cluster to create, so an existing cluster has no use for them. */
+/** Keys that describe a cluster to create, so a cluster that exists has no use for them. */
 const KEYS_FOR_NEW_CLUSTERS = ["region", "network", "nodes"] as const;
 
 /**
- * The top-level config keys a cloud does not take: the other clouds' sections and, for an
- * existing cluster, the keys that describe a cluster to create. A fleet's shared defaults drop
- * these per tenant; a stack that sets them is refused.
+ * The top-level config keys a cloud does not take: the other clouds' sections and, for a cluster
+ * that exists, the keys that describe a cluster to create. A fleet's shared defaults drop these
+ * per tenant; a stack that sets them is refused.
  */
 export function keysNotTakenBy(cloud: Cloud): readonly (keyof StackConfigDocument)[] {
-    const otherSections = (Object.keys(SECTION_FOR_CLOUD) as (keyof typeof SECTION_FOR_CLOUD)[]).filter((section) => SECTION_FOR_CLOUD[section] !== cloud);
-    return cloud === Cloud.Existing ? [...otherSections, ...KEYS_FOR_NEW_CLUSTERS] : otherSections;
+    const otherSections = CLOUD_NAMES.filter((name) => name !== cloud);
+    return cloudModule(cloud).newCluster ? otherSections : [...otherSections, ...KEYS_FOR_NEW_CLUSTERS];
 }
 
 function resolveStackConfig(document: StackConfigDocument): StackConfig {
     const { cloud } = document;
-    for (const [section, owner] of Object.entries(SECTION_FOR_CLOUD)) {
-        if (document[section as keyof typeof SECTION_FOR_CLOUD] !== undefined && cloud !== owner) {
-            throw new InputError(section, `only allowed with cloud: ${owner} (cloud is ${cloud})`);
+    for (const section of CLOUD_NAMES) {
+        if (document[section] !== undefined && cloud !== section) {
+            throw new InputError(section, `only allowed with cloud: ${section} (cloud is ${cloud})`);
         }
     }
+    const module = cloudModule(cloud);
     const istio = document.istio ?? {};
-    if (cloud === Cloud.Existing) {
+    const keys = module.newCluster;
+    if (keys === undefined) {
         for (const key of KEYS_FOR_NEW_CLUSTERS) {
             if (document[key] !== undefined) {
-                throw new InputError(key, "not used with cloud: existing; the cluster already exists");
+                throw new InputError(key, `not used with cloud: ${cloud}; the cluster already exists`);
             }
         }
-        if (document.existing === undefined) {
-            throw new InputError("existing.kubeconfig", "required with cloud: existing; give a kubeconfig file path or its content");
-        }
+        const section = cloudSection(module, document);
         if (document.kubernetesVersion === undefined) {
-            throw new InputError(
-                "kubernetesVersion",
-                "required with cloud: existing; give the cluster's version (`kubectl version`), e.g. 1.33",
-            );
+            throw new InputError("kubernetesVersion", `required with cloud: ${cloud}; give the cluster's version (\`kubectl version\`), e.g. 1.33`);
         }
-        return {
-            cloud,
-            clusterName: document.clusterName,
-            kubernetesVersion: document.kubernetesVersion,
-            existing: document.existing,
-            istio,
-        };
+        return { cloud, clusterName: document.clusterName, kubernetesVersion: document.kubernetesVersion, [cloud]: section, istio } as StackConfig;
     }
 
     if (document.region === undefined) {
-        throw new InputError("region", `required with cloud: ${cloud}; e.g. ${cloud === Cloud.Gcp ? "europe-west4" : "eu-west-1"}`);
+        throw new InputError("region", `required with cloud: ${cloud}; e.g. ${keys.region.example}`);
     }
-    const defaults = CLOUD_DEFAULTS[cloud];
-    const nodes: NodesConfig = { ...defaults.nodes, ...document.nodes };
-    const common = {
-        clusterName: document.clusterName,
-        region: document.region,
-        kubernetesVersion: document.kubernetesVersion ?? defaults.kubernetesVersion,
-        nodes,
-        istio,
-    };
-    if (cloud === Cloud.Gcp) {
-        if (document.gcp === undefined) {
-            throw new InputError("gcp.project", "required with cloud: gcp; give the project ID to create the cluster in");
+    const section = cloudSection(module, document);
+    const network: Record<string, string> = Object.fromEntries(Object.entries(keys.network).map(([key, range]) => [key, range.default]));
+    for (const [key, value] of Object.entries(document.network ?? {})) {
+        if (value === undefined) {
+            continue;
         }
-        return {
-            cloud,
-            ...common,
-            gcp: document.gcp,
-            network: { ...CLOUD_DEFAULTS.gcp.network, ...document.network },
-        };
-    }
-    for (const key of ["podIpv4Cidr", "serviceIpv4Cidr"] as const) {
-        if (document.network?.[key] !== undefined) {
-            throw new InputError(
-                `network.${key}`,
-                "not used with cloud: aws; EKS pods and Services are IPv6 and take their addresses from AWS",
-            );
+        if (!(key in keys.network)) {
+            throw new InputError(`network.${key}`, `not used with cloud: ${cloud}; ${keys.otherNetworkKeys}`);
         }
+        network[key] = value;
     }
+    const nodes: NodesConfig = { ...keys.nodes, ...document.nodes };
     return {
         cloud,
-        ...common,
-        aws: document.aws ?? AWS_SECTION_DEFAULTS,
-        network: { ipv4Cidr: document.network?.ipv4Cidr ?? CLOUD_DEFAULTS.aws.network.ipv4Cidr },
-    };
+        clusterName: document.clusterName,
+        region: document.region,
+        kubernetesVersion: document.kubernetesVersion ?? keys.kubernetesVersion,
+        nodes,
+        istio,
+        [cloud]: section,
+        network,
+    } as StackConfig;
+}
+
+/** The cloud's section as written, or its defaults; refused when it has a key without one. */
+function cloudSection(module: AnyCloudModule, document: StackConfigDocument): unknown {
+    const section = document[module.name as Cloud];
+    if (section !== undefined) {
+        return section;
+    }
+    if (module.requiredKey) {
+        throw new InputError(`${module.name}.${module.requiredKey.key}`, `required with cloud: ${module.name}; ${module.requiredKey.hint}`);
+    }
+    return module.section.parse({});
 }
 
 function issueToError(issue: z.core.$ZodIssue, document: unknown): InputError {

@@ -45,7 +45,7 @@ import {
     loadBalancerControllerPolicy,
     loadBalancerControllerValues,
 } from "./load-balancer-controller";
-import { type EksClusterPlan, type EksIpv6ClusterArgs, planEksCluster } from "./plan";
+import { type EksClusterPlan, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
 /** The five control-plane log types; CIS EKS 2.1.1 asks for all of them. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -112,7 +112,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
     public readonly provider: Provider;
 
     constructor(name: string, args: EksIpv6ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = checkedFor("EksIpv6Cluster", name, () => planEksCluster(name, args));
+        const plan = PLANNED_EKS_ARGS.planOf(args, () => checkedFor("EksIpv6Cluster", name, () => planEksCluster(name, args)));
         super("dualstack-istio:index:EksIpv6Cluster", name, args, opts);
         for (const warning of plan.warnings) {
             void pulumi.log.warn(formatWarning(warning), this);

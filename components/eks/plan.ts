@@ -3,6 +3,7 @@ import { type Cidr, parsePrivateIpv4Cidr, parseSourceRange } from "../network/ci
 import { splitIpv4Block } from "../network/subnets";
 import { type ClusterFacts, IpFamily, KubernetesPlatform, type LoadBalancerEdge } from "../target/cluster-facts";
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
+import { PlannedArgs } from "../target/planned-args";
 import { checkEksVersion, RECOMMENDED_EKS_VERSION } from "./calendar";
 
 /** The node operating systems EKS supports for IPv6 clusters (Amazon Linux 2 ended in 2025). */
@@ -136,6 +137,12 @@ export const EKS_DEFAULTS = {
     nodes: { count: 2, minCount: 2, maxCount: 4, instanceType: "m6i.large" },
     nodeAmiFamily: EksNodeAmiFamily.AL2023,
 } as const;
+
+/**
+ * Arguments the stack plan already planned, so {@link EksIpv6Cluster} builds from that plan.
+ * @internal
+ */
+export const PLANNED_EKS_ARGS = new PlannedArgs<EksIpv6ClusterArgs, EksClusterPlan>();
 
 /**
  * The dual-stack edge: a LoadBalancer Service annotated like this gets an internet-facing Network

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { checkedFor } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
-import { type ExistingClusterArgs, planExistingCluster } from "./plan";
+import { type ExistingClusterArgs, PLANNED_EXISTING_ARGS, planExistingCluster } from "./plan";
 
 /**
  * A cluster that already exists (kind, on-prem, a private cloud), reached through a kubeconfig.
@@ -21,7 +21,7 @@ export class ExistingCluster extends pulumi.ComponentResource {
     public readonly server: pulumi.Output<string>;
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { facts, kubeconfig: selected } = checkedFor("ExistingCluster", name, () => planExistingCluster(args));
+        const { facts, kubeconfig: selected } = PLANNED_EXISTING_ARGS.planOf(args, () => checkedFor("ExistingCluster", name, () => planExistingCluster(args)));
         super("dualstack-istio:index:ExistingCluster", name, { ...args, kubeconfig: pulumi.secret(args.kubeconfig) }, opts);
 
         this.provider = new Provider(

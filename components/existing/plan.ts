@@ -7,6 +7,7 @@ import {
     parseKubernetesVersion,
     validateIpFamilies,
 } from "../target/cluster-facts";
+import { PlannedArgs } from "../target/planned-args";
 import { selectKubeconfig, type SelectedKubeconfig } from "./kubeconfig";
 
 /** Arguments of `ExistingCluster`. */
@@ -41,6 +42,13 @@ export interface ExistingClusterPlan {
     readonly facts: ClusterFacts;
     readonly kubeconfig: SelectedKubeconfig;
 }
+
+/**
+ * Arguments the stack plan already planned, so `ExistingCluster` builds from that plan (and
+ * reads the kubeconfig once).
+ * @internal
+ */
+export const PLANNED_EXISTING_ARGS = new PlannedArgs<ExistingClusterArgs, ExistingClusterPlan>();
 
 /**
  * Checks an existing cluster's arguments: its families and version, and that the kubeconfig

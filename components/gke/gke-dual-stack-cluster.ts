@@ -18,6 +18,7 @@ import {
     HEALTH_CHECK_RANGES,
     Ipv6AccessType,
     planGkeCluster,
+    PLANNED_GKE_ARGS,
     POD_RANGE_NAME,
     SERVICE_RANGE_NAME,
 } from "./plan";
@@ -64,7 +65,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
     public readonly provider: Provider;
 
     constructor(name: string, args: GkeDualStackClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = checkedFor("GkeDualStackCluster", name, () => planGkeCluster(name, args));
+        const plan = PLANNED_GKE_ARGS.planOf(args, () => checkedFor("GkeDualStackCluster", name, () => planGkeCluster(name, args)));
         super("dualstack-istio:index:GkeDualStackCluster", name, args, opts);
         for (const warning of plan.warnings) {
             void pulumi.log.warn(formatWarning(warning), this);

@@ -2,6 +2,7 @@ import { InputError, type InputWarning } from "../errors";
 import { parsePrivateIpv4Cidr, parseSourceRange, requireDisjoint } from "../network/cidr";
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
+import { PlannedArgs } from "../target/planned-args";
 
 /** The GKE release channels (`releaseChannel.channel`). */
 export const GkeReleaseChannel = { Rapid: "RAPID", Regular: "REGULAR", Stable: "STABLE", Extended: "EXTENDED" } as const;
@@ -175,6 +176,12 @@ export const GKE_DEFAULTS = {
     releaseChannel: GkeReleaseChannel.Regular,
     nodeImageType: "COS_CONTAINERD",
 } as const;
+
+/**
+ * Arguments the stack plan already planned, so {@link GkeDualStackCluster} builds from that plan.
+ * @internal
+ */
+export const PLANNED_GKE_ARGS = new PlannedArgs<GkeDualStackClusterArgs, GkeClusterPlan>();
 
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;

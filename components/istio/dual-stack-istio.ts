@@ -5,7 +5,8 @@ import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
 import { RELEASE_DEFAULTS } from "../target/release-defaults";
-import { planIstioInstall } from "./plan";
+import { type IstioInstallPlan, planIstioInstall } from "./plan";
+import { PlannedArgs } from "../target/planned-args";
 import type { IstioSettings } from "./settings";
 import type { HelmValues } from "./values";
 
@@ -17,6 +18,12 @@ export interface DualStackIstioArgs extends IstioSettings {
      */
     readonly target: ClusterTarget;
 }
+
+/**
+ * Arguments the stack plan already planned, so {@link DualStackIstio} builds from that plan.
+ * @internal
+ */
+export const PLANNED_ISTIO_ARGS = new PlannedArgs<DualStackIstioArgs, IstioInstallPlan>();
 
 /**
  * Istio's control plane (and optionally an ingress gateway and Istio CNI) installed with Helm
@@ -43,7 +50,7 @@ export class DualStackIstio extends pulumi.ComponentResource {
     public readonly istiodImage!: pulumi.Output<string>;
 
     constructor(name: string, args: DualStackIstioArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = checkedFor("DualStackIstio", name, () => planIstioInstall(args, args.target));
+        const plan = PLANNED_ISTIO_ARGS.planOf(args, () => checkedFor("DualStackIstio", name, () => planIstioInstall(args, args.target)));
         super("dualstack-istio:index:DualStackIstio", name, args, opts);
         for (const warning of plan.warnings) {
             void pulumi.log.warn(formatWarning(warning), this);

@@ -6,7 +6,7 @@ import { loadBalancerControllerPolicy } from "../../components/eks/load-balancer
 import type { EksIpv6ClusterArgs } from "../../components/eks/plan";
 import { DualStackIstio } from "../../components/istio/dual-stack-istio";
 import { type OfflineRun, OfflineRunError, type RecordedResource, runOffline } from "../../engine/offline-engine";
-import { AWS_INVOKES, AWS_SYNTHESIZERS } from "../../engine/synthesis-aws";
+import { AWS_INVOKES, AWS_SYNTHESIZERS } from "../../components/eks/offline-answers";
 
 const ARGS: EksIpv6ClusterArgs = { region: "eu-west-1", publicAccessCidrs: ["81.2.69.0/24", "2a01:4f8:1234::/48"] };
 const COMPONENT = "dualstack-istio:index:EksIpv6Cluster";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { runOffline } from "../../engine/offline-engine";
-import { AWS_INVOKES, AWS_SYNTHESIZERS } from "../../engine/synthesis-aws";
+import { AWS_INVOKES, AWS_SYNTHESIZERS } from "../../components/eks/offline-answers";
 
 const PROGRAM = path.resolve(__dirname, "../../examples/eks/index.ts");
 

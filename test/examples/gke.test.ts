@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { runOffline } from "../../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../../engine/synthesis-gcp";
+import { GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
 
 const PROGRAM = path.resolve(__dirname, "../../examples/gke/index.ts");
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { planOffline } from "../../cli/plan-command";
 import { ROOT_PROJECT } from "../../components/config/sources";
-import { offlineAnswersFor } from "../../program/offline-answers";
+import { cloudModule } from "../../components/config/clouds";
 import { runOffline, type RecordedResource } from "../../engine/offline-engine";
 import { tenantProgram } from "../../fleet/automation-stacks";
 import { planFleet } from "../../fleet/fleet-plan";
@@ -23,7 +23,7 @@ describe("a tenant's stack, as fleet up runs it", function () {
         const fleet = planFleet(readTenantsFile(EXAMPLE), TEST_TODAY);
         for (const tenant of fleet.tenants) {
             const config = Object.fromEntries(Object.entries(stackConfigEntries(tenant.document)).map(([key, entry]) => [key, entry.value]));
-            const deployed = await runOffline(tenantProgram, { project: ROOT_PROJECT, stack: tenant.name, config, ...offlineAnswersFor(tenant.plan.config.cloud) });
+            const deployed = await runOffline(tenantProgram, { project: ROOT_PROJECT, stack: tenant.name, config, ...cloudModule(tenant.plan.config.cloud).offlineAnswers() });
             const { run: planned } = await planOffline(tenant.plan, tenant.name);
             assert.deepEqual(registrations(deployed.resources), registrations(planned.resources), tenant.name);
             assert.equal(deployed.stackOutputs.clusterName, tenant.name);

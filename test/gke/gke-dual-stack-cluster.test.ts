@@ -4,7 +4,7 @@ import { GkeDualStackCluster } from "../../components/gke/gke-dual-stack-cluster
 import type { GkeDualStackClusterArgs } from "../../components/gke/plan";
 import { DualStackIstio } from "../../components/istio/dual-stack-istio";
 import { type OfflineRun, runOffline } from "../../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../../engine/synthesis-gcp";
+import { GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
 
 const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"] };
 const COMPONENT = "dualstack-istio:index:GkeDualStackCluster";

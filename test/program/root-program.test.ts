@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { type OfflineRun, runOffline } from "../../engine/offline-engine";
-import { offlineAnswersFor } from "../../program/offline-answers";
-import type { Cloud } from "../../components/config/schema";
+import { cloudModule } from "../../components/config/clouds";
+import type { Cloud } from "../../components/config/clouds";
 import { kubeconfigText } from "../support/fixtures";
 
 const PROGRAM = path.resolve(__dirname, "../../program/index.ts");
@@ -15,10 +15,13 @@ function runRoot(config: Record<string, unknown>): Promise<OfflineRun> {
     return runOffline(
         async () => {
             delete require.cache[require.resolve(PROGRAM)];
-            const outputs: Record<string, unknown> = { ...(await import(PROGRAM)) };
+            // As the engine runs a CommonJS program: a function it exports is called, and what it returns are the outputs.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const exported: unknown = require(PROGRAM);
+            const outputs = (typeof exported === "function" ? await (exported as () => Promise<unknown>)() : exported) as Record<string, unknown>;
             return outputs;
         },
-        { project: "dualstack-istio", stack: "dev", config: entries, ...offlineAnswersFor(config.cloud as Cloud) },
+        { project: "dualstack-istio", stack: "dev", config: entries, ...cloudModule(config.cloud as Cloud).offlineAnswers() },
     );
 }
 

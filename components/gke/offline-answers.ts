@@ -1,4 +1,4 @@
-import { autoName, stableUuid, type Synthesizer } from "./synthesis";
+import { autoName, stableUuid, type Synthesizer } from "../../engine/synthesis";
 
 function text(value: unknown, fallback: string): string {
     return typeof value === "string" ? value : fallback;

@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { autoName, type InvokeAnswer, stableUuid, type Synthesizer } from "./synthesis";
+import { autoName, type InvokeAnswer, stableUuid, type Synthesizer } from "../../engine/synthesis";
 
 /** The account AWS's own documentation uses in examples. */
 export const OFFLINE_AWS_ACCOUNT = "123456789012";
