@@ -61,8 +61,10 @@ export function findNetworkOverlaps(tenants: readonly PlannedTenant[], origin: s
 function ipv4Ranges(tenant: PlannedTenant): OwnedRange[] {
     const { config } = tenant.plan;
     const network: Readonly<Record<string, string>> = ("network" in config ? config.network : undefined) ?? {};
-    return Object.entries(network).filter(([name]) => name.endsWith("Ipv4Cidr") || name === "ipv4Cidr").map(([name, text]) => {
-        const cidr = parseCidr(text, `network.${name}`);
+    const ipv4 = Object.entries(network)
+        .map(([name, text]) => ({ name, text, cidr: parseCidr(text, `network.${name}`) }))
+        .filter(({ cidr }) => cidr.family === "IPv4");
+    return ipv4.map(({ name, text, cidr }) => {
         const start = cidr.address.toByteArray().reduce((value, byte) => value * 256 + byte, 0);
         return { tenant, key: `network.${name}`, text, start, end: start + 2 ** (32 - cidr.prefixLength) - 1 };
     });
