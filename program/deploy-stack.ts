@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudModule } from "../components/config/clouds";
 import { DualStackIstio, PLANNED_ISTIO_ARGS } from "../components/istio/dual-stack-istio";
 import type { IpFamily } from "../components/target/cluster-facts";
-import type { DeployedCluster } from "../components/target/cloud";
+import type { DeployedCluster } from "../components/target/cloud-module";
 import type { StackPlan } from "./stack-plan";
 
 /**

@@ -4,7 +4,7 @@ import type { StackConfig } from "../components/config/parse";
 import type { InputWarning } from "../components/errors";
 import { type IstioInstallPlan, planIstioInstall } from "../components/istio/plan";
 import type { ClusterFacts } from "../components/target/cluster-facts";
-import type { CloudPlan } from "../components/target/cloud";
+import type { CloudPlan } from "../components/target/cloud-module";
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../components/target/config-keys";
 
 /**

@@ -2,7 +2,7 @@ import type * as z from "zod";
 import { InputError } from "../errors";
 import { allConfigKeys, keySchemaAt } from "./keys";
 import { nearestName } from "./nearest";
-import type { AnyCloudModule, NodesConfig } from "../target/cloud";
+import type { AnyCloudModule, NodesConfig } from "../target/cloud-module";
 import { type Cloud, CLOUD_NAMES, CLOUDS, cloudModule } from "./clouds";
 import { stackConfigSchema, type IstioConfig, type StackConfigDocument } from "./schema";
 

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { DEFAULT_CHART_REPOSITORY, DEFAULT_UPSTREAM_HUB, GatewayServiceType, ImagePullPolicy } from "../istio/settings";
 import { DEFAULT_ISTIO_VERSION, IstioFlavor } from "../istio/versions";
-import type { NewClusterKeys } from "../target/cloud";
+import type { NewClusterKeys } from "../target/cloud-module";
 import { enumValues as values, text, textList, wholeNumber } from "../target/schema-parts";
 import { CLOUD_NAMES, CLOUDS } from "./clouds";
 

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { IpFamily } from "../target/cluster-facts";
-import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../target/cloud";
+import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../target/cloud-module";
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { AWS_INVOKES, AWS_SYNTHESIZERS } from "./offline-answers";

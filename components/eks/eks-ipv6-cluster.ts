@@ -1,15 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LogGroup } from "@pulumi/aws/cloudwatch/logGroup";
-import { EgressOnlyInternetGateway } from "@pulumi/aws/ec2/egressOnlyInternetGateway";
-import { Eip } from "@pulumi/aws/ec2/eip";
-import { InternetGateway } from "@pulumi/aws/ec2/internetGateway";
 import { LaunchTemplate } from "@pulumi/aws/ec2/launchTemplate";
-import { NatGateway } from "@pulumi/aws/ec2/natGateway";
-import { Route, type RouteArgs } from "@pulumi/aws/ec2/route";
-import { RouteTable } from "@pulumi/aws/ec2/routeTable";
-import { RouteTableAssociation } from "@pulumi/aws/ec2/routeTableAssociation";
-import { SecurityGroup } from "@pulumi/aws/ec2/securityGroup";
-import { Subnet } from "@pulumi/aws/ec2/subnet";
 import { Vpc } from "@pulumi/aws/ec2/vpc";
 import { AccessEntry } from "@pulumi/aws/eks/accessEntry";
 import { AccessPolicyAssociation } from "@pulumi/aws/eks/accessPolicyAssociation";
@@ -17,20 +8,16 @@ import { Addon } from "@pulumi/aws/eks/addon";
 import { Cluster } from "@pulumi/aws/eks/cluster";
 import { NodeGroup } from "@pulumi/aws/eks/nodeGroup";
 import { PodIdentityAssociation } from "@pulumi/aws/eks/podIdentityAssociation";
-import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getSessionContextOutput } from "@pulumi/aws/iam/getSessionContext";
 import { Policy } from "@pulumi/aws/iam/policy";
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Key } from "@pulumi/aws/kms/key";
-import { SecurityGroupEgressRule } from "@pulumi/aws/vpc/securityGroupEgressRule";
-import { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRule";
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { checkedFor, formatWarning } from "../errors";
 import { RELEASE_DEFAULTS } from "../target/release-defaults";
-import { carveIpv6Subnet } from "../network/subnets";
 import type { ClusterTarget } from "../target/cluster-target";
 import {
     CLUSTER_ROLE_POLICIES,
@@ -45,6 +32,7 @@ import {
     loadBalancerControllerPolicy,
     loadBalancerControllerValues,
 } from "./load-balancer-controller";
+import { createEksNetwork, createNodeSecurityGroup, type EksZoneSubnetPair } from "./network";
 import { type EksClusterPlan, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
 /** The five control-plane log types; CIS EKS 2.1.1 asks for all of them. */
@@ -64,11 +52,6 @@ export const EKS_ADDONS = {
 /** The access policy the deploying identity gets, so that the same run can install Istio. */
 export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
 
-/** A pair of subnets in one availability zone. */
-export interface EksZoneSubnetPair {
-    readonly public: Subnet;
-    readonly private: Subnet;
-}
 
 /**
  * An EKS cluster whose pods and Services are IPv6, on a VPC that carries both families, behind
@@ -120,7 +103,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         const { region, partition } = plan;
         const parent = { parent: this };
 
-        const network = this.createNetwork(name, plan);
+        const network = createEksNetwork(this, name, plan);
         this.vpc = network.vpc;
         this.vpcIpv6CidrBlock = network.vpc.ipv6CidrBlock;
         this.subnets = network.subnets;
@@ -217,7 +200,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         const kubeProxy = addon("kubeProxy");
         const podIdentityAgent = addon("podIdentityAgent");
 
-        const nodeSecurityGroup = this.createNodeSecurityGroup(name, plan);
+        const nodeSecurityGroup = createNodeSecurityGroup(this, name, plan, this.vpc);
         const launchTemplate = new LaunchTemplate(
             `${name}-nodes`,
             {
@@ -284,112 +267,6 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
             vpcIpv6CidrBlock: this.vpcIpv6CidrBlock,
             serviceIpv6Cidr: this.serviceIpv6Cidr,
         });
-    }
-
-    private createNetwork(name: string, plan: EksClusterPlan): { vpc: Vpc; subnets: EksZoneSubnetPair[] } {
-        const { region } = plan;
-        const parent = { parent: this };
-        const vpc = new Vpc(
-            `${name}-vpc`,
-            {
-                region,
-                cidrBlock: plan.ipv4Cidr,
-                assignGeneratedIpv6CidrBlock: true,
-                enableDnsSupport: true,
-                enableDnsHostnames: true,
-                tags: { Name: plan.clusterName },
-            },
-            parent,
-        );
-        const zoneNames = plan.zones.some((zone) => zone.availabilityZone === undefined)
-            ? getAvailabilityZonesOutput(
-                  { region, state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-                  parent,
-              ).names
-            : undefined;
-        const clusterTag = `kubernetes.io/cluster/${plan.clusterName}`;
-        const subnet = (zone: EksClusterPlan["zones"][number], tier: "public" | "private") =>
-            new Subnet(
-                `${name}-${tier}-${zone.index}`,
-                {
-                    region,
-                    vpcId: vpc.id,
-                    availabilityZone: zone.availabilityZone ?? zoneNames?.apply((names) => nthZone(names, zone.index, region)),
-                    cidrBlock: tier === "public" ? zone.publicIpv4Cidr : zone.privateIpv4Cidr,
-                    ipv6CidrBlock: vpc.ipv6CidrBlock.apply((block) =>
-                        carveIpv6Subnet(block, tier === "public" ? zone.publicIpv6Index : zone.privateIpv6Index),
-                    ),
-                    assignIpv6AddressOnCreation: true,
-                    // Dual-stack, not IPv6-only: EKS nodes need both families, so no DNS64/NAT64.
-                    ipv6Native: false,
-                    enableDns64: false,
-                    mapPublicIpOnLaunch: tier === "public",
-                    tags: {
-                        Name: `${plan.clusterName}-${tier}-${zone.index}`,
-                        [tier === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
-                        [clusterTag]: "shared",
-                    },
-                },
-                // A subnet's IPv6 block cannot change while addresses are assigned on creation.
-                { parent: this, replaceOnChanges: ["ipv6CidrBlock"] },
-            );
-        const subnets = plan.zones.map((zone) => ({ public: subnet(zone, "public"), private: subnet(zone, "private") }));
-
-        const internetGateway = new InternetGateway(`${name}-igw`, { region, vpcId: vpc.id, tags: { Name: plan.clusterName } }, parent);
-        const egressOnlyGateway = new EgressOnlyInternetGateway(`${name}-eigw`, { region, vpcId: vpc.id, tags: { Name: plan.clusterName } }, parent);
-        const natAddress = new Eip(`${name}-nat`, { region, domain: "vpc", tags: { Name: `${plan.clusterName}-nat` } }, parent);
-        const natGateway = new NatGateway(
-            `${name}-nat`,
-            { region, allocationId: natAddress.id, subnetId: subnets[0].public.id, connectivityType: "public", tags: { Name: plan.clusterName } },
-            { parent: this, dependsOn: [internetGateway] },
-        );
-
-        const routeTable = (tier: "public" | "private", routes: Record<"ipv4" | "ipv6", Pick<RouteArgs, "gatewayId" | "natGatewayId" | "egressOnlyGatewayId">>) => {
-            const table = new RouteTable(`${name}-${tier}`, { region, vpcId: vpc.id, tags: { Name: `${plan.clusterName}-${tier}` } }, parent);
-            new Route(`${name}-${tier}-ipv4-default`, { region, routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...routes.ipv4 }, parent);
-            new Route(`${name}-${tier}-ipv6-default`, { region, routeTableId: table.id, destinationIpv6CidrBlock: "::/0", ...routes.ipv6 }, parent);
-            subnets.forEach((pair, index) => {
-                new RouteTableAssociation(`${name}-${tier}-${index}`, { region, routeTableId: table.id, subnetId: pair[tier].id }, parent);
-            });
-        };
-        routeTable("public", { ipv4: { gatewayId: internetGateway.id }, ipv6: { gatewayId: internetGateway.id } });
-        // IPv6 leaves private subnets through the egress-only gateway: without it nodes never join.
-        routeTable("private", { ipv4: { natGatewayId: natGateway.id }, ipv6: { egressOnlyGatewayId: egressOnlyGateway.id } });
-        return { vpc, subnets };
-    }
-
-    /**
-     * The nodes' own security group, next to the cluster security group EKS creates (which already
-     * lets nodes and control plane talk). Security groups hold one family per rule, so egress comes
-     * twice; without `::/0`, CoreDNS cannot reach upstream resolvers and crash-loops. It carries no
-     * `kubernetes.io/cluster/*` tag: the load-balancer controller opens NLB traffic on the one
-     * security group that has it.
-     */
-    private createNodeSecurityGroup(name: string, plan: EksClusterPlan): SecurityGroup {
-        const { region } = plan;
-        const parent = { parent: this };
-        const group = new SecurityGroup(
-            `${name}-nodes`,
-            { region, vpcId: this.vpc.id, description: `Nodes of EKS cluster ${plan.clusterName}`, tags: { Name: `${plan.clusterName}-nodes` } },
-            parent,
-        );
-        new SecurityGroupEgressRule(
-            `${name}-nodes-egress-ipv4`,
-            { region, securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "All IPv4 egress" },
-            parent,
-        );
-        new SecurityGroupEgressRule(
-            `${name}-nodes-egress-ipv6`,
-            { region, securityGroupId: group.id, ipProtocol: "-1", cidrIpv6: "::/0", description: "All IPv6 egress" },
-            parent,
-        );
-        // A security-group reference matches both families, so one rule covers node-to-node and pod-to-pod.
-        new SecurityGroupIngressRule(
-            `${name}-nodes-ingress-self`,
-            { region, securityGroupId: group.id, ipProtocol: "-1", referencedSecurityGroupId: group.id, description: "Nodes and pods to each other" },
-            parent,
-        );
-        return group;
     }
 
     /**
@@ -465,12 +342,4 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
             { parent: this, provider: this.provider, dependsOn: [...after, identity, attachment] },
         );
     }
-}
-
-function nthZone(names: readonly string[], index: number, region: string): string {
-    const zone = names[index];
-    if (zone === undefined) {
-        throw new Error(`${region} reports ${names.length} available zones; list availabilityZones to choose them`);
-    }
-    return zone;
 }

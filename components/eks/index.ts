@@ -5,3 +5,4 @@ export * from "./iam";
 export * from "./kubeconfig";
 export * from "./load-balancer-controller";
 export * from "./eks-ipv6-cluster";
+export type { EksZoneSubnetPair } from "./network";

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { IpFamily, KubernetesPlatform } from "../target/cluster-facts";
-import { type CloudPlan, type CloudStackConfig, defineCloud } from "../target/cloud";
+import { type CloudPlan, type CloudStackConfig, defineCloud } from "../target/cloud-module";
 import { type ConfigKeyMap, withConfigKeys } from "../target/config-keys";
 import { enumValues, text } from "../target/schema-parts";
 import { isInlineKubeconfig } from "./kubeconfig";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../target/cloud";
+import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../target/cloud-module";
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { GCP_SYNTHESIZERS } from "./offline-answers";
