@@ -77,7 +77,7 @@ export default tseslint.config(
             "components/**/plan.ts",
             // A cloud's module is loaded with the registry (by the CLI's every command), so it must
             // not load its cloud's SDK: it imports its component lazily, in deploy().
-            "components/*/{cloud,calendar,kubeconfig,offline-answers}.ts",
+            "components/*/{cloud,calendar,kubeconfig,offline-answers,ranges}.ts",
             "components/config/**/*.ts",
             "components/network/**/*.ts",
             "components/istio/{charts,image-checks,operator,settings,values,versions}.ts",

@@ -1,5 +1,5 @@
 import { today as currentDay } from "../components/clock";
-import { cloudModule } from "../components/config/clouds";
+import { cloudModule, requireCloudSdk } from "../components/config/clouds";
 import type { StackConfig } from "../components/config/parse";
 import type { InputWarning } from "../components/errors";
 import { type IstioInstallPlan, planIstioInstall } from "../components/istio/plan";
@@ -32,7 +32,9 @@ const ISTIO_KEYS: ConfigKeyMap = { "*": "istio", target: "" };
  * them, so one plan sees one day (and a bad DUALSTACK_ISTIO_TODAY is named as itself).
  */
 export function planStack(config: StackConfig, today: Date = currentDay()): StackPlan {
-    const cluster = cloudModule(config.cloud).plan(config, today) as CloudPlan;
+    const module = cloudModule(config.cloud);
+    requireCloudSdk(module);
+    const cluster = module.plan(config, today) as CloudPlan;
     const istio = withConfigKeys(ISTIO_KEYS, () => planIstioInstall(config.istio, cluster.facts, today));
     return {
         config,

@@ -15,6 +15,11 @@ function perCloud(describe: (cloud: (typeof NEW_CLUSTER_CLOUDS)[number], keys: N
     }).join("; ");
 }
 
+/** `a, b or c`. */
+function oneOf(names: readonly string[]): string {
+    return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : names.join("");
+}
+
 const newClusterClouds = `only with cloud ${NEW_CLUSTER_CLOUDS.map((cloud) => `\`${cloud.name}\``).join(", ")}`;
 const networkKeyNames = [...new Set(NEW_CLUSTER_CLOUDS.flatMap((cloud) => Object.keys(cloud.newCluster?.network ?? {})))];
 
@@ -108,7 +113,7 @@ export const stackConfigSchema = z.strictObject({
         description: `The cluster's name (${perCloud((_cloud, keys) => keys.clusterNameRule)}). Names the stack's resources. Required.`,
     }),
     region: text.optional().meta({
-        description: `The ${NEW_CLUSTER_CLOUDS.map((cloud) => cloud.newCluster?.region.provider).join(" or ")} region (a region, not a zone). Required with ${NEW_CLUSTER_CLOUDS.map((cloud) => `\`${cloud.name}\``).join(", ")}.`,
+        description: `The ${oneOf(NEW_CLUSTER_CLOUDS.map((cloud) => cloud.newCluster?.region.provider ?? cloud.name))} region (a region, not a zone). Required with ${NEW_CLUSTER_CLOUDS.map((cloud) => `\`${cloud.name}\``).join(", ")}.`,
     }),
     kubernetesVersion: text.optional().meta({
         description: `The Kubernetes version, MAJOR.MINOR (GKE also takes a full GKE version). Default ${perCloud((_cloud, keys) => keys.kubernetesVersion)}; required for a cluster that exists (its version).`,

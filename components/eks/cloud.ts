@@ -101,6 +101,7 @@ export const AWS_CLOUD = defineCloud({
         },
         clusterNameRule: "at most 100",
     },
+    sdk: { name: "@pulumi/aws", range: "^7.48.0" },
     plugins: ["aws"],
     plan(config: AwsStackConfig, today: Date): AwsCloudPlan {
         const args = eksArgs(config);

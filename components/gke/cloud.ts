@@ -101,6 +101,7 @@ export const GCP_CLOUD = defineCloud({
         nodeCountsAre: "per zone",
         clusterNameRule: "lowercase letters, digits and `-`, at most 40",
     },
+    sdk: { name: "@pulumi/gcp", range: "^9.37.0" },
     plugins: ["gcp"],
     plan(config: GcpStackConfig): GcpCloudPlan {
         const args = gkeArgs(config);

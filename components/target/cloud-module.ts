@@ -101,6 +101,11 @@ export interface CloudModule<Name extends string = string, Section = unknown, Pl
     readonly requiredKey?: { readonly key: string; readonly hint: string };
     /** Present for clouds that create their cluster; absent for a cluster that already exists. */
     readonly newCluster?: NewClusterKeys;
+    /**
+     * The npm package of the cloud's Pulumi SDK with its supported range (`@pulumi/gcp`, `^9`),
+     * loaded only when a stack deploys to this cloud; absent when the cloud needs none.
+     */
+    readonly sdk?: { readonly name: string; readonly range: string };
     /** The Pulumi provider plugins its stacks need, besides `kubernetes`. */
     readonly plugins: readonly string[];
     /** Section keys that hold a path on the deploying machine (a fleet anchors them to its file). */

@@ -88,8 +88,40 @@ describe("stack config schema", () => {
         assert.deepEqual(parseStackConfig(aws), aws);
         const existing = { ...EXISTING, existing: { kubeconfig: "/k", context: "c", ipFamilies: ["IPv6", "IPv4"], platform: "gke" }, istio };
         assert.deepEqual(parseStackConfig(existing), existing);
+        const azure = {
+            cloud: "azure",
+            clusterName: "x",
+            region: "westeurope",
+            kubernetesVersion: "1.36",
+            azure: {
+                subscriptionId: "3f2b8c4e-9a1d-4e6f-8b2c-7d5e1a9c0f42",
+                resourceGroupName: "edge-rg",
+                ipFamilies: ["IPv4"],
+                networkPlugin: "azure-overlay",
+                availabilityZones: ["1", "2"],
+                nodeOsSku: "AzureLinux",
+                authorizedIpRanges: ["198.51.100.0/24"],
+                adminGroupObjectIds: ["9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"],
+                deployerPrincipalType: "ServicePrincipal",
+                kubeloginMode: "workloadidentity",
+                deletionProtection: false,
+                enableAzurePolicy: false,
+                enableImageCleaner: false,
+            },
+            network: {
+                ipv4Cidr: "10.3.0.0/16",
+                ipv6Cidr: "fd00:10:3::/48",
+                podIpv4Cidr: "10.48.0.0/16",
+                podIpv6Cidr: "fd12:1::/64",
+                serviceIpv4Cidr: "10.49.0.0/16",
+                serviceIpv6Cidr: "fd12:2::/108",
+            },
+            nodes: { count: 3, minCount: 3, maxCount: 6, machineType: "Standard_D8s_v5" },
+            istio,
+        };
+        assert.deepEqual(parseStackConfig(azure), azure);
 
-        // Every key of the schema appears in one of the three documents above.
+        // Every key of the schema appears in one of the documents above.
         const used = new Set<string>();
         const collect = (value: unknown, prefix: string): void => {
             if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -99,14 +131,14 @@ describe("stack config schema", () => {
                 }
             }
         };
-        [gcp, aws, existing].forEach((document) => collect(document, ""));
+        [gcp, aws, azure, existing].forEach((document) => collect(document, ""));
         assert.deepEqual(allConfigKeys().map((key) => key.path).filter((path) => !used.has(path)), []);
     });
 
     const cases: [string, unknown, string][] = [
         ["not a map", "gcp", "config: expected a map of keys (cloud, clusterName, …), got \"gcp\""],
-        ["missing cloud", { clusterName: "x" }, "cloud: required; expected one of gcp, aws, existing"],
-        ["unknown cloud", { ...GCP, cloud: "azure" }, "cloud: expected one of gcp, aws, existing, got \"azure\""],
+        ["missing cloud", { clusterName: "x" }, "cloud: required; expected one of gcp, aws, azure, existing"],
+        ["unknown cloud", { ...GCP, cloud: "moon" }, "cloud: expected one of gcp, aws, azure, existing, got \"moon\""],
         ["missing clusterName", { cloud: "gcp", region: "r", gcp: { project: "p" } }, "clusterName: required; expected a string"],
         ["empty clusterName", { ...GCP, clusterName: "" }, "clusterName: must not be empty"],
         ["numeric version", { ...GCP, kubernetesVersion: 1.3 }, "kubernetesVersion: expected a string, got 1.3; quote it in YAML"],
@@ -128,7 +160,7 @@ describe("stack config schema", () => {
         ["key at the wrong level", { ...GCP, hub: "x" }, "hub: unknown key here; did you mean istio.hub?"],
         ["wrong level, nested", { ...GCP, gcp: { project: "p", machineType: "e2" } }, "gcp.machineType: unknown key here; did you mean nodes.machineType?"],
         ["nothing close", { ...GCP, nodes: { flavour: 1 } }, "nodes.flavour: unknown key; allowed: count, minCount, maxCount, machineType"],
-        ["unknown, no suggestion", { ...GCP, tenant: "t" }, "tenant: unknown key; allowed: cloud, clusterName, region, kubernetesVersion, gcp, aws, existing, network, nodes, istio"],
+        ["unknown, no suggestion", { ...GCP, tenant: "t" }, "tenant: unknown key; allowed: cloud, clusterName, region, kubernetesVersion, gcp, aws, azure, existing, network, nodes, istio"],
         ["gcp section on aws", { ...AWS, gcp: { project: "p" } }, "gcp: only allowed with cloud: gcp (cloud is aws)"],
         ["aws section on gcp", { ...GCP, aws: {} }, "aws: only allowed with cloud: aws (cloud is gcp)"],
         ["existing section on gcp", { ...GCP, existing: { kubeconfig: "k" } }, "existing: only allowed with cloud: existing (cloud is gcp)"],

@@ -193,7 +193,7 @@ describe("fleet checks", () => {
 
     it("reports every bad tenant at once, in file order", () => {
         assert.deepEqual(problems(`${GCP_DEFAULTS}tenants:\n  - name: a\n    cloud: moon\n  - name: b\n  - name: c\n    kubernetesVersion: "1.2"\n`), [
-            "tenants.yaml: tenants[0] 'a': cloud: expected one of gcp, aws, existing, got \"moon\"",
+            "tenants.yaml: tenants[0] 'a': cloud: expected one of gcp, aws, azure, existing, got \"moon\"",
             "tenants.yaml: tenants[2] 'c': kubernetesVersion: Kubernetes 1.2 is not supported; dual-stack Services need Kubernetes 1.23 or newer",
         ]);
     });

@@ -1,0 +1,64 @@
+import { InputError } from "../errors";
+import { type Cidr, containsBlock, parseCidr, parsePrivateIpv4Cidr, requireDisjoint } from "../network/cidr";
+import { IpFamily } from "../target/cluster-facts";
+import type { AksNetworkArgs } from "./plan";
+
+// The rules of an AKS cluster's VNet and overlay ranges, each from Azure's documentation.
+
+/** https://learn.microsoft.com/azure/aks/concepts-network-cni-overview: "AKS rejects pod CIDRs that overlap a reserved range". */
+const AKS_RESERVED_IPV4 = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"].map((text) => parseCidr(text, "reserved"));
+/** The smallest IPv4 Service range planned: 16 addresses, so CoreDNS's (the tenth, as AKS's own default) is inside it. */
+const MIN_SERVICE_IPV4_PREFIX = 28;
+
+/** Checks the VNet's and the overlay's ranges of both families: sizes, reserved blocks, overlaps. */
+export interface CheckedRanges {
+    readonly vnetIpv6: Cidr;
+    readonly serviceIpv4: Cidr;
+}
+
+export function checkRanges(network: Required<AksNetworkArgs>): CheckedRanges {
+    const ipv4 = (["ipv4Cidr", "podIpv4Cidr", "serviceIpv4Cidr"] as const).map((key) => {
+        const field = `network.${key}`;
+        const cidr = parsePrivateIpv4Cidr(network[key], field);
+        const reserved = AKS_RESERVED_IPV4.find((block) => containsBlock(block, cidr) || containsBlock(cidr, block));
+        if (reserved) {
+            throw new InputError(field, `'${cidr.text}' overlaps ${reserved.text}, which AKS reserves; choose another range`);
+        }
+        return { field, cidr };
+    });
+    const serviceIpv4 = ipv4[2].cidr;
+    if (serviceIpv4.prefixLength <= 12) {
+        throw new InputError("network.serviceIpv4Cidr", `'${serviceIpv4.text}' is too large; AKS needs the Service range smaller than /12, e.g. /16`);
+    }
+    if (serviceIpv4.prefixLength > MIN_SERVICE_IPV4_PREFIX) {
+        throw new InputError("network.serviceIpv4Cidr", `'${serviceIpv4.text}' is too small; give at least a /${MIN_SERVICE_IPV4_PREFIX}, which holds CoreDNS's address (the tenth) and the API server's (the first)`);
+    }
+    requireDisjoint(ipv4);
+    const ipv6 = (["ipv6Cidr", "podIpv6Cidr", "serviceIpv6Cidr"] as const).map((key) => {
+        const field = `network.${key}`;
+        const cidr = parseCidr(network[key], field);
+        if (cidr.family !== IpFamily.IPv6) {
+            throw new InputError(field, `'${cidr.text}' is IPv4; this range is IPv6`);
+        }
+        if (cidr.address.range() !== "uniqueLocal" && cidr.address.range() !== "unicast") {
+            throw new InputError(field, `'${cidr.text}' is a ${cidr.address.range()} range; use a unique local (fd00::/8) or global unicast range`);
+        }
+        return { field, cidr };
+    });
+    const [vnetIpv6, , serviceIpv6] = ipv6.map((range) => range.cidr);
+    if (vnetIpv6.prefixLength < 48 || vnetIpv6.prefixLength > 64) {
+        throw new InputError("network.ipv6Cidr", `'${vnetIpv6.text}' must be /48 to /64; the node subnet takes its first /64, the only IPv6 subnet size Azure allows`);
+    }
+    if (serviceIpv6.prefixLength < 108) {
+        throw new InputError("network.serviceIpv6Cidr", `'${serviceIpv6.text}' is too large; AKS takes an IPv6 Service range of /108 or smaller (https://learn.microsoft.com/azure/aks/azure-cni-overlay)`);
+    }
+    requireDisjoint(ipv6);
+    return { vnetIpv6, serviceIpv4 };
+}
+
+/** The tenth address of an IPv4 block (`10.0.0.0/16` → `10.0.0.10`): AKS's own choice for CoreDNS. */
+export function tenthAddress(block: Cidr): string {
+    const start = block.address.toByteArray().reduce((value, byte) => value * 256 + byte, 0);
+    const address = start + 10;
+    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
