@@ -1,5 +1,8 @@
-// The public surface of pulumi-dualstack-istio.
-export * from "./errors";
+// The public surface of pulumi-dualstack-istio: the Istio component, its planning helpers, and
+// the seam between a cluster and what is installed on it. Each cluster is an entry point of its
+// own (`pulumi-dualstack-istio/gke`, `/eks`, `/aks`, `/existing`), so importing this one loads
+// no cloud provider SDK. api/*.api.md records each surface; a test fails when it changes unannounced.
+export { InputError, formatWarning, type InputWarning } from "./errors";
 export * from "./target/cluster-facts";
 export type { ClusterTarget } from "./target/cluster-target";
 export { RELEASE_DEFAULTS } from "./target/release-defaults";
@@ -11,12 +14,3 @@ export * from "./istio/charts";
 export * from "./istio/plan";
 export * from "./istio/operator";
 export * from "./istio/dual-stack-istio";
-export * from "./config/clouds";
-export * from "./config/schema";
-export * from "./config/parse";
-export * from "./config/sources";
-export * from "./existing/kubeconfig";
-export * from "./existing/plan";
-export * from "./existing/existing-cluster";
-// Cloud components live in their own entry points (`pulumi-dualstack-istio/gke`), so that
-// importing the package loads no cloud provider SDK.

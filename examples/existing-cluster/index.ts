@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DualStackIstio, ExistingCluster, type IpFamily } from "../../components";
+import { DualStackIstio, type IpFamily } from "../../components";
+import { ExistingCluster } from "../../components/existing";
 
 const config = new pulumi.Config();
 
