@@ -191,16 +191,27 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
     const diagnostics: Diagnostic[] = [];
     const errors: string[] = [];
     const restoreConsole = captureRuntimeLog(diagnostics, errors);
-    const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason.message : String(reason));
+    // As the real language host, the first unhandled error ends the program (an `apply` that
+    // throws, say): what waits on the value it would have produced would otherwise wait forever.
+    let endRun: (reason: unknown) => void = () => undefined;
+    const unhandled = new Promise<never>((_, reject) => (endRun = reject));
+    unhandled.catch(() => undefined);
+    const onRejection = (reason: unknown) => {
+        errors.push(reason instanceof Error ? reason.message : String(reason));
+        endRun(reason);
+    };
     process.on("unhandledRejection", onRejection);
     let failure: unknown;
     try {
-        await pulumi.runtime.runInPulumiStack(async () => (await program()) as pulumi.Inputs | undefined);
+        await Promise.race([pulumi.runtime.runInPulumiStack(async () => (await program()) as pulumi.Inputs | undefined), unhandled]);
     } catch (error) {
         failure = error;
     } finally {
-        // Registrations still in flight must land (or fail) before the run is judged.
-        await pulumi.runtime.disconnect().catch((error: unknown) => errors.push(String(error)));
+        // Registrations still in flight must land (or fail) before the run is judged; after an
+        // unhandled error some never will (they wait on the value that failed), so not past one.
+        await Promise.race([pulumi.runtime.disconnect().catch((error: unknown) => errors.push(String(error))), unhandled.catch(() => undefined)]);
+        // Node reports unhandled rejections once the microtasks are done: let the last ones arrive.
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
         restoreConsole();
     }

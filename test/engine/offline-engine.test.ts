@@ -95,6 +95,17 @@ describe("offline engine", () => {
         assert.deepEqual(failure.resources.map((resource) => resource.name).sort(), ["before", "project-stack"]);
     });
 
+    it("ends the run at an input that fails once known (an apply that throws), as the real engine does, instead of waiting on it", async () => {
+        const failure: unknown = await runOffline(() => {
+            new Thing("fine", {});
+            const late = pulumi.output(new Promise<string>((resolve) => setTimeout(() => resolve("x"), 5)));
+            new Thing("never", { value: late.apply((): string => { throw new Error("value: refused once known"); }) });
+            return {};
+        }).catch((error: unknown) => error);
+        assert.ok(failure instanceof OfflineRunError);
+        assert.match(failure.message, /value: refused once known/);
+    });
+
     it("fails the run on an invoke it has no answer for, and answers the ones it has", async () => {
         await assert.rejects(
             runOffline(() => pulumi.runtime.invoke("test:index:lookup", {})),
