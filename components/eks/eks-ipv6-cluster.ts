@@ -19,6 +19,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import { checkedFor, formatWarning } from "../errors";
 import { RELEASE_DEFAULTS } from "../target/release-defaults";
 import type { ClusterTarget } from "../target/cluster-target";
+import { checkedWhenKnown } from "../target/checked-when-known";
 import {
     CLUSTER_ROLE_POLICIES,
     managedPolicyArn,
@@ -33,7 +34,7 @@ import {
     loadBalancerControllerValues,
 } from "./load-balancer-controller";
 import { createEksNetwork, createNodeSecurityGroup, type EksZoneSubnetPair } from "./network";
-import { type EksClusterPlan, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
+import { checkEksSecretsKey, type EksClusterPlan, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
 /** The five control-plane log types; CIS EKS 2.1.1 asks for all of them. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -122,7 +123,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
                 new RolePolicyAttachment(`${name}-cluster-role-${policy}`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, policy) }, parent),
         );
         const secretsKeyArn =
-            plan.secretsEncryptionKeyArn ??
+            (plan.secretsEncryptionKeyArn && checkedWhenKnown(plan.secretsEncryptionKeyArn, (arn) => checkEksSecretsKey(arn, region))) ??
             new Key(
                 `${name}-secrets-key`,
                 { region, description: `Encrypts Secrets of EKS cluster ${plan.clusterName}`, enableKeyRotation: true },

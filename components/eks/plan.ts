@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { InputError, type InputWarning } from "../errors";
 import { type Cidr, parsePrivateIpv4Cidr, parseSourceRange } from "../network/cidr";
 import { splitIpv4Block } from "../network/subnets";
@@ -62,7 +63,7 @@ export interface EksIpv6ClusterArgs {
      * The ARN of a KMS key in `region` that encrypts Secrets in etcd.
      * @default a new KMS key with yearly rotation, owned by this component
      */
-    readonly secretsEncryptionKeyArn?: string;
+    readonly secretsEncryptionKeyArn?: pulumi.Input<string>;
     /**
      * Refuse to delete the cluster; set `false` before `pulumi destroy`.
      * @default true
@@ -124,7 +125,7 @@ export interface EksClusterPlan {
     readonly amiType: string;
     readonly publicEndpoint: boolean;
     readonly publicAccessCidrs?: readonly string[];
-    readonly secretsEncryptionKeyArn?: string;
+    readonly secretsEncryptionKeyArn?: pulumi.Input<string>;
     readonly deletionProtection: boolean;
     readonly warnings: readonly InputWarning[];
 }
@@ -188,6 +189,20 @@ const XEN_FAMILIES = new Set([
     "c1", "c3", "c4", "cc2", "cr1", "d2", "f1", "g2", "g3", "g3s", "h1", "hs1", "i2", "i3",
     "m1", "m2", "m3", "m4", "p2", "p3", "r3", "r4", "t1", "t2", "x1", "x1e",
 ]);
+
+/**
+ * Checks a KMS key ARN for Secrets encryption: its form, and that it is in the cluster's region.
+ * The component checks a key created in the same program once its ARN is known.
+ */
+export function checkEksSecretsKey(arn: string, region: string): void {
+    const key = KMS_KEY_ARN.exec(arn);
+    if (!key) {
+        throw new InputError("secretsEncryptionKeyArn", `'${arn}' is not a KMS key ARN; expected arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`);
+    }
+    if (key[1] !== region) {
+        throw new InputError("secretsEncryptionKeyArn", `the key is in ${key[1]}; EKS needs it in the cluster's region, ${region}`);
+    }
+}
 
 /**
  * Checks an EKS cluster's arguments and applies defaults, so that rules A1–A11 hold by construction
@@ -262,17 +277,8 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
         });
     }
 
-    if (args.secretsEncryptionKeyArn !== undefined) {
-        const key = KMS_KEY_ARN.exec(args.secretsEncryptionKeyArn);
-        if (!key) {
-            throw new InputError(
-                "secretsEncryptionKeyArn",
-                `'${args.secretsEncryptionKeyArn}' is not a KMS key ARN; expected arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`,
-            );
-        }
-        if (key[1] !== region) {
-            throw new InputError("secretsEncryptionKeyArn", `the key is in ${key[1]}; EKS needs it in the cluster's region, ${region}`);
-        }
+    if (typeof args.secretsEncryptionKeyArn === "string") {
+        checkEksSecretsKey(args.secretsEncryptionKeyArn, region);
     }
 
     return {

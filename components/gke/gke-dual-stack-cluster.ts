@@ -11,12 +11,14 @@ import { Account } from "@pulumi/gcp/serviceaccount/account";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
+import { checkedWhenKnown } from "../target/checked-when-known";
 import { gkeKubeconfig } from "./kubeconfig";
 import {
     type GkeClusterPlan,
     type GkeDualStackClusterArgs,
     HEALTH_CHECK_RANGES,
     Ipv6AccessType,
+    checkGkeSecretsKey,
     planGkeCluster,
     PLANNED_GKE_ARGS,
     POD_RANGE_NAME,
@@ -165,7 +167,9 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                           gcpPublicCidrsAccessEnabled: false,
                       }
                     : undefined,
-                databaseEncryption: plan.secretsEncryptionKey ? { state: "ENCRYPTED", keyName: plan.secretsEncryptionKey } : undefined,
+                databaseEncryption: plan.secretsEncryptionKey
+                    ? { state: "ENCRYPTED", keyName: checkedWhenKnown(plan.secretsEncryptionKey, (key) => checkGkeSecretsKey(key, region)) }
+                    : undefined,
             },
             { parent: this },
         );

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { InputError, type InputWarning } from "../errors";
 import { parsePrivateIpv4Cidr, parseSourceRange, requireDisjoint } from "../network/cidr";
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
@@ -73,10 +74,11 @@ export interface GkeDualStackClusterArgs {
     readonly authorizedNetworks?: string[];
     /**
      * A Cloud KMS key in the cluster's region that encrypts Secrets in etcd
-     * (`projects/P/locations/L/keyRings/R/cryptoKeys/K`).
+     * (`projects/P/locations/L/keyRings/R/cryptoKeys/K`). It may be created in the same program
+     * (a `CryptoKey`'s `id`): it is checked once known.
      * @default Google-managed encryption
      */
-    readonly secretsEncryptionKey?: string;
+    readonly secretsEncryptionKey?: pulumi.Input<string>;
     /**
      * Workload Identity and the GKE metadata server on the nodes. Opting out exposes the node's
      * service account to every pod.
@@ -147,7 +149,7 @@ export interface GkeClusterPlan {
     readonly deletionProtection: boolean;
     readonly privateNodes: boolean;
     readonly authorizedNetworks?: readonly string[];
-    readonly secretsEncryptionKey?: string;
+    readonly secretsEncryptionKey?: pulumi.Input<string>;
     readonly enableWorkloadIdentity: boolean;
     readonly enableShieldedNodes: boolean;
     readonly enableLoggingAndMonitoring: boolean;
@@ -189,6 +191,20 @@ const ZONE = /^([a-z]+-[a-z]+[0-9]+)-[a-z]$/;
 const CLUSTER_NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const MACHINE_TYPE = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
 const KMS_KEY = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
+
+/**
+ * Checks a Cloud KMS key for Secrets encryption: its name, and that it is in the cluster's region.
+ * The component checks a key created in the same program once its name is known.
+ */
+export function checkGkeSecretsKey(name: string, region: string): void {
+    const key = KMS_KEY.exec(name);
+    if (!key) {
+        throw new InputError("secretsEncryptionKey", `'${name}' is not a Cloud KMS key name; expected projects/P/locations/L/keyRings/R/cryptoKeys/K`);
+    }
+    if (key[1] !== region) {
+        throw new InputError("secretsEncryptionKey", `the key is in ${key[1]}; GKE needs it in the cluster's region, ${region}`);
+    }
+}
 
 /**
  * Checks a GKE cluster's arguments and applies defaults, so that rules K1–K10 hold by
@@ -268,14 +284,8 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
             message: "not set: the control-plane endpoint accepts connections from any address (Google authentication still applies); list your networks to restrict it",
         });
     }
-    if (args.secretsEncryptionKey !== undefined) {
-        const key = KMS_KEY.exec(args.secretsEncryptionKey);
-        if (!key) {
-            throw new InputError("secretsEncryptionKey", `'${args.secretsEncryptionKey}' is not a Cloud KMS key name; expected projects/P/locations/L/keyRings/R/cryptoKeys/K`);
-        }
-        if (key[1] !== args.region) {
-            throw new InputError("secretsEncryptionKey", `the key is in ${key[1]}; GKE needs it in the cluster's region, ${args.region}`);
-        }
+    if (typeof args.secretsEncryptionKey === "string") {
+        checkGkeSecretsKey(args.secretsEncryptionKey, args.region);
     }
     if (args.privateNodes && ipv6AccessType === Ipv6AccessType.External) {
         warnings.push({
