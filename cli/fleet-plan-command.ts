@@ -3,13 +3,16 @@ import { join, resolve } from "node:path";
 import { planFleet, type FleetPlan } from "../fleet/fleet-plan";
 import type { PlannedTenant } from "../fleet/planned-tenant";
 import { readTenantsFile } from "../fleet/tenants-file";
-import { planOffline, writePlanFiles } from "./plan-command";
+import { DEFAULT_FLEET_PLAN_LANES, PlanLanes } from "./fleet-plan-lanes";
+import { wholeNumberFlag } from "./flags";
 import { renderTable } from "./table";
 
 /** The flags of `dualstack-istio fleet plan`. */
 export interface FleetPlanFlags {
     /** A folder to write `<tenant>/plan.json` (and the rest of `plan --out`) and `fleet.json` into. */
     readonly out?: string;
+    /** At most this many tenants planned at once (this thread and worker threads). @default one per core */
+    readonly concurrency?: string;
 }
 
 /** One row of the fleet summary. */
@@ -36,21 +39,24 @@ export interface FleetPlanResult {
 
 /**
  * Checks a tenants file (every problem of every tenant, then clashes) and plans each tenant's
- * stack of the root program under the offline engine, one after another: the engine is
- * process-global, and a tenant costs what registering its resources costs, so the fleet's time
- * grows linearly. With `out`, each tenant's files are written as soon as it is planned, so memory
- * stays flat however many tenants there are.
+ * stack of the root program under the offline engine, `concurrency` tenants at once (one per core
+ * by default; each lane has its own engine). With `out`, each tenant's files are written as soon
+ * as it is planned, so memory stays flat however many tenants there are; the output is the same
+ * whatever the concurrency.
  */
 export async function fleetPlanCommand(file: string, flags: FleetPlanFlags = {}, today?: Date): Promise<FleetPlanResult> {
-    const fleet = planFleet(readTenantsFile(file), today);
-    const rows: FleetPlanRow[] = [];
-    for (const tenant of fleet.tenants) {
-        const { run, files } = await planOffline(tenant.plan, tenant.name);
-        if (flags.out !== undefined) {
-            writePlanFiles(files, join(flags.out, tenant.name));
-        }
-        rows.push(summaryRow(tenant, run.resources.length));
+    const concurrency = wholeNumberFlag(flags.concurrency, "--concurrency", DEFAULT_FLEET_PLAN_LANES);
+    const tenantsFile = readTenantsFile(file);
+    const lanes = new PlanLanes(Math.min(concurrency, tenantsFile.tenants.length));
+    let fleet: FleetPlan;
+    let counts: number[];
+    try {
+        fleet = planFleet(tenantsFile, today);
+        counts = await lanes.plan(fleet.tenants, flags.out);
+    } finally {
+        await lanes.close();
     }
+    const rows = fleet.tenants.map((tenant, index) => summaryRow(tenant, counts[index]));
     if (flags.out !== undefined) {
         writeFileSync(join(resolve(flags.out), "fleet.json"), `${JSON.stringify({ tenants: rows, warnings: fleet.warnings }, null, 2)}\n`);
     }

@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from "node:path";
+import { wholeNumberFlag } from "./flags";
 import { nearestName } from "../components/config/nearest";
 import { cloudModule } from "../components/config/clouds";
 import { InputError } from "../components/errors";
@@ -58,8 +59,8 @@ export interface FleetRunResult {
  * line of progress per event, each tenant's log in its own file, and a summary at the end.
  */
 export async function fleetRunCommand(operation: FleetOperation, file: string, flags: FleetRunFlags, context: FleetRunContext): Promise<FleetRunResult> {
-    const concurrency = wholeNumber(flags.concurrency, "--concurrency", DEFAULT_FLEET_CONCURRENCY);
-    const parallel = flags.parallel === undefined ? undefined : wholeNumber(flags.parallel, "--parallel", 0);
+    const concurrency = wholeNumberFlag(flags.concurrency, "--concurrency", DEFAULT_FLEET_CONCURRENCY);
+    const parallel = flags.parallel === undefined ? undefined : wholeNumberFlag(flags.parallel, "--parallel", 0);
     const fleet = planFleet(readTenantsFile(file), context.today);
     const tenants = selectTenants(fleet.tenants, flags.tenant ?? []);
     if (operation === FleetOperation.Destroy) {
@@ -94,16 +95,6 @@ export async function fleetRunCommand(operation: FleetOperation, file: string, f
     });
     context.write(`\n${renderOutcomes(outcomes)}`);
     return { outcomes, exitCode: exitCodeOf(outcomes) };
-}
-
-function wholeNumber(text: string | undefined, flag: string, fallback: number): number {
-    if (text === undefined) {
-        return fallback;
-    }
-    if (!/^\d+$/.test(text) || Number(text) < 1) {
-        throw new InputError(flag, `expected a whole number of at least 1, got '${text}'`);
-    }
-    return Number(text);
 }
 
 /** The tenants `--tenant` names, in file order; every name must be a tenant. */

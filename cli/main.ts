@@ -83,6 +83,7 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
         .command("plan <file>")
         .description("Check the tenants file and plan every tenant offline: a summary table, and with --out each tenant's plan files.")
         .option("--out <dir>", "write <dir>/<tenant>/plan.json (and the rest of plan --out) and <dir>/fleet.json")
+        .option("--concurrency <n>", "at most this many tenants planned at once (default: one per core)")
         .action(async (file: string, flags: FleetPlanFlags) => {
             const { fleetPlanCommand } = await import("./fleet-plan-command");
             const result = await fleetPlanCommand(file, flags);

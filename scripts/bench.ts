@@ -29,6 +29,7 @@ import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { stringify } from "yaml";
 import { fleetPlanCommand, type FleetPlanResult } from "../cli/fleet-plan-command";
+import { DEFAULT_FLEET_PLAN_LANES } from "../cli/fleet-plan-lanes";
 import { planCommand } from "../cli/plan-command";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { runOffline, type RecordedResource } from "../engine/offline-engine";
@@ -38,6 +39,9 @@ const TARGET_RATIO = 1.2;
 /** Per-tenant cost of the largest fleet over that of the smallest: the fleet must not slow down as it grows. */
 const TARGET_FLATNESS = 1.2;
 const FLEET_SIZES = [10, 100, 300] as const;
+/** The fleet planned on one lane and on every core. */
+const PARALLEL_FLEET_SIZE = 200;
+const TARGET_SPEEDUP_2_CORES = 1.8;
 
 /** Writes a tenants file of `count` tenants shaped like the default plan config, and returns its path. */
 export function writeBenchFleet(count: number): string {
@@ -50,11 +54,13 @@ export function writeBenchFleet(count: number): string {
     return file;
 }
 
-/** Plans a fleet of `count` tenants as `fleet plan` does (without writing files); returns it and its time. */
-export async function planBenchFleet(count: number): Promise<{ result: FleetPlanResult; milliseconds: number }> {
-    const file = writeBenchFleet(count);
+/**
+ * Plans a fleet of `count` tenants as `fleet plan` does (without writing files), on `lanes` lanes
+ * (default: one, so per-tenant costs compare with the hand-written baseline); returns it and its time.
+ */
+export async function planBenchFleet(count: number, lanes = 1, file = writeBenchFleet(count)): Promise<{ result: FleetPlanResult; milliseconds: number }> {
     const start = performance.now();
-    const result = await fleetPlanCommand(file);
+    const result = await fleetPlanCommand(file, { concurrency: String(lanes) });
     return { result, milliseconds: performance.now() - start };
 }
 
@@ -169,7 +175,23 @@ async function main(): Promise<void> {
         `  ratio         ${fleetRatio.toFixed(2)} at ${FLEET_SIZES[FLEET_SIZES.length - 1]} tenants (target ≤ ${TARGET_RATIO})\n` +
             `  flatness      ${flatness.toFixed(2)} (${FLEET_SIZES[FLEET_SIZES.length - 1]} vs ${FLEET_SIZES[0]} tenants, target ≤ ${TARGET_FLATNESS})\n`,
     );
-    if (values.check && (ratio > TARGET_RATIO || fleetRatio > TARGET_RATIO || flatness > TARGET_FLATNESS)) {
+
+    // fleet plan on every core: the same fleet on one lane and on one lane per core, side by side.
+    const lanes = DEFAULT_FLEET_PLAN_LANES;
+    const parallelFleet = writeBenchFleet(PARALLEL_FLEET_SIZE);
+    const serial = await planBenchFleet(PARALLEL_FLEET_SIZE, 1, parallelFleet);
+    const parallel = await planBenchFleet(PARALLEL_FLEET_SIZE, lanes, parallelFleet);
+    if (JSON.stringify(parallel.result.rows) !== JSON.stringify(serial.result.rows) || parallel.result.report !== serial.result.report) {
+        throw new Error("fleet plan on several lanes printed something else than on one");
+    }
+    const speedup = serial.milliseconds / parallel.milliseconds;
+    process.stdout.write(
+        `\nfleet plan of ${PARALLEL_FLEET_SIZE} tenants, one lane vs ${lanes} (one per core)\n` +
+            `  1 lane        ${(serial.milliseconds / 1000).toFixed(1)} s\n` +
+            `  ${lanes} lanes${" ".repeat(Math.max(1, 7 - String(lanes).length))}${(parallel.milliseconds / 1000).toFixed(1)} s\n` +
+            `  speed-up      ${speedup.toFixed(2)} × (target ≥ ${TARGET_SPEEDUP_2_CORES} on 2 cores), same output\n`,
+    );
+    if (values.check && (ratio > TARGET_RATIO || fleetRatio > TARGET_RATIO || flatness > TARGET_FLATNESS || (lanes >= 2 && speedup < TARGET_SPEEDUP_2_CORES))) {
         process.exitCode = 1;
     }
 }

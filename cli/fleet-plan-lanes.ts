@@ -1,0 +1,115 @@
+import { availableParallelism } from "node:os";
+import { extname, join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { PlannedTenant } from "../fleet/planned-tenant";
+import type { StackPlan } from "../program/stack-plan";
+import { planOffline, writePlanFiles } from "./plan-command";
+
+/** One tenant for a lane: its checked plan (a structured clone of it, in a worker), planned under its own name. */
+export interface LaneJob {
+    readonly index: number;
+    readonly name: string;
+    readonly plan: StackPlan;
+    /** The folder to write `<name>/…` into. */
+    readonly out?: string;
+}
+
+/** What a lane reports for a tenant: its resource count, or why its offline run failed. */
+export type LaneResult = { readonly index: number; readonly resources: number } | { readonly index: number; readonly error: string };
+
+/** How many lanes `fleet plan` uses by default: one per core the process may use. */
+export const DEFAULT_FLEET_PLAN_LANES = availableParallelism();
+
+/**
+ * Lanes that plan tenants' stacks offline at once. One lane is this thread; more are as many
+ * worker threads, each with its own offline engine (the engine's state is per thread), while this
+ * thread only hands out tenants: a plan keeps its thread busy, so a worker waiting behind one for
+ * its next tenant would idle. Workers start when the lanes are made, so they load the SDK while
+ * this thread checks the fleet.
+ */
+export class PlanLanes {
+    private readonly workers: Worker[];
+
+    constructor(lanes: number) {
+        this.workers = lanes > 1 ? Array.from({ length: lanes }, () => startWorker()) : [];
+    }
+
+    /**
+     * Plans every tenant, each lane taking the next as it finishes one, and returns each tenant's
+     * resource count in tenant order. Each lane writes the files of the tenants it planned, so the
+     * output is the serial run's, byte for byte, whatever the order.
+     */
+    async plan(tenants: readonly PlannedTenant[], out: string | undefined): Promise<number[]> {
+        const counts: number[] = new Array<number>(tenants.length);
+        let next = 0;
+        const take = (): LaneJob | undefined => {
+            if (next >= tenants.length) {
+                return undefined;
+            }
+            const index = next++;
+            const tenant = tenants[index];
+            return { index, name: tenant.name, plan: tenant.plan, ...(out !== undefined ? { out } : {}) };
+        };
+        if (this.workers.length === 0) {
+            await runHere(take, counts);
+        } else {
+            await Promise.all(this.workers.map((worker) => runOnWorker(worker, take, counts)));
+        }
+        return counts;
+    }
+
+    /** Stops the workers. */
+    async close(): Promise<void> {
+        await Promise.all(this.workers.map((worker) => worker.terminate()));
+    }
+}
+
+async function runHere(take: () => LaneJob | undefined, counts: number[]): Promise<void> {
+    for (let job = take(); job !== undefined; job = take()) {
+        const { run, files } = await planOffline(job.plan, job.name);
+        if (job.out !== undefined) {
+            writePlanFiles(files, join(job.out, job.name));
+        }
+        counts[job.index] = run.resources.length;
+    }
+}
+
+/** Tenants a worker holds at once: the one it plans and the next, so it never waits for this thread. */
+const IN_HAND = 2;
+
+function runOnWorker(worker: Worker, take: () => LaneJob | undefined, counts: number[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+        let pending = 0;
+        const send = () => {
+            const job = take();
+            if (job !== undefined) {
+                pending++;
+                worker.postMessage(job);
+            } else if (pending === 0) {
+                resolve();
+            }
+        };
+        worker.removeAllListeners("message").removeAllListeners("error");
+        worker.on("message", (result: LaneResult) => {
+            pending--;
+            if ("error" in result) {
+                reject(new Error(result.error));
+                return;
+            }
+            counts[result.index] = result.resources;
+            send();
+        });
+        worker.on("error", reject);
+        for (let held = 0; held < IN_HAND; held++) {
+            send();
+        }
+    });
+}
+
+/** A worker running the compiled worker module, or its TypeScript source under ts-node (the test suite). */
+function startWorker(): Worker {
+    const extension = extname(__filename);
+    return new Worker(join(__dirname, `fleet-plan-worker${extension}`), {
+        execArgv: extension === ".ts" ? ["-r", "ts-node/register/transpile-only"] : [],
+    });
+}

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// The compiled bin, whose workers run the compiled worker module (npm test builds it first).
+const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const ROOT = path.resolve(__dirname, "../..");
+const EXAMPLE = "examples/fleet/tenants.yaml";
+
+function fleetPlan(...flags: string[]) {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fleet-lanes-")), "out");
+    const result = spawnSync(process.execPath, [BIN, "fleet", "plan", EXAMPLE, "--out", out, ...flags], { encoding: "utf8", cwd: ROOT });
+    return { status: result.status, stdout: result.stdout.replace(out, "OUT"), stderr: result.stderr, files: folderContents(out) };
+}
+
+/** Every file under a folder, by relative path, with its bytes. */
+function folderContents(folder: string): Record<string, string> {
+    if (!fs.existsSync(folder)) {
+        return {};
+    }
+    return Object.fromEntries(
+        (fs.readdirSync(folder, { recursive: true, encoding: "utf8" }))
+            .filter((file) => fs.statSync(path.join(folder, file)).isFile())
+            .sort()
+            .map((file) => [file, fs.readFileSync(path.join(folder, file), "utf8")]),
+    );
+}
+
+describe("fleet plan on several lanes", function () {
+    this.timeout(120_000);
+
+    it("prints and writes exactly what one lane does, byte for byte, on 1, 2 and 3 lanes", () => {
+        const serial = fleetPlan("--concurrency", "1");
+        assert.equal(serial.status, 0, serial.stderr);
+        // Each tenant's plan, report, IstioOperator and one values file per Helm Release (the EKS
+        // tenant's load-balancer controller, the canary's CNI), and the fleet's summary.
+        assert.equal(Object.keys(serial.files).length, 4 * 6 + 2 + 1);
+        assert.ok(serial.files["initech/aws-load-balancer-controller-values.yaml"] && serial.files["globex/istiod-canary-values.yaml"] && serial.files["fleet.json"]);
+        for (const lanes of ["2", "3"]) {
+            const parallel = fleetPlan("--concurrency", lanes);
+            assert.equal(parallel.status, 0, parallel.stderr);
+            assert.equal(parallel.stdout, serial.stdout);
+            assert.equal(parallel.stderr, serial.stderr);
+            assert.deepEqual(parallel.files, serial.files);
+        }
+    });
+
+    it("refuses a concurrency that is not a whole number of at least 1, naming the flag, exit 2, writing nothing", () => {
+        for (const bad of ["0", "two", "-1"]) {
+            const result = fleetPlan("--concurrency", bad);
+            assert.equal(result.status, 2);
+            assert.equal(result.stderr, `error: --concurrency: expected a whole number of at least 1, got '${bad}'\n`);
+            assert.deepEqual(result.files, {});
+        }
+    });
+});
