@@ -160,7 +160,7 @@ export class AutomationStacks implements TenantStacks {
     private async stack(automation: Automation, tenant: PlannedTenant, operation: FleetOperation, workDir: string): Promise<Stack> {
         mkdirSync(workDir, { recursive: true });
         // Destroy needs the stack's state, not its program.
-        const program: PulumiFn = operation === FleetOperation.Destroy ? () => Promise.resolve({}) : (this.options.program ?? tenantProgram);
+        const program: PulumiFn = operation === FleetOperation.Destroy ? () => Promise.resolve({}) : (this.options.program ?? tenantProgram(tenant));
         return automation.LocalWorkspace.createOrSelectStack({ stackName: tenant.name, projectName: ROOT_PROJECT, program }, this.workspaceOptions(workDir));
     }
 
@@ -222,8 +222,15 @@ async function loadAutomation(): Promise<Automation> {
     return import("@pulumi/pulumi/automation");
 }
 
-/** Each tenant's inline program: the root program, loaded when a tenant first runs. */
-export async function tenantProgram(): Promise<Record<string, unknown>> {
-    const { rootProgram } = await import("../program/root-program");
-    return { ...(await rootProgram()) };
+/**
+ * A tenant's inline program: the root program's deployment of the plan the fleet checks made for
+ * it (planned once, not read back from the stack config it was written to), loaded when a tenant
+ * first runs. The stack config is still the tenant's, so the stack's own later runs (by hand, or
+ * the operator) plan the same.
+ */
+export function tenantProgram(tenant: PlannedTenant): PulumiFn {
+    return async () => {
+        const { deployStack } = await import("../program/deploy-stack");
+        return { ...(await deployStack(tenant.plan)) };
+    };
 }
