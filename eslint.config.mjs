@@ -62,13 +62,23 @@ export default tseslint.config(
     },
     {
         files: ["components/istio/**/*.ts"],
-        rules: { "no-restricted-imports": restrictImports(layer("Istio imports only the ground, never a cloud or anything above", ABOVE_GROUND.filter((name) => name !== "istio"))) },
+        rules: {
+            "no-restricted-imports": restrictImports(
+                layer(
+                    "Istio imports only the ground, never a cloud or anything above",
+                    ABOVE_GROUND.filter((name) => name !== "istio"),
+                ),
+            ),
+        },
     },
     ...CLOUD_FOLDERS.map((cloud) => ({
         files: [`components/${cloud}/**/*.ts`],
         rules: {
             "no-restricted-imports": restrictImports(
-                layer("a cloud imports only the ground, never Istio, another cloud or anything above", ABOVE_GROUND.filter((name) => name !== cloud)),
+                layer(
+                    "a cloud imports only the ground, never Istio, another cloud or anything above",
+                    ABOVE_GROUND.filter((name) => name !== cloud),
+                ),
             ),
         },
     })),

@@ -5,15 +5,7 @@ import { cloudModule } from "../components/config/clouds";
 import { InputError } from "../components/errors";
 import { FleetCheckError, planFleet } from "../fleet/fleet-plan";
 import type { PlannedTenant } from "../fleet/planned-tenant";
-import {
-    FleetOperation,
-    runFleet,
-    TenantStatus,
-    type FleetReporter,
-    type ResourceChanges,
-    type TenantOutcome,
-    type TenantStacks,
-} from "../fleet/orchestrator";
+import { FleetOperation, runFleet, TenantStatus, type FleetReporter, type ResourceChanges, type TenantOutcome, type TenantStacks } from "../fleet/orchestrator";
 import { readTenantsFile } from "../fleet/tenants-file";
 import { renderTable } from "./table";
 
@@ -190,7 +182,9 @@ export function exitCodeOf(outcomes: readonly TenantOutcome[]): number {
 /** `create 12, same 3`, in Pulumi's order of kinds; `no changes` when there are none. */
 export function formatChanges(changes: ResourceChanges): string {
     const order = ["create", "update", "replace", "delete", "same"];
-    const kinds = Object.keys(changes).filter((kind) => changes[kind] > 0).sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
+    const kinds = Object.keys(changes)
+        .filter((kind) => changes[kind] > 0)
+        .sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
     return kinds.length ? kinds.map((kind) => `${kind} ${changes[kind]}`).join(", ") : "no changes";
 }
 

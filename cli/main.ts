@@ -77,7 +77,10 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
         .argument("[subcommand...]")
         .action(([subcommand]: string[]) => {
             const available = "plan, preview, up, destroy, export-operator";
-            throw new InputError("fleet", subcommand === undefined ? `missing a subcommand; available: ${available}` : `unknown subcommand '${subcommand}'; available: ${available}`);
+            throw new InputError(
+                "fleet",
+                subcommand === undefined ? `missing a subcommand; available: ${available}` : `unknown subcommand '${subcommand}'; available: ${available}`,
+            );
         });
     fleet
         .command("plan <file>")

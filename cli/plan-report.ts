@@ -18,7 +18,11 @@ function canonical(value: RecordedValue): RecordedValue {
         return value.map(canonical);
     }
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical(value[key])]));
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((key) => [key, canonical(value[key])]),
+        );
     }
     return value;
 }
@@ -84,17 +88,17 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
             return `${release.releaseName}: RequireDualStack [${facts.ipFamilies.join(", ")}] ${patched ? `by ServicePatch of ${patched.name}` : "through chart values"}`;
         })
         .join("; ");
-    const env = (record: Readonly<Record<string, string>>) => Object.entries(record).map(([key, value]) => `${key}=${value}`).join(", ") || "(none)";
+    const env = (record: Readonly<Record<string, string>>) =>
+        Object.entries(record)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(", ") || "(none)";
     const edge: [string, string][] = [];
     if (facts.loadBalancer) {
         const gateway = istio.releases.find((release) => release.needsLoadBalancers);
         const annotations = env(
             Object.fromEntries(Object.entries(facts.loadBalancer.serviceAnnotations).map(([key, value]) => [key.replace(/^service\.beta\.kubernetes\.io\//, ""), value])),
         );
-        edge.push([
-            "Edge",
-            `load balancers reach ${facts.loadBalancer.ipFamilies.join(" and ")} clients${gateway ? `; ${gateway.releaseName} Service: ${annotations}` : ""}`,
-        ]);
+        edge.push(["Edge", `load balancers reach ${facts.loadBalancer.ipFamilies.join(" and ")} clients${gateway ? `; ${gateway.releaseName} Service: ${annotations}` : ""}`]);
     }
     return [
         ["Cluster", `${config.clusterName}: ${where}, Kubernetes ${facts.kubernetesVersion} (${facts.platform ?? "generic"})`],
@@ -152,9 +156,7 @@ export function planMarkdown(plan: StackPlan, resources: readonly RecordedResour
     graph.push("```");
 
     const summary = summaryRows(plan, resources).map(([label, value]) => `| ${label} | ${escapeMarkdown(value)} |`);
-    const table = resources.map(
-        (resource) => `| \`${resource.type}\` | ${resource.name} | ${resource.dependsOn.map((urn) => urn.split("::").pop() ?? urn).join(", ")} |`,
-    );
+    const table = resources.map((resource) => `| \`${resource.type}\` | ${resource.name} | ${resource.dependsOn.map((urn) => urn.split("::").pop() ?? urn).join(", ")} |`);
     const sections = [
         `# Plan: ${plan.config.clusterName} (${plan.config.cloud})`,
         "",

@@ -94,11 +94,7 @@ export function valuesCommand(flags: ValuesFlags, today: Date = currentDay()): V
  * The Istio settings and cluster facts the `values` flags describe, validated, with every error
  * naming the flag to blame. `enable` turns on the optional charts whose values are wanted.
  */
-export function resolveFromFlags(
-    flags: ValuesFlags,
-    enable: { readonly gateway: boolean; readonly cni: boolean },
-    today?: Date,
-): ResolvedIstioSettings {
+export function resolveFromFlags(flags: ValuesFlags, enable: { readonly gateway: boolean; readonly cni: boolean }, today?: Date): ResolvedIstioSettings {
     const platform = flags.platform ?? KubernetesPlatform.Generic;
     if (!PLATFORMS.includes(platform)) {
         throw new InputError("--platform", `'${platform}' is not a platform; allowed: ${PLATFORMS.join(", ")}`);

@@ -88,7 +88,10 @@ describe("a fleet on real control planes", function () {
         assert.match(row("gamma"), /failed/, result.stdout);
         assert.match(result.stdout + result.stderr, /gamma.*(connection refused|connect: )/, result.stdout);
         for (const cluster of clusters) {
-            const releases = cluster.helmReleases().map((release) => `${release.name} ${release.status}`).sort();
+            const releases = cluster
+                .helmReleases()
+                .map((release) => `${release.name} ${release.status}`)
+                .sort();
             assert.deepEqual(releases, ["istio-base deployed", "istiod deployed"], shown(releases));
             const istiod = cluster.get("service", "istiod", "istio-system");
             assert.equal(istiod.spec.ipFamilyPolicy, "RequireDualStack", shown(istiod.spec));

@@ -52,21 +52,22 @@ describe("the root program on a real dual-stack control plane", function () {
     });
 
     const serviceFamilies = (service: KubeObject) => (service.spec.clusterIPs as string[]).map(familyOf);
-    const releaseRows = () => cluster.helmReleases().map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`).sort();
+    const releaseRows = () =>
+        cluster
+            .helmReleases()
+            .map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`)
+            .sort();
 
     it("1. pulumi up installs base, istiod, CNI and a gateway, dual-stack as the server holds them", () => {
         project.init(stackConfig(`${istio.version}-e2e.1`));
         project.pulumi(["up", "--yes", "--skip-preview"]);
 
-        assert.deepEqual(
-            releaseRows(),
-            [
-                `istio-ingress/istio-ingressgateway gateway-${istio.chartVersion} deployed`,
-                `istio-system/istio-base base-${istio.chartVersion} deployed`,
-                `istio-system/istio-cni cni-${istio.chartVersion} deployed`,
-                `istio-system/istiod istiod-${istio.chartVersion} deployed`,
-            ],
-        );
+        assert.deepEqual(releaseRows(), [
+            `istio-ingress/istio-ingressgateway gateway-${istio.chartVersion} deployed`,
+            `istio-system/istio-base base-${istio.chartVersion} deployed`,
+            `istio-system/istio-cni cni-${istio.chartVersion} deployed`,
+            `istio-system/istiod istiod-${istio.chartVersion} deployed`,
+        ]);
 
         const istiod = cluster.get("deployment", "istiod", "istio-system");
         assert.equal(availability(istiod), "True", shown(istiod.status));
@@ -96,11 +97,7 @@ describe("the root program on a real dual-stack control plane", function () {
 
         const pods = cluster.list("pods", "istio-system", "app=istiod");
         assert.equal(pods.length, 1, shown(pods));
-        assert.deepEqual(
-            (pods[0].status.podIPs as { ip: string }[]).map((entry) => familyOf(entry.ip)).sort(),
-            ["IPv4", "IPv6"],
-            shown(pods[0].status),
-        );
+        assert.deepEqual((pods[0].status.podIPs as { ip: string }[]).map((entry) => familyOf(entry.ip)).sort(), ["IPv4", "IPv6"], shown(pods[0].status));
         const cni = cluster.get("daemonset", "istio-cni-node", "istio-system");
         assert.equal(cni.status.numberReady, 2, shown(cni.status));
     });
@@ -144,7 +141,10 @@ describe("the root program on a real dual-stack control plane", function () {
             canary.remove();
         }
         assert.deepEqual(releaseRows(), releasesBefore);
-        assert.deepEqual(cluster.list("deployments", "istio-system").map((deployment) => deployment.metadata.name), ["istiod"]);
+        assert.deepEqual(
+            cluster.list("deployments", "istio-system").map((deployment) => deployment.metadata.name),
+            ["istiod"],
+        );
         assert.deepEqual(
             cluster.list("services", "istio-system").map((service) => service.metadata.name),
             ["istiod"],
@@ -184,10 +184,16 @@ describe("the root program on a real dual-stack control plane", function () {
     it("6. pulumi destroy removes every Istio workload, Service and release Secret", () => {
         project.pulumi(["destroy", "--yes", "--skip-preview"]);
         assert.deepEqual(cluster.helmReleases(), []);
-        assert.deepEqual(cluster.list("secrets", undefined, "owner=helm").map((secret) => secret.metadata.name), []);
+        assert.deepEqual(
+            cluster.list("secrets", undefined, "owner=helm").map((secret) => secret.metadata.name),
+            [],
+        );
         for (const kind of ["deployments", "daemonsets", "services"]) {
             const left = [...cluster.list(kind, "istio-system"), ...cluster.list(kind, "istio-ingress")];
-            assert.deepEqual(left.map((object) => `${kind}/${object.metadata.name}`), []);
+            assert.deepEqual(
+                left.map((object) => `${kind}/${object.metadata.name}`),
+                [],
+            );
         }
     });
 });

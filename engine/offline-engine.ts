@@ -77,10 +77,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * its type, name, parent, provider, dependencies, inputs and synthesised outputs, as
  * `pulumi up` would send them to the engine. No CLI, plugins, credentials or network.
  */
-export function runOffline(
-    program: () => unknown,
-    options: OfflineRunOptions = {},
-): Promise<OfflineRun> {
+export function runOffline(program: () => unknown, options: OfflineRunOptions = {}): Promise<OfflineRun> {
     const run = queue.then(() => runExclusively(program, options));
     queue = run.catch(() => undefined);
     return run;
@@ -170,9 +167,7 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
                 const record: RecordedResource = {
                     urn: response.getUrn(),
                     ...pending,
-                    outputs: pending.custom
-                        ? (readable(response.getObject()?.toJavaScript() ?? {}) as { [key: string]: RecordedValue })
-                        : {},
+                    outputs: pending.custom ? (readable(response.getObject()?.toJavaScript() ?? {}) as { [key: string]: RecordedValue }) : {},
                 };
                 resources[slot] = record;
                 byUrn.set(record.urn, record);
@@ -269,7 +264,11 @@ function readable(value: unknown): RecordedValue {
             case pulumi.runtime.specialArchiveSig:
                 return readable(object.path ?? object.uri ?? object.text ?? "[asset]");
             default:
-                return Object.fromEntries(Object.keys(object).sort().map((key) => [key, readable(object[key])]));
+                return Object.fromEntries(
+                    Object.keys(object)
+                        .sort()
+                        .map((key) => [key, readable(object[key])]),
+                );
         }
     }
     return value as RecordedValue;

@@ -55,7 +55,6 @@ const TRANSIENT_FAILURE = /\[(404|429|5\d\d)\]|connection reset|i\/o timeout|TLS
 
 type Automation = typeof import("@pulumi/pulumi/automation");
 
-
 /**
  * The fleet's stacks through the Automation API: one `LocalWorkspace` per tenant, in its own
  * folder, running the root program inline, against whatever backend `pulumi` is logged in to
@@ -93,7 +92,10 @@ export class AutomationStacks implements TenantStacks {
         try {
             who = await workspace.whoAmI();
         } catch (error) {
-            throw new InputError("pulumi", `no backend to keep the stacks in (${commandFailure(error)}); run pulumi login, or set PULUMI_BACKEND_URL (file://, s3://, gs://, Pulumi Cloud)`);
+            throw new InputError(
+                "pulumi",
+                `no backend to keep the stacks in (${commandFailure(error)}); run pulumi login, or set PULUMI_BACKEND_URL (file://, s3://, gs://, Pulumi Cloud)`,
+            );
         }
         const env = this.options.env ?? process.env;
         if (isSelfManagedBackend(who.url) && this.options.secretsProvider === undefined && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
@@ -208,7 +210,10 @@ export function digestEvent(event: EngineEvent, progress: (event: TenantProgress
 export function commandFailure(error: unknown): string {
     const result = (error as { commandResult?: { stderr?: string; stdout?: string } } | undefined)?.commandResult;
     const text = result ? `${result.stderr ?? ""}\n${result.stdout ?? ""}` : error instanceof Error ? error.message : String(error);
-    const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+    const lines = text
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
     const errorLine = lines.find((line) => line.startsWith("error:"));
     return (errorLine ?? lines[0] ?? "failed").replace(/^error:\s*/, "");
 }

@@ -5,10 +5,7 @@ import { isInlineKubeconfig } from "../components/existing/kubeconfig";
 import { isMap, type ConfigDocument, type TenantEntry, type TenantsFile } from "./tenants-file";
 
 /** Config keys that hold a path on the deploying machine (Istio's and each cloud's), resolved against the tenants file's folder. */
-const PATH_KEYS: readonly (readonly [string, string])[] = [
-    ...CLOUDS.flatMap((cloud) => (cloud.pathKeys ?? []).map((key) => [cloud.name, key] as const)),
-    ["istio", "chartsDir"],
-];
+const PATH_KEYS: readonly (readonly [string, string])[] = [...CLOUDS.flatMap((cloud) => (cloud.pathKeys ?? []).map((key) => [cloud.name, key] as const)), ["istio", "chartsDir"]];
 
 /**
  * A tenant's stack config as written: the file's defaults with the tenant's keys laid over them.

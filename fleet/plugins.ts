@@ -27,17 +27,14 @@ export interface CachedPlugin {
  * `$PATH` wins, whatever its version, unless `PULUMI_IGNORE_AMBIENT_PLUGINS` is set; otherwise the
  * newest cached version at or above the one asked for.
  */
-export function pluginsToInstall(
-    wanted: readonly WantedPlugin[],
-    cached: readonly CachedPlugin[],
-    onPath: (executable: string) => boolean,
-): WantedPlugin[] {
+export function pluginsToInstall(wanted: readonly WantedPlugin[], cached: readonly CachedPlugin[], onPath: (executable: string) => boolean): WantedPlugin[] {
     return wanted.filter(({ name, version }) => {
         if (onPath(`pulumi-resource-${name}`)) {
             return false;
         }
         return !cached.some(
-            (plugin) => plugin.kind === "resource" && plugin.name === name && plugin.version !== undefined && semver.valid(plugin.version) !== null && semver.gte(plugin.version, version),
+            (plugin) =>
+                plugin.kind === "resource" && plugin.name === name && plugin.version !== undefined && semver.valid(plugin.version) !== null && semver.gte(plugin.version, version),
         );
     });
 }

@@ -99,10 +99,7 @@ function readTenantEntries(value: unknown, origin: string): TenantEntry[] {
             throw new InputError(`${where}.name`, "required: the tenant's name, e.g. acme");
         }
         if (!TENANT_NAME.test(name)) {
-            throw new InputError(
-                `${where}.name`,
-                `'${name}' is not a tenant name: use 1 to 40 lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
-            );
+            throw new InputError(`${where}.name`, `'${name}' is not a tenant name: use 1 to 40 lowercase letters, digits and '-', starting with a letter and not ending with '-'`);
         }
         return { index, name, overrides: typeConfigValues(overrides) as ConfigDocument };
     });

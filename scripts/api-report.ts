@@ -15,9 +15,7 @@ export const API_ENTRY_POINTS: readonly { readonly name: string; readonly declar
 function publicEntryPoints(): { name: string; declarations: string }[] {
     const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string | { types?: string }> };
     return Object.entries(manifest.exports).flatMap(([subpath, target]) =>
-        typeof target === "object" && target.types
-            ? [{ name: subpath === "." ? "index" : subpath.replace(/^\.\//, ""), declarations: join(ROOT, target.types) }]
-            : [],
+        typeof target === "object" && target.types ? [{ name: subpath === "." ? "index" : subpath.replace(/^\.\//, ""), declarations: join(ROOT, target.types) }] : [],
     );
 }
 

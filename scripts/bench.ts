@@ -96,7 +96,11 @@ export async function handWritten(recorded: readonly RecordedResource[]): Promis
             const cluster = new Cluster("dualstack-demo-cluster", { ...inputs<ClusterArgs>("dualstack-demo-cluster"), network: network.id, subnetwork: subnet.id });
             const nodePool = new NodePool(
                 "dualstack-demo-nodes",
-                { ...inputs<NodePoolArgs>("dualstack-demo-nodes"), cluster: cluster.name, nodeConfig: { ...inputs<{ nodeConfig: object }>("dualstack-demo-nodes").nodeConfig, serviceAccount: account.email } },
+                {
+                    ...inputs<NodePoolArgs>("dualstack-demo-nodes"),
+                    cluster: cluster.name,
+                    nodeConfig: { ...inputs<{ nodeConfig: object }>("dualstack-demo-nodes").nodeConfig, serviceAccount: account.email },
+                },
                 { dependsOn: roles },
             );
             const kubeconfig = pulumi.secret(pulumi.interpolate`server: https://${cluster.endpoint}`);
@@ -104,7 +108,11 @@ export async function handWritten(recorded: readonly RecordedResource[]): Promis
             const system = new Namespace("istio-istio-system", inputs<NamespaceArgs>("istio-istio-system"), { provider });
             const ingress = new Namespace("istio-istio-ingress", inputs<NamespaceArgs>("istio-istio-ingress"), { provider });
             const base = new Release("istio-base", { ...inputs<ReleaseArgs>("istio-base"), namespace: system.metadata.name }, { provider, dependsOn: [system] });
-            const istiod = new Release("istio-istiod", { ...inputs<ReleaseArgs>("istio-istiod"), namespace: system.metadata.name }, { provider, dependsOn: [system, base, nodePool] });
+            const istiod = new Release(
+                "istio-istiod",
+                { ...inputs<ReleaseArgs>("istio-istiod"), namespace: system.metadata.name },
+                { provider, dependsOn: [system, base, nodePool] },
+            );
             new Release("istio-gateway", { ...inputs<ReleaseArgs>("istio-gateway"), namespace: ingress.metadata.name }, { provider, dependsOn: [ingress, istiod, nodePool] });
             return { kubeconfig };
         },
@@ -115,7 +123,12 @@ export async function handWritten(recorded: readonly RecordedResource[]): Promis
 
 /** The custom resources' types, names and inputs, for comparing two programs. */
 export function registrations(resources: readonly RecordedResource[]): string {
-    return JSON.stringify(resources.filter((resource) => resource.custom).map((resource) => [resource.type, resource.name, resource.inputs]).sort());
+    return JSON.stringify(
+        resources
+            .filter((resource) => resource.custom)
+            .map((resource) => [resource.type, resource.name, resource.inputs])
+            .sort(),
+    );
 }
 
 function median(values: number[]): number {

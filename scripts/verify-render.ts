@@ -99,15 +99,21 @@ function main(args: string[]): number {
         console.log(`${chart} (${release}):`);
         let rendered: string;
         try {
-            rendered = execFileSync(helm, ["template", release, path.join(chartsDir, CHART_DIRECTORIES[chart]), "-n", namespace, "-f", valuesFile, "--kube-version", kubernetesVersion], {
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "pipe"],
-            });
+            rendered = execFileSync(
+                helm,
+                ["template", release, path.join(chartsDir, CHART_DIRECTORIES[chart]), "-n", namespace, "-f", valuesFile, "--kube-version", kubernetesVersion],
+                {
+                    encoding: "utf8",
+                    stdio: ["ignore", "pipe", "pipe"],
+                },
+            );
         } catch (error) {
             check(false, `helm template: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`);
             continue;
         }
-        const manifests = parseAllDocuments(rendered).map((document) => document.toJSON() as Manifest | null).filter((m): m is Manifest => !!m);
+        const manifests = parseAllDocuments(rendered)
+            .map((document) => document.toJSON() as Manifest | null)
+            .filter((m): m is Manifest => !!m);
         const removed = manifests.filter((manifest) => REMOVED_APIS.includes(manifest.apiVersion));
         check(removed.length === 0, `no removed APIs${removed.length ? `: ${removed.map((m) => `${m.apiVersion} ${m.kind}`).join(", ")}` : ""}`);
         if (chart !== IstioChart.Istiod) {

@@ -92,7 +92,11 @@ export class AksDualStackCluster extends pulumi.ComponentResource {
             { subnetName: "nodes", virtualNetworkName: this.virtualNetwork.name, resourceGroupName: this.resourceGroup.name, addressPrefixes: [...plan.subnetPrefixes] },
             child,
         );
-        const identity = new UserAssignedIdentity(`${name}-identity`, { resourceName: `${plan.clusterName}-identity`, resourceGroupName: this.resourceGroup.name, location }, child);
+        const identity = new UserAssignedIdentity(
+            `${name}-identity`,
+            { resourceName: `${plan.clusterName}-identity`, resourceGroupName: this.resourceGroup.name, location },
+            child,
+        );
         const joinsSubnet = new RoleAssignment(
             `${name}-identity-network`,
             {
@@ -133,7 +137,12 @@ export class AksDualStackCluster extends pulumi.ComponentResource {
         const deployer = getClientConfigOutput({ parent: this, provider: azure });
         const deployerIsAdmin = new RoleAssignment(
             `${name}-deployer-admin`,
-            { principalId: deployer.objectId, principalType: plan.deployerPrincipalType, roleDefinitionId: roleDefinition(plan, AKS_ROLES.rbacClusterAdmin), scope: this.cluster.id },
+            {
+                principalId: deployer.objectId,
+                principalType: plan.deployerPrincipalType,
+                roleDefinitionId: roleDefinition(plan, AKS_ROLES.rbacClusterAdmin),
+                scope: this.cluster.id,
+            },
             child,
         );
 

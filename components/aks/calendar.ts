@@ -71,14 +71,19 @@ export function checkAksVersion(version: string, field: string, today: Date): In
         if (minor < AKS_CALENDAR[0].minor) {
             throw new InputError(field, `AKS ${version} is past end of life (before ${AKS_CALENDAR[0].endOfLife}); use ${RECOMMENDED_AKS_VERSION}${staleNote(stale)}`);
         }
-        return [{ field, message: `AKS ${version} is newer than ${AKS_CALENDAR_PROVENANCE.table} (${AKS_CALENDAR_PROVENANCE.file}); check that AKS offers it in your region` }, ...stale];
+        return [
+            { field, message: `AKS ${version} is newer than ${AKS_CALENDAR_PROVENANCE.table} (${AKS_CALENDAR_PROVENANCE.file}); check that AKS offers it in your region` },
+            ...stale,
+        ];
     }
     if (day > entry.endOfLife) {
         throw new InputError(field, `AKS ${version} reached end of life on ${entry.endOfLife}; use ${newestSupported(day)}${staleNote(stale)}`);
     }
     const daysLeft = Math.floor((Date.parse(entry.endOfLife) - Date.parse(day)) / DAY_MS);
     const ending: InputWarning[] =
-        daysLeft <= WARN_DAYS_BEFORE_END ? [{ field, message: `AKS ${version} reaches end of life on ${entry.endOfLife} (${daysLeft} days); plan the upgrade to ${upgradeFrom(minor, day)}` }] : [];
+        daysLeft <= WARN_DAYS_BEFORE_END
+            ? [{ field, message: `AKS ${version} reaches end of life on ${entry.endOfLife} (${daysLeft} days); plan the upgrade to ${upgradeFrom(minor, day)}` }]
+            : [];
     return [...ending, ...stale];
 }
 

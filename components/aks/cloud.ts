@@ -18,7 +18,7 @@ export const azureSection = z
         networkPlugin: text.default(AKS_DEFAULTS.networkPlugin).meta({
             description: "Only `azure-overlay` (Azure CNI Overlay with the Cilium dataplane); `kubenet` retires on 31 March 2028 and is refused.",
         }),
-        availabilityZones: textList.optional().meta({ description: "Zones (`\"1\"`, `\"2\"`, `\"3\"`) of `region` for both node pools. Default: regional placement." }),
+        availabilityZones: textList.optional().meta({ description: 'Zones (`"1"`, `"2"`, `"3"`) of `region` for both node pools. Default: regional placement.' }),
         nodeOsSku: z.enum(enumValues(AksNodeOsSku)).default(AKS_DEFAULTS.nodeOsSku).meta({
             description: "The nodes' OS image; `AzureLinux` is refused on dual-stack (its nodes drop the load balancer's IPv6 health probes).",
         }),
@@ -72,7 +72,15 @@ export function aksArgs(config: AzureStackConfig): AksDualStackClusterArgs {
 }
 
 /** Where each AKS component argument lives in the stack config: its own section, except these. */
-const AKS_KEYS: ConfigKeyMap = { location: "region", clusterName: "clusterName", kubernetesVersion: "kubernetesVersion", network: "network", nodes: "nodes", "nodes.vmSize": "nodes.machineType", "*": "azure" };
+const AKS_KEYS: ConfigKeyMap = {
+    location: "region",
+    clusterName: "clusterName",
+    kubernetesVersion: "kubernetesVersion",
+    network: "network",
+    nodes: "nodes",
+    "nodes.vmSize": "nodes.machineType",
+    "*": "azure",
+};
 
 /** An AKS stack's plan: the component's own plan, and its warnings named by config key. */
 export interface AzureCloudPlan extends CloudPlan {

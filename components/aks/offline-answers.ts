@@ -18,7 +18,8 @@ const resourceGroup: Synthesizer = ({ inputs }) => {
 };
 
 /** A resource in a resource group, named by its `nameInput`, under an ARM `path` (`Microsoft.Network/virtualNetworks`). */
-const armResource = (nameInput: string, path: string, extra: (name: string, inputs: Record<string, unknown>) => Record<string, unknown> = () => ({})): Synthesizer =>
+const armResource =
+    (nameInput: string, path: string, extra: (name: string, inputs: Record<string, unknown>) => Record<string, unknown> = () => ({})): Synthesizer =>
     ({ name, inputs }) => {
         const resourceName = text(inputs[nameInput], name);
         const group = text(inputs.resourceGroupName, "rg");
@@ -29,7 +30,10 @@ const subnet: Synthesizer = ({ name, inputs }) => {
     const subnetName = text(inputs.subnetName, name);
     const group = text(inputs.resourceGroupName, "rg");
     const vnet = text(inputs.virtualNetworkName, "vnet");
-    return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnetName}`, outputs: { name: subnetName } };
+    return {
+        id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnetName}`,
+        outputs: { name: subnetName },
+    };
 };
 
 const identity = armResource("resourceName", "Microsoft.ManagedIdentity/userAssignedIdentities", (name) => ({

@@ -227,11 +227,17 @@ export function planAksCluster(name: string, args: AksDualStackClusterArgs, toda
     }
     const clusterName = args.clusterName ?? name;
     if (!CLUSTER_NAME.test(clusterName)) {
-        throw new InputError("clusterName", `'${clusterName}' is not an AKS cluster name here; use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 58`);
+        throw new InputError(
+            "clusterName",
+            `'${clusterName}' is not an AKS cluster name here; use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 58`,
+        );
     }
     const resourceGroupName = args.resourceGroupName ?? `${clusterName}-rg`;
     if (!RESOURCE_GROUP.test(resourceGroupName) || resourceGroupName.length > 63) {
-        throw new InputError("resourceGroupName", `'${resourceGroupName}' is not a resource group name overlay accepts; use letters, digits, '-', '_', '.', '(' and ')', at most 63, not ending in '.'`);
+        throw new InputError(
+            "resourceGroupName",
+            `'${resourceGroupName}' is not a resource group name overlay accepts; use letters, digits, '-', '_', '.', '(' and ')', at most 63, not ending in '.'`,
+        );
     }
     const kubernetesVersion = args.kubernetesVersion ?? AKS_DEFAULTS.kubernetesVersion;
     warnings.push(...checkAksVersion(kubernetesVersion, "kubernetesVersion", today));

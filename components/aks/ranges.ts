@@ -31,7 +31,10 @@ export function checkRanges(network: Required<AksNetworkArgs>): CheckedRanges {
         throw new InputError("network.serviceIpv4Cidr", `'${serviceIpv4.text}' is too large; AKS needs the Service range smaller than /12, e.g. /16`);
     }
     if (serviceIpv4.prefixLength > MIN_SERVICE_IPV4_PREFIX) {
-        throw new InputError("network.serviceIpv4Cidr", `'${serviceIpv4.text}' is too small; give at least a /${MIN_SERVICE_IPV4_PREFIX}, which holds CoreDNS's address (the tenth) and the API server's (the first)`);
+        throw new InputError(
+            "network.serviceIpv4Cidr",
+            `'${serviceIpv4.text}' is too small; give at least a /${MIN_SERVICE_IPV4_PREFIX}, which holds CoreDNS's address (the tenth) and the API server's (the first)`,
+        );
     }
     requireDisjoint(ipv4);
     const ipv6 = (["ipv6Cidr", "podIpv6Cidr", "serviceIpv6Cidr"] as const).map((key) => {
@@ -50,7 +53,10 @@ export function checkRanges(network: Required<AksNetworkArgs>): CheckedRanges {
         throw new InputError("network.ipv6Cidr", `'${vnetIpv6.text}' must be /48 to /64; the node subnet takes its first /64, the only IPv6 subnet size Azure allows`);
     }
     if (serviceIpv6.prefixLength < 108) {
-        throw new InputError("network.serviceIpv6Cidr", `'${serviceIpv6.text}' is too large; AKS takes an IPv6 Service range of /108 or smaller (https://learn.microsoft.com/azure/aks/azure-cni-overlay)`);
+        throw new InputError(
+            "network.serviceIpv6Cidr",
+            `'${serviceIpv6.text}' is too large; AKS takes an IPv6 Service range of /108 or smaller (https://learn.microsoft.com/azure/aks/azure-cni-overlay)`,
+        );
     }
     requireDisjoint(ipv6);
     return { vnetIpv6, serviceIpv4 };

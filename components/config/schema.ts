@@ -118,7 +118,9 @@ export const stackConfigSchema = z.strictObject({
     kubernetesVersion: text.optional().meta({
         description: `The Kubernetes version, MAJOR.MINOR (GKE also takes a full GKE version). Default ${perCloud((_cloud, keys) => keys.kubernetesVersion)}; required for a cluster that exists (its version).`,
     }),
-    ...(Object.fromEntries(CLOUDS.map((cloud) => [cloud.name, (cloud.section as z.ZodType).optional()])) as { [C in (typeof CLOUDS)[number] as C["name"]]: z.ZodOptional<C["section"]> }),
+    ...(Object.fromEntries(CLOUDS.map((cloud) => [cloud.name, (cloud.section as z.ZodType).optional()])) as {
+        [C in (typeof CLOUDS)[number] as C["name"]]: z.ZodOptional<C["section"]>;
+    }),
     network: networkSection.optional(),
     nodes: nodesSection.optional(),
     istio: istioSection.optional(),

@@ -31,7 +31,8 @@ export function readConfigText(content: string, origin: string): Document {
         throw new InputError(origin, "expected a map of config keys (cloud, clusterName, …)");
     }
     const map = document as Document;
-    const isStackFile = Object.keys(map).length > 0 && Object.keys(map).every((key) => ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"].includes(key));
+    const isStackFile =
+        Object.keys(map).length > 0 && Object.keys(map).every((key) => ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"].includes(key));
     return typeConfigValues(isStackFile ? unwrapStackFile(map.config, origin) : map, []) as Document;
 }
 

@@ -85,10 +85,7 @@ function checkEksVersionOnCalendar(version: string, field: string, today: Date):
     const support = EKS_CALENDAR.find((entry) => entry.minor === minor) as EksVersionSupport;
     const day = isoDay(today);
     if (support.endOfExtendedSupport !== undefined && day >= support.endOfExtendedSupport) {
-        throw new InputError(
-            field,
-            `Kubernetes ${version} left EKS extended support on ${support.endOfExtendedSupport}; EKS no longer creates it, ${advice(today)}`,
-        );
+        throw new InputError(field, `Kubernetes ${version} left EKS extended support on ${support.endOfExtendedSupport}; EKS no longer creates it, ${advice(today)}`);
     }
     if (support.endOfStandardSupport !== undefined && day >= support.endOfStandardSupport) {
         return [

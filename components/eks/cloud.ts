@@ -23,12 +23,10 @@ export const awsSection = z
             description: "The node OS: `AL2023` or `Bottlerocket`; the architecture follows `nodes.machineType`.",
         }),
         publicEndpoint: z.boolean().default(true).meta({
-            description:
-                "Give the API server a public endpoint, which `pulumi up` needs to install Istio unless it runs inside the VPC. The private endpoint is always on.",
+            description: "Give the API server a public endpoint, which `pulumi up` needs to install Istio unless it runs inside the VPC. The private endpoint is always on.",
         }),
         publicAccessCidrs: textList.optional().meta({
-            description:
-                "CIDRs (either family) allowed to reach the public API endpoint (never `0.0.0.0/0` or `::/0`). Default: any address; the plan warns.",
+            description: "CIDRs (either family) allowed to reach the public API endpoint (never `0.0.0.0/0` or `::/0`). Default: any address; the plan warns.",
         }),
         secretsEncryptionKeyArn: text.optional().meta({
             description: "A KMS key ARN in `region` to encrypt Secrets in etcd. Default: a new key with rotation, owned by the stack.",

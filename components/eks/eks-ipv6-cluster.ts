@@ -20,19 +20,9 @@ import { checkedFor, formatWarning } from "../errors";
 import { RELEASE_DEFAULTS } from "../target/release-defaults";
 import type { ClusterTarget } from "../target/cluster-target";
 import { checkedWhenKnown } from "../target/checked-when-known";
-import {
-    CLUSTER_ROLE_POLICIES,
-    managedPolicyArn,
-    NODE_ROLE_POLICIES,
-    trustPolicy,
-    vpcCniIpv6Policy,
-} from "./iam";
+import { CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, trustPolicy, vpcCniIpv6Policy } from "./iam";
 import { eksKubeconfig } from "./kubeconfig";
-import {
-    LOAD_BALANCER_CONTROLLER_CHART,
-    loadBalancerControllerPolicy,
-    loadBalancerControllerValues,
-} from "./load-balancer-controller";
+import { LOAD_BALANCER_CONTROLLER_CHART, loadBalancerControllerPolicy, loadBalancerControllerValues } from "./load-balancer-controller";
 import { createEksNetwork, createNodeSecurityGroup, type EksZoneSubnetPair } from "./network";
 import { checkEksSecretsKey, type EksClusterPlan, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
@@ -52,7 +42,6 @@ export const EKS_ADDONS = {
 
 /** The access policy the deploying identity gets, so that the same run can install Istio. */
 export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
-
 
 /**
  * An EKS cluster whose pods and Services are IPv6, on a VPC that carries both families, behind
@@ -119,16 +108,11 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
             parent,
         );
         const clusterRolePolicies = CLUSTER_ROLE_POLICIES.map(
-            (policy) =>
-                new RolePolicyAttachment(`${name}-cluster-role-${policy}`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, policy) }, parent),
+            (policy) => new RolePolicyAttachment(`${name}-cluster-role-${policy}`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, policy) }, parent),
         );
         const secretsKeyArn =
             (plan.secretsEncryptionKeyArn && checkedWhenKnown(plan.secretsEncryptionKeyArn, (arn) => checkEksSecretsKey(arn, region))) ??
-            new Key(
-                `${name}-secrets-key`,
-                { region, description: `Encrypts Secrets of EKS cluster ${plan.clusterName}`, enableKeyRotation: true },
-                parent,
-            ).arn;
+            new Key(`${name}-secrets-key`, { region, description: `Encrypts Secrets of EKS cluster ${plan.clusterName}`, enableKeyRotation: true }, parent).arn;
         // Created ahead of the cluster, so that EKS writes into it and its retention applies.
         const logGroup = new LogGroup(
             `${name}-control-plane-logs`,
@@ -177,8 +161,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         );
         const nodeRolePolicies = [
             ...NODE_ROLE_POLICIES.map(
-                (policy) =>
-                    new RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicyArn(partition, policy) }, parent),
+                (policy) => new RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicyArn(partition, policy) }, parent),
             ),
             new RolePolicyAttachment(`${name}-node-role-vpc-cni-ipv6`, { role: nodeRole.name, policyArn: vpcCniIpv6.arn }, parent),
         ];
@@ -279,11 +262,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         const caller = getCallerIdentityOutput({}, parent);
         const principalArn = getSessionContextOutput({ arn: caller.arn }, parent).issuerArn;
-        const entry = new AccessEntry(
-            `${name}-deployer`,
-            { region: plan.region, clusterName: this.cluster.name, principalArn, type: "STANDARD" },
-            parent,
-        );
+        const entry = new AccessEntry(`${name}-deployer`, { region: plan.region, clusterName: this.cluster.name, principalArn, type: "STANDARD" }, parent);
         return new AccessPolicyAssociation(
             `${name}-deployer-admin`,
             {

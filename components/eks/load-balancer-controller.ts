@@ -80,10 +80,7 @@ export function loadBalancerControllerPolicy(partition: string): PolicyDocument 
                     "acm:DescribeCertificate",
                     "iam:ListServerCertificates",
                     "iam:GetServerCertificate",
-                    ...["GetWebACL", "GetWebACLForResource", "AssociateWebACL", "DisassociateWebACL"].flatMap((action) => [
-                        `waf-regional:${action}`,
-                        `wafv2:${action}`,
-                    ]),
+                    ...["GetWebACL", "GetWebACLForResource", "AssociateWebACL", "DisassociateWebACL"].flatMap((action) => [`waf-regional:${action}`, `wafv2:${action}`]),
                     "shield:GetSubscriptionState",
                     "shield:DescribeProtection",
                     "shield:CreateProtection",

@@ -43,10 +43,7 @@ export function createEksNetwork(component: pulumi.ComponentResource, name: stri
         parent,
     );
     const zoneNames = plan.zones.some((zone) => zone.availabilityZone === undefined)
-        ? getAvailabilityZonesOutput(
-              { region, state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
-              parent,
-          ).names
+        ? getAvailabilityZonesOutput({ region, state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names
         : undefined;
     const clusterTag = `kubernetes.io/cluster/${plan.clusterName}`;
     const subnet = (zone: EksClusterPlan["zones"][number], tier: "public" | "private") =>
@@ -57,9 +54,7 @@ export function createEksNetwork(component: pulumi.ComponentResource, name: stri
                 vpcId: vpc.id,
                 availabilityZone: zone.availabilityZone ?? zoneNames?.apply((names) => nthZone(names, zone.index, region)),
                 cidrBlock: tier === "public" ? zone.publicIpv4Cidr : zone.privateIpv4Cidr,
-                ipv6CidrBlock: vpc.ipv6CidrBlock.apply((block) =>
-                    carveIpv6Subnet(block, tier === "public" ? zone.publicIpv6Index : zone.privateIpv6Index),
-                ),
+                ipv6CidrBlock: vpc.ipv6CidrBlock.apply((block) => carveIpv6Subnet(block, tier === "public" ? zone.publicIpv6Index : zone.privateIpv6Index)),
                 assignIpv6AddressOnCreation: true,
                 // Dual-stack, not IPv6-only: EKS nodes need both families, so no DNS64/NAT64.
                 ipv6Native: false,
@@ -119,11 +114,7 @@ export function createNodeSecurityGroup(component: pulumi.ComponentResource, nam
         { region, securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "All IPv4 egress" },
         parent,
     );
-    new SecurityGroupEgressRule(
-        `${name}-nodes-egress-ipv6`,
-        { region, securityGroupId: group.id, ipProtocol: "-1", cidrIpv6: "::/0", description: "All IPv6 egress" },
-        parent,
-    );
+    new SecurityGroupEgressRule(`${name}-nodes-egress-ipv6`, { region, securityGroupId: group.id, ipProtocol: "-1", cidrIpv6: "::/0", description: "All IPv6 egress" }, parent);
     // A security-group reference matches both families, so one rule covers node-to-node and pod-to-pod.
     new SecurityGroupIngressRule(
         `${name}-nodes-ingress-self`,

@@ -39,7 +39,7 @@ const vpc: Synthesizer = (request) => {
 const eip: Synthesizer = (request) => {
     const id = `eipalloc-0${hex(`${request.type}::${request.name}`, 16)}`;
     // TEST-NET-2: an address nobody has.
-    return { id, outputs: { allocationId: id, publicIp: `198.51.100.${parseInt(hex(id, 2), 16) % 254 + 1}` } };
+    return { id, outputs: { allocationId: id, publicIp: `198.51.100.${(parseInt(hex(id, 2), 16) % 254) + 1}` } };
 };
 
 const role: Synthesizer = (request) => {
@@ -93,15 +93,17 @@ const eksCluster: Synthesizer = (request) => {
     };
 };
 
-const eksChild = (kind: string): Synthesizer => (request) => {
-    const region = regionOf(request.inputs);
-    const clusterName = typeof request.inputs.clusterName === "string" ? request.inputs.clusterName : "cluster";
-    const childName = typeof request.inputs.addonName === "string" ? request.inputs.addonName : autoName(request);
-    return {
-        id: `${clusterName}:${childName}`,
-        outputs: { arn: `arn:aws:eks:${region}:${OFFLINE_AWS_ACCOUNT}:${kind}/${clusterName}/${childName}`, status: "ACTIVE" },
+const eksChild =
+    (kind: string): Synthesizer =>
+    (request) => {
+        const region = regionOf(request.inputs);
+        const clusterName = typeof request.inputs.clusterName === "string" ? request.inputs.clusterName : "cluster";
+        const childName = typeof request.inputs.addonName === "string" ? request.inputs.addonName : autoName(request);
+        return {
+            id: `${clusterName}:${childName}`,
+            outputs: { arn: `arn:aws:eks:${region}:${OFFLINE_AWS_ACCOUNT}:${kind}/${clusterName}/${childName}`, status: "ACTIVE" },
+        };
     };
-};
 
 /** Outputs of the AWS resources the EKS component creates. */
 export const AWS_SYNTHESIZERS: Readonly<Record<string, Synthesizer>> = {

@@ -186,8 +186,32 @@ const KMS_KEY_ARN = /^arn:aws(?:-us-gov)?:kms:([a-z0-9-]+):\d{12}:key\/[0-9a-f-]
  * Their `.metal` sizes run on Nitro hardware and are allowed.
  */
 const XEN_FAMILIES = new Set([
-    "c1", "c3", "c4", "cc2", "cr1", "d2", "f1", "g2", "g3", "g3s", "h1", "hs1", "i2", "i3",
-    "m1", "m2", "m3", "m4", "p2", "p3", "r3", "r4", "t1", "t2", "x1", "x1e",
+    "c1",
+    "c3",
+    "c4",
+    "cc2",
+    "cr1",
+    "d2",
+    "f1",
+    "g2",
+    "g3",
+    "g3s",
+    "h1",
+    "hs1",
+    "i2",
+    "i3",
+    "m1",
+    "m2",
+    "m3",
+    "m4",
+    "p2",
+    "p3",
+    "r3",
+    "r4",
+    "t1",
+    "t2",
+    "x1",
+    "x1e",
 ]);
 
 /**
@@ -214,10 +238,7 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
     const region = checkRegion(args.region);
     const clusterName = args.clusterName ?? name;
     if (!CLUSTER_NAME.test(clusterName)) {
-        throw new InputError(
-            "clusterName",
-            `'${clusterName}' is not an EKS cluster name; use a letter or digit, then letters, digits, '-' and '_', at most 100`,
-        );
+        throw new InputError("clusterName", `'${clusterName}' is not an EKS cluster name; use a letter or digit, then letters, digits, '-' and '_', at most 100`);
     }
     const kubernetesVersion = args.kubernetesVersion ?? EKS_DEFAULTS.kubernetesVersion;
     warnings.push(...checkEksVersion(kubernetesVersion, "kubernetesVersion", today));
@@ -244,10 +265,7 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
     const architecture = checkInstanceType(nodes.instanceType);
     const nodeAmiFamily = args.nodeAmiFamily ?? EKS_DEFAULTS.nodeAmiFamily;
     if (!Object.values<string>(EksNodeAmiFamily).includes(nodeAmiFamily)) {
-        throw new InputError(
-            "nodeAmiFamily",
-            `'${nodeAmiFamily}' is not a node AMI family for an IPv6 cluster; allowed: AL2023, Bottlerocket (no Windows, no Amazon Linux 2)`,
-        );
+        throw new InputError("nodeAmiFamily", `'${nodeAmiFamily}' is not a node AMI family for an IPv6 cluster; allowed: AL2023, Bottlerocket (no Windows, no Amazon Linux 2)`);
     }
     const amiType =
         nodeAmiFamily === EksNodeAmiFamily.AL2023
@@ -262,9 +280,7 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
         if (args.publicAccessCidrs.length === 0) {
             throw new InputError("publicAccessCidrs", "is empty; list the networks that may reach the API, or leave it unset for any address");
         }
-        args.publicAccessCidrs.forEach((cidr, index) =>
-            parseSourceRange(cidr, `publicAccessCidrs[${index}]`, [IpFamily.IPv4, IpFamily.IPv6]),
-        );
+        args.publicAccessCidrs.forEach((cidr, index) => parseSourceRange(cidr, `publicAccessCidrs[${index}]`, [IpFamily.IPv4, IpFamily.IPv6]));
     } else if (publicEndpoint) {
         warnings.push({
             field: "publicAccessCidrs",
@@ -331,10 +347,7 @@ function checkIpFamilies(families: readonly string[] | undefined): void {
             "EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers",
         );
     }
-    throw new InputError(
-        "ipFamilies",
-        `[${families.join(", ")}] is not offered; this component builds IPv6 EKS clusters on a dual-stack VPC, so the only value is [IPv6]`,
-    );
+    throw new InputError("ipFamilies", `[${families.join(", ")}] is not offered; this component builds IPv6 EKS clusters on a dual-stack VPC, so the only value is [IPv6]`);
 }
 
 function planZones(zones: readonly string[] | undefined, region: string, ipv4Block: Cidr): EksZoneSubnets[] {

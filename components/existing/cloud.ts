@@ -88,7 +88,6 @@ export const EXISTING_CLOUD = defineCloud({
             remedy: "each existing cluster belongs to one tenant",
         };
     },
-    location: (_config: ExistingStackConfig, plan: ExistingCloudPlan) =>
-        `existing cluster, context ${plan.cluster.kubeconfig.context} at ${plan.cluster.kubeconfig.server}`,
+    location: (_config: ExistingStackConfig, plan: ExistingCloudPlan) => `existing cluster, context ${plan.cluster.kubeconfig.context} at ${plan.cluster.kubeconfig.server}`,
     deletionProtected: () => false,
 });

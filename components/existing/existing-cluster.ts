@@ -24,11 +24,7 @@ export class ExistingCluster extends pulumi.ComponentResource {
         const { facts, kubeconfig: selected } = PLANNED_EXISTING_ARGS.planOf(args, () => checkedFor("ExistingCluster", name, () => planExistingCluster(args)));
         super("dualstack-istio:index:ExistingCluster", name, { ...args, kubeconfig: pulumi.secret(args.kubeconfig) }, opts);
 
-        this.provider = new Provider(
-            `${name}-k8s`,
-            { kubeconfig: pulumi.secret(selected.content), context: selected.context },
-            { parent: this },
-        );
+        this.provider = new Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(selected.content), context: selected.context }, { parent: this });
         this.target = { ...facts, provider: this.provider, readyForWorkloads: [] };
         this.context = pulumi.output(selected.context);
         this.server = pulumi.output(selected.server);

@@ -34,12 +34,7 @@ export function isInlineKubeconfig(kubeconfig: string): boolean {
  * content, and selects a context: `context` if given, else `current-context`, else the only one.
  * Every problem is an {@link InputError} on `field` (or on `contextField` for the context).
  */
-export function selectKubeconfig(
-    kubeconfig: string,
-    context: string | undefined,
-    field: string,
-    contextField: string,
-): SelectedKubeconfig {
+export function selectKubeconfig(kubeconfig: string, context: string | undefined, field: string, contextField: string): SelectedKubeconfig {
     const inline = isInlineKubeconfig(kubeconfig);
     const path = inline ? undefined : resolve(kubeconfig.replace(/^~(?=$|\/)/, homedir()));
     const content = inline ? kubeconfig : readKubeconfigFile(path as string, field);
@@ -67,10 +62,7 @@ export function selectKubeconfig(
     }
     const entry = contexts.find((candidate) => candidate.name === chosen)?.context;
     if (!entry) {
-        throw new InputError(
-            context === undefined ? field : contextField,
-            `context '${chosen}' is not in ${where}; it has ${names.length ? names.join(", ") : "no contexts"}`,
-        );
+        throw new InputError(context === undefined ? field : contextField, `context '${chosen}' is not in ${where}; it has ${names.length ? names.join(", ") : "no contexts"}`);
     }
     const cluster = clusters.find((candidate) => candidate.name === entry.cluster)?.cluster;
     if (typeof cluster?.server !== "string" || cluster.server === "") {

@@ -1,12 +1,5 @@
 import { InputError } from "../errors";
-import {
-    type ClusterFacts,
-    IpFamily,
-    isDualStack,
-    KubernetesPlatform,
-    parseKubernetesVersion,
-    validateIpFamilies,
-} from "../target/cluster-facts";
+import { type ClusterFacts, IpFamily, isDualStack, KubernetesPlatform, parseKubernetesVersion, validateIpFamilies } from "../target/cluster-facts";
 import { PlannedArgs } from "../target/planned-args";
 import { selectKubeconfig, type SelectedKubeconfig } from "./kubeconfig";
 
@@ -57,10 +50,7 @@ export const PLANNED_EXISTING_ARGS = new PlannedArgs<ExistingClusterArgs, Existi
 export function planExistingCluster(args: ExistingClusterArgs): ExistingClusterPlan {
     const ipFamilies = validateIpFamilies(args.ipFamilies ?? [IpFamily.IPv4, IpFamily.IPv6], "ipFamilies");
     if (args.platform === KubernetesPlatform.Eks && isDualStack(ipFamilies)) {
-        throw new InputError(
-            "ipFamilies",
-            "an EKS cluster has one family (ipv4 or ipv6), never both; give the cluster's family, [IPv4] or [IPv6]",
-        );
+        throw new InputError("ipFamilies", "an EKS cluster has one family (ipv4 or ipv6), never both; give the cluster's family, [IPv4] or [IPv6]");
     }
     parseKubernetesVersion(args.kubernetesVersion, "kubernetesVersion");
     return {

@@ -23,16 +23,13 @@ export const gcpSection = z
             description: "Refuse to delete the cluster (set `false` before `pulumi destroy`).",
         }),
         privateNodes: z.boolean().default(false).meta({
-            description:
-                "Nodes without public IPv4 addresses; adds a Cloud Router and Cloud NAT for IPv4 egress. With `ipv6AccessType: EXTERNAL` nodes still have public IPv6.",
+            description: "Nodes without public IPv4 addresses; adds a Cloud Router and Cloud NAT for IPv4 egress. With `ipv6AccessType: EXTERNAL` nodes still have public IPv6.",
         }),
         authorizedNetworks: textList.optional().meta({
-            description:
-                "IPv4 CIDRs allowed to reach the control-plane endpoint (never 0.0.0.0/0). Default: no restriction beyond Google's authentication; the plan warns.",
+            description: "IPv4 CIDRs allowed to reach the control-plane endpoint (never 0.0.0.0/0). Default: no restriction beyond Google's authentication; the plan warns.",
         }),
         secretsEncryptionKey: text.optional().meta({
-            description:
-                "A Cloud KMS key (`projects/P/locations/L/keyRings/R/cryptoKeys/K`) to encrypt Secrets in etcd. Default: Google-managed encryption.",
+            description: "A Cloud KMS key (`projects/P/locations/L/keyRings/R/cryptoKeys/K`) to encrypt Secrets in etcd. Default: Google-managed encryption.",
         }),
     })
     .meta({ description: "GKE settings; only with `cloud: gcp`." });

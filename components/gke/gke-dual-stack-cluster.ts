@@ -102,8 +102,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
             // The access type can only be set when the subnet becomes dual-stack.
             { parent: this, replaceOnChanges: ["ipv6AccessType"] },
         );
-        this.subnetIpv6CidrRange =
-            plan.ipv6AccessType === Ipv6AccessType.External ? this.subnetwork.externalIpv6Prefix : this.subnetwork.internalIpv6Prefix;
+        this.subnetIpv6CidrRange = plan.ipv6AccessType === Ipv6AccessType.External ? this.subnetwork.externalIpv6Prefix : this.subnetwork.internalIpv6Prefix;
 
         this.createFirewallRules(name, plan);
         if (plan.privateNodes) {
@@ -190,9 +189,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                     serviceAccount: nodeAccount.email,
                     oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
                     metadata: { "disable-legacy-endpoints": "true" },
-                    shieldedInstanceConfig: plan.enableShieldedNodes
-                        ? { enableSecureBoot: true, enableIntegrityMonitoring: true }
-                        : undefined,
+                    shieldedInstanceConfig: plan.enableShieldedNodes ? { enableSecureBoot: true, enableIntegrityMonitoring: true } : undefined,
                     workloadMetadataConfig: plan.enableWorkloadIdentity ? { mode: "GKE_METADATA" } : undefined,
                 },
             },

@@ -60,10 +60,7 @@ export function checkChartsDirectory(directory: string, charts: readonly IstioCh
         for (const file of REQUIRED_FILES[chart]) {
             const relative = `${CHART_DIRECTORIES[chart]}/${file}`;
             if (!fs.existsSync(path.join(directory, relative))) {
-                throw new InputError(
-                    "chartsDir",
-                    `'${directory}' has no complete ${chart} chart (missing ${relative}); give the manifests/charts folder of an Istio checkout`,
-                );
+                throw new InputError("chartsDir", `'${directory}' has no complete ${chart} chart (missing ${relative}); give the manifests/charts folder of an Istio checkout`);
             }
         }
     }

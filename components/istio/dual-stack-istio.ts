@@ -62,11 +62,7 @@ export class DualStackIstio extends pulumi.ComponentResource {
         const namespaces = new Map(
             plan.namespaces.map((namespace) => [
                 namespace.name,
-                new Namespace(
-                    `${name}-${namespace.name}`,
-                    { metadata: { name: namespace.name, labels: namespace.labels } },
-                    { parent: this, provider },
-                ),
+                new Namespace(`${name}-${namespace.name}`, { metadata: { name: namespace.name, labels: namespace.labels } }, { parent: this, provider }),
             ]),
         );
 

@@ -39,10 +39,7 @@ export function validateHub(hub: string, field: string): void {
     }
     for (const retired of RETIRED_LOCATIONS) {
         if (hub === retired || hub.startsWith(`${retired}/`)) {
-            throw new InputError(
-                field,
-                `'${hub}' is retired by Istio in December 2026; use ${DEFAULT_UPSTREAM_HUB} or your own registry`,
-            );
+            throw new InputError(field, `'${hub}' is retired by Istio in December 2026; use ${DEFAULT_UPSTREAM_HUB} or your own registry`);
         }
     }
     const parts = hub.split("/");
@@ -53,10 +50,7 @@ export function validateHub(hub: string, field: string): void {
     const hasRegistry = parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost");
     const pathParts = hasRegistry ? parts.slice(1) : parts;
     if ((hasRegistry && !REGISTRY_HOST.test(parts[0])) || !pathParts.every((part) => HUB_COMPONENT.test(part))) {
-        throw new InputError(
-            field,
-            `'${hub}' is not an image repository; expected [registry[:port]/]path with lowercase letters, digits and . _ -, e.g. docker.io/istio`,
-        );
+        throw new InputError(field, `'${hub}' is not an image repository; expected [registry[:port]/]path with lowercase letters, digits and . _ -, e.g. docker.io/istio`);
     }
 }
 
@@ -90,10 +84,7 @@ export function checkTagMatchesRelease(tag: string, version: string): void {
     }
     const release = semver.parse(version) as semver.SemVer;
     if (tagVersion.major !== release.major || tagVersion.minor !== release.minor) {
-        throw new InputError(
-            "tag",
-            `'${tag}' is from Istio ${tagVersion.major}.${tagVersion.minor} but version is ${version}; charts and images must come from the same minor`,
-        );
+        throw new InputError("tag", `'${tag}' is from Istio ${tagVersion.major}.${tagVersion.minor} but version is ${version}; charts and images must come from the same minor`);
     }
 }
 
@@ -109,16 +100,10 @@ export function validateRevision(revision: string, field: string): void {
     }
     if (!DNS1123_LABEL.test(revision)) {
         const hint = revision.includes(".") ? ` (e.g. ${revision.toLowerCase().replace(/\./g, "-")})` : "";
-        throw new InputError(
-            field,
-            `'${revision}' is not a DNS-1123 label; use lowercase letters, digits and '-', starting and ending with a letter or digit${hint}`,
-        );
+        throw new InputError(field, `'${revision}' is not a DNS-1123 label; use lowercase letters, digits and '-', starting and ending with a letter or digit${hint}`);
     }
     if (revision.length > MAX_REVISION_LENGTH) {
-        throw new InputError(
-            field,
-            `is ${revision.length} characters long; at most ${MAX_REVISION_LENGTH}, so that the release istiod-<revision> fits Helm's 53`,
-        );
+        throw new InputError(field, `is ${revision.length} characters long; at most ${MAX_REVISION_LENGTH}, so that the release istiod-<revision> fits Helm's 53`);
     }
 }
 

@@ -2,22 +2,8 @@ import type { InputWarning } from "../errors";
 import type { ClusterFacts, IpFamily } from "../target/cluster-facts";
 import { isDualStack } from "../target/cluster-facts";
 import { chartReference, checkChartsDirectory, type ChartReference } from "./charts";
-import {
-    type ChartSource,
-    GatewayServiceType,
-    type IstioSettings,
-    type ResolvedIstioSettings,
-    resolveChartSource,
-    resolveIstioSettings,
-} from "./settings";
-import {
-    chartValues,
-    GATEWAY_NAMESPACE,
-    type HelmValues,
-    ISTIO_NAMESPACE,
-    IstioChart,
-    releaseName,
-} from "./values";
+import { type ChartSource, GatewayServiceType, type IstioSettings, type ResolvedIstioSettings, resolveChartSource, resolveIstioSettings } from "./settings";
+import { chartValues, GATEWAY_NAMESPACE, type HelmValues, ISTIO_NAMESPACE, IstioChart, releaseName } from "./values";
 
 /** One Helm Release to install. */
 export interface PlannedRelease {
@@ -97,19 +83,17 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
         // Gateway pods are injected (istiod's webhook) and, with CNI, need the CNI plugin on nodes.
         [IstioChart.Gateway]: resolved.cni.enabled ? [IstioChart.Istiod, IstioChart.Cni] : [IstioChart.Istiod],
     };
-    const releases = charts.map(
-        (chart): PlannedRelease => ({
-            chart,
-            releaseName: releaseName(chart, resolved.revision),
-            namespace: chart === IstioChart.Gateway ? GATEWAY_NAMESPACE : ISTIO_NAMESPACE,
-            source: chartReference(chart, chartSource, resolved.release.version),
-            values: chartValues(chart, resolved),
-            timeoutSeconds: TIMEOUT_SECONDS[chart],
-            after: after[chart],
-            needsWorkloads: chart !== IstioChart.Base,
-            needsLoadBalancers: chart === IstioChart.Gateway && resolved.gateway.serviceType === GatewayServiceType.LoadBalancer,
-        }),
-    );
+    const releases = charts.map((chart): PlannedRelease => ({
+        chart,
+        releaseName: releaseName(chart, resolved.revision),
+        namespace: chart === IstioChart.Gateway ? GATEWAY_NAMESPACE : ISTIO_NAMESPACE,
+        source: chartReference(chart, chartSource, resolved.release.version),
+        values: chartValues(chart, resolved),
+        timeoutSeconds: TIMEOUT_SECONDS[chart],
+        after: after[chart],
+        needsWorkloads: chart !== IstioChart.Base,
+        needsLoadBalancers: chart === IstioChart.Gateway && resolved.gateway.serviceType === GatewayServiceType.LoadBalancer,
+    }));
 
     const servicePatches: PlannedServicePatch[] = [];
     if (isDualStack(resolved.ipFamilies)) {

@@ -8,14 +8,7 @@ import {
     parseKubernetesVersion,
     validateIpFamilies,
 } from "../target/cluster-facts";
-import {
-    checkKubernetesCompatibility,
-    type IstioFlavor,
-    IstioFlavor as Flavors,
-    type IstioRelease,
-    parseFlavor,
-    resolveIstioRelease,
-} from "./versions";
+import { checkKubernetesCompatibility, type IstioFlavor, IstioFlavor as Flavors, type IstioRelease, parseFlavor, resolveIstioRelease } from "./versions";
 import { checkTagMatchesRelease, DEFAULT_UPSTREAM_HUB, RETIRED_LOCATIONS, validateHub, validatePullSecrets, validateRevision, validateTag } from "./image-checks";
 
 export { DEFAULT_UPSTREAM_HUB } from "./image-checks";
@@ -38,8 +31,6 @@ export type GatewayServiceType = (typeof GatewayServiceType)[keyof typeof Gatewa
 
 /** The upstream chart repository's home from December 2026. */
 export const DEFAULT_CHART_REPOSITORY = "https://blob.istio.io/istio-release/charts";
-
-
 
 /** The ingress gateway's settings. */
 export interface GatewaySettings {
@@ -145,9 +136,7 @@ export interface IstioSettings {
 
 /** Where a chart comes from. */
 export type ChartSource =
-    | { readonly kind: "repository"; readonly url: string }
-    | { readonly kind: "oci"; readonly url: string }
-    | { readonly kind: "directory"; readonly path: string };
+    { readonly kind: "repository"; readonly url: string } | { readonly kind: "oci"; readonly url: string } | { readonly kind: "directory"; readonly path: string };
 
 /** Settings after validation, with every default applied: what planning consumes. */
 export interface ResolvedIstioSettings {
@@ -175,11 +164,7 @@ export interface ResolvedIstioSettings {
  * {@link InputError}, with fields named as in {@link IstioSettings} (`hub`, `gateway.enabled`);
  * cluster facts are named `target.<field>`.
  */
-export function resolveIstioSettings(
-    settings: IstioSettings,
-    cluster: ClusterFacts,
-    today?: Date,
-): ResolvedIstioSettings {
+export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFacts, today?: Date): ResolvedIstioSettings {
     const flavor = parseFlavor(settings.flavor ?? Flavors.Upstream, "flavor");
     const release = resolveIstioRelease(flavor, settings.version, "version");
     const kubernetes = parseKubernetesVersion(cluster.kubernetesVersion, "target.kubernetesVersion");
@@ -227,10 +212,7 @@ export function resolveIstioSettings(
     }
     const serviceType = settings.gateway?.serviceType ?? GatewayServiceType.LoadBalancer;
     if (!Object.values<string>(GatewayServiceType).includes(serviceType)) {
-        throw new InputError(
-            "gateway.serviceType",
-            `'${serviceType}' is not a Service type for the gateway; allowed: LoadBalancer, NodePort, ClusterIP`,
-        );
+        throw new InputError("gateway.serviceType", `'${serviceType}' is not a Service type for the gateway; allowed: LoadBalancer, NodePort, ClusterIP`);
     }
     const base = { enabled: settings.base?.enabled ?? true };
     const gateway = { enabled: settings.gateway?.enabled ?? false, serviceType };
@@ -241,7 +223,10 @@ export function resolveIstioSettings(
         if (revision === "") {
             throw new InputError("base.enabled", "false installs a control plane beside the one that owns base; give it a revision, e.g. canary");
         }
-        for (const [field, enabled] of [["gateway.enabled", gateway.enabled], ["cni.enabled", cni.enabled]] as const) {
+        for (const [field, enabled] of [
+            ["gateway.enabled", gateway.enabled],
+            ["cni.enabled", cni.enabled],
+        ] as const) {
             if (enabled) {
                 throw new InputError(field, "must be false with base.enabled: false; the gateway and CNI belong to the install that owns base");
             }
@@ -277,10 +262,7 @@ export function resolveIstioSettings(
  */
 export function resolveChartSource(settings: IstioSettings): ChartSource {
     if (settings.flavor === Flavors.ExperimentalDualStack && settings.chartsDir === undefined) {
-        throw new InputError(
-            "chartsDir",
-            "is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch",
-        );
+        throw new InputError("chartsDir", "is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch");
     }
     if (settings.chartsDir !== undefined) {
         if (settings.chartRepository !== undefined) {
@@ -294,10 +276,7 @@ export function resolveChartSource(settings: IstioSettings): ChartSource {
     const url = settings.chartRepository ?? DEFAULT_CHART_REPOSITORY;
     const retired = RETIRED_LOCATIONS.find((location) => url.includes(location));
     if (retired) {
-        throw new InputError(
-            "chartRepository",
-            `'${url}' is retired by Istio in December 2026; use ${DEFAULT_CHART_REPOSITORY} or oci://ghcr.io/istio/release/charts`,
-        );
+        throw new InputError("chartRepository", `'${url}' is retired by Istio in December 2026; use ${DEFAULT_CHART_REPOSITORY} or oci://ghcr.io/istio/release/charts`);
     }
     let parsed: URL;
     try {
@@ -311,8 +290,5 @@ export function resolveChartSource(settings: IstioSettings): ChartSource {
     if (parsed.protocol === "https:") {
         return { kind: "repository", url };
     }
-    throw new InputError(
-        "chartRepository",
-        `'${url}' uses ${parsed.protocol.replace(/:$/, "")}; use https://… for a Helm repository or oci://… for a registry`,
-    );
+    throw new InputError("chartRepository", `'${url}' uses ${parsed.protocol.replace(/:$/, "")}; use https://… for a Helm repository or oci://… for a registry`);
 }

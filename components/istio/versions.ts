@@ -44,8 +44,7 @@ interface IstioMinorSupport {
 export const ISTIO_SUPPORT_PROVENANCE: CalendarProvenance = {
     table: "the Istio release support table",
     file: "components/istio/versions.ts",
-    source:
-        "istio.io data/compatibility/supportStatus.yml (support windows, end-of-life dates) and istioctl/pkg/install/k8sversion/version.go at each release tag (MinK8SVersion)",
+    source: "istio.io data/compatibility/supportStatus.yml (support windows, end-of-life dates) and istioctl/pkg/install/k8sversion/version.go at each release tag (MinK8SVersion)",
     checkedOn: "2026-11-25",
 };
 
@@ -164,10 +163,7 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
         throw new InputError(field, `'${text}' is not an Istio release version; expected X.Y.Z, e.g. ${DEFAULT_ISTIO_VERSION}`);
     }
     if (parsed.major < 1 || (parsed.major === 1 && parsed.minor < OLDEST_UPSTREAM_MINOR)) {
-        throw new InputError(
-            field,
-            `Istio ${text} has no dual-stack support; upstream Istio 1.${OLDEST_UPSTREAM_MINOR}.0 or newer is required`,
-        );
+        throw new InputError(field, `Istio ${text} has no dual-stack support; upstream Istio 1.${OLDEST_UPSTREAM_MINOR}.0 or newer is required`);
     }
     const newest = UPSTREAM_SUPPORT[UPSTREAM_SUPPORT.length - 1];
     // A release newer than the table (a later 1.x, or a 2.x) is planned with the newest row's rules.

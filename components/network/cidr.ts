@@ -11,7 +11,27 @@ export interface Cidr {
 }
 
 // ipaddr.js range names that may never hold cluster addresses.
-const RESERVED_RANGES = new Set(["unspecified", "loopback", "linkLocal", "multicast", "reserved", "broadcast", "ipv4Mapped", "rfc6052", "rfc6145", "6to4", "teredo", "discard", "orchid2", "droneRemoteIdProtocolEntityTags", "amt", "as112", "as112v6", "benchmarking", "deprecated"]);
+const RESERVED_RANGES = new Set([
+    "unspecified",
+    "loopback",
+    "linkLocal",
+    "multicast",
+    "reserved",
+    "broadcast",
+    "ipv4Mapped",
+    "rfc6052",
+    "rfc6145",
+    "6to4",
+    "teredo",
+    "discard",
+    "orchid2",
+    "droneRemoteIdProtocolEntityTags",
+    "amt",
+    "as112",
+    "as112v6",
+    "benchmarking",
+    "deprecated",
+]);
 // RFC 1918 plus the shared address space GKE also accepts for node, pod and Service ranges.
 const PRIVATE_IPV4_BLOCKS: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((text) => {
     const [address, prefixLength] = ipaddr.parseCIDR(text);
@@ -28,9 +48,7 @@ export function parseCidr(text: string, field: string): Cidr {
     }
     const [address, prefixLength] = parsed;
     const family = address.kind() === "ipv4" ? "IPv4" : "IPv6";
-    const network = family === "IPv4"
-        ? ipaddr.IPv4.networkAddressFromCIDR(text)
-        : ipaddr.IPv6.networkAddressFromCIDR(text);
+    const network = family === "IPv4" ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
     if (network.toString() !== address.toString()) {
         throw new InputError(field, `'${text}' has host bits set; the block is ${network.toString()}/${prefixLength}`);
     }
@@ -66,9 +84,7 @@ export function parseSourceRange(text: string, field: string, families: readonly
 
 /** True when `outer` contains all of `inner`. */
 export function containsBlock(outer: Cidr, inner: Cidr): boolean {
-    return outer.family === inner.family
-        && outer.prefixLength <= inner.prefixLength
-        && (inner.address as ipaddr.IPv4).match(outer.address, outer.prefixLength);
+    return outer.family === inner.family && outer.prefixLength <= inner.prefixLength && (inner.address as ipaddr.IPv4).match(outer.address, outer.prefixLength);
 }
 
 /** True when two blocks share any address. */

@@ -76,17 +76,11 @@ export function parseKubernetesVersion(text: string, field: string): KubernetesM
     const match = KUBERNETES_VERSION.exec(text);
     if (!match) {
         const hint = /^v\d/.test(text) ? " without the leading 'v'" : "";
-        throw new InputError(
-            field,
-            `'${text}' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH${hint}, e.g. 1.33`,
-        );
+        throw new InputError(field, `'${text}' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH${hint}, e.g. 1.33`);
     }
     const version = { major: Number(match[1]), minor: Number(match[2]), text };
     if (version.major !== 1 || version.minor < MIN_KUBERNETES_MINOR) {
-        throw new InputError(
-            field,
-            `Kubernetes ${text} is not supported; dual-stack Services need Kubernetes 1.${MIN_KUBERNETES_MINOR} or newer`,
-        );
+        throw new InputError(field, `Kubernetes ${text} is not supported; dual-stack Services need Kubernetes 1.${MIN_KUBERNETES_MINOR} or newer`);
     }
     return version;
 }
@@ -97,10 +91,7 @@ const IP_FAMILY_SETS = ["IPv4", "IPv6", "IPv4,IPv6", "IPv6,IPv4"];
 export function validateIpFamilies(families: readonly string[], field: string): readonly IpFamily[] {
     const key = families.join(",");
     if (!IP_FAMILY_SETS.includes(key)) {
-        throw new InputError(
-            field,
-            `[${families.join(", ")}] is not a set of IP families; allowed: [IPv4], [IPv6], [IPv4, IPv6], [IPv6, IPv4]`,
-        );
+        throw new InputError(field, `[${families.join(", ")}] is not a set of IP families; allowed: [IPv4], [IPv6], [IPv4, IPv6], [IPv6, IPv4]`);
     }
     return families as readonly IpFamily[];
 }

@@ -90,7 +90,10 @@ async function main(argv) {
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
-        if (e instanceof UsageError) { log(`${e.message}\n${USAGE}`); process.exit(2); }
+        if (e instanceof UsageError) {
+            log(`${e.message}\n${USAGE}`);
+            process.exit(2);
+        }
         log(e instanceof ClusterError ? e.message : (e?.stack ?? String(e)));
         process.exit(1);
     },

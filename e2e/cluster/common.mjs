@@ -5,8 +5,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const stateRoot = process.env.E2E_CLUSTER_HOME
-    || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-dualstack-istio");
+export const stateRoot = process.env.E2E_CLUSTER_HOME || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "pulumi-dualstack-istio");
 
 export class UsageError extends Error {}
 export class ClusterError extends Error {}
@@ -37,7 +36,12 @@ export function kwokEnv() {
 
 export function run(cmd, args, { input, timeoutMs = 60_000, env = process.env, inherit = false, cwd } = {}) {
     const r = spawnSync(cmd, args, {
-        input, env, cwd, timeout: timeoutMs, encoding: "utf8", maxBuffer: 64 << 20,
+        input,
+        env,
+        cwd,
+        timeout: timeoutMs,
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
         stdio: [input === undefined ? "ignore" : "pipe", inherit ? 2 : "pipe", inherit ? 2 : "pipe"],
     });
     if (r.error) return { ok: false, stdout: "", stderr: String(r.error.message) };

@@ -21,10 +21,16 @@ const NODE_HOSTNAME = "localhost";
 // Builds (or reuses from cache) the tools; returns their bin paths.
 export function buildTools() {
     const r = spawnSync("bash", [path.join(repoRoot, "e2e/tools/build.sh"), "kubernetes", "etcd", "kwok"], {
-        encoding: "utf8", stdio: ["ignore", "pipe", 2],
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", 2],
     });
     if (r.status !== 0) throw new ClusterError(`e2e/tools/build.sh kubernetes etcd kwok failed (exit ${r.status ?? r.signal})`);
-    const dirs = Object.fromEntries(r.stdout.trim().split("\n").map((l) => l.split(" ")));
+    const dirs = Object.fromEntries(
+        r.stdout
+            .trim()
+            .split("\n")
+            .map((l) => l.split(" ")),
+    );
     const bin = (tool, b) => {
         const p = path.join(dirs[tool], "bin", b);
         if (!fs.existsSync(p)) throw new ClusterError(`build.sh did not produce ${p}`);
@@ -46,7 +52,9 @@ export function recordedTools(p) {
     try {
         const t = JSON.parse(fs.readFileSync(p.record, "utf8")).tools;
         if (t && fs.existsSync(t.kwokctl) && fs.existsSync(t.kubectl)) return t;
-    } catch { /* not recorded */ }
+    } catch {
+        /* not recorded */
+    }
     return undefined;
 }
 
@@ -125,10 +133,7 @@ export function nodeManifest() {
         // No podCIDRs: kube-controller-manager's node IPAM allocates one per family.
         spec: {},
         status: {
-            addresses: [
-                ...NODE_ADDRESSES.map((address) => ({ type: "InternalIP", address })),
-                { type: "Hostname", address: NODE_HOSTNAME },
-            ],
+            addresses: [...NODE_ADDRESSES.map((address) => ({ type: "InternalIP", address })), { type: "Hostname", address: NODE_HOSTNAME }],
             allocatable: { cpu: "32", memory: "256Gi", pods: "110" },
             capacity: { cpu: "32", memory: "256Gi", pods: "110" },
             // nodeInfo and conditions are filled in by kwok's node-initialize stage

@@ -57,10 +57,11 @@ async function upLocked(opts) {
         const started = Date.now();
         try {
             log(`creating cluster ${opts.name} in ${p.clusterDir}`);
-            const created = run(tools.kwokctl, [
-                "create", "cluster", "--name", opts.name, "--config", p.config, "--runtime", "binary",
-                "--kubeconfig=", `--timeout=${opts.timeout}s`, "--quiet-pull",
-            ], { env: kwokEnv(), timeoutMs: (opts.timeout + 30) * 1000, inherit: true });
+            const created = run(
+                tools.kwokctl,
+                ["create", "cluster", "--name", opts.name, "--config", p.config, "--runtime", "binary", "--kubeconfig=", `--timeout=${opts.timeout}s`, "--quiet-pull"],
+                { env: kwokEnv(), timeoutMs: (opts.timeout + 30) * 1000, inherit: true },
+            );
             if (!created.ok) throw new ClusterError(`kwokctl create cluster ${opts.name} failed`);
             if (!fs.existsSync(p.kubeconfig)) throw new ClusterError(`kwokctl did not write ${p.kubeconfig}`);
             // kwokctl never restarts a component that exits; we do, until the cluster is ready.
@@ -74,7 +75,12 @@ async function upLocked(opts) {
             await waitFor("kwok nodes created", opts.timeout, () => {
                 const exists = kubectl(tools, p, ["get", "nodes", "-o", "name"]);
                 if (!exists.ok) return `list nodes: ${lastLine(exists.stderr)}`;
-                const have = new Set(exists.stdout.trim().split("\n").map((l) => l.replace(/^node\//, "")));
+                const have = new Set(
+                    exists.stdout
+                        .trim()
+                        .split("\n")
+                        .map((l) => l.replace(/^node\//, "")),
+                );
                 if (NODE_NAMES.every((n) => have.has(n))) return undefined;
                 const manifest = JSON.parse(nodeManifest());
                 manifest.items = manifest.items.filter((n) => !have.has(n.metadata.name));
@@ -118,8 +124,12 @@ function lastLogLine(file) {
             const buf = Buffer.alloc(Math.min(size, 4096));
             fs.readSync(fd, buf, 0, buf.length, size - buf.length);
             text = buf.toString("utf8");
-        } finally { fs.closeSync(fd); }
-    } catch { return ""; }
+        } finally {
+            fs.closeSync(fd);
+        }
+    } catch {
+        return "";
+    }
     return truncated(lastLine(text).replace(/\s+/g, " "));
 }
 
@@ -127,7 +137,11 @@ function lastLogLine(file) {
 // within klog's 10 s flush timeout. One still there (and silent) 15 s later is stuck.
 const GAVE_UP = /leaderelection lost|Error building controller context/i;
 function gaveUp(logFile) {
-    try { if (Date.now() - fs.statSync(logFile).mtimeMs < 15_000) return false; } catch { return false; }
+    try {
+        if (Date.now() - fs.statSync(logFile).mtimeMs < 15_000) return false;
+    } catch {
+        return false;
+    }
     return GAVE_UP.test(lastLogLine(logFile));
 }
 
@@ -137,7 +151,11 @@ function restartExited(tools, p, opts, restarts, { apiserverReady }) {
         for (const [pid, info] of procs) {
             if (!APISERVER_CLIENTS.has(info.name) || !gaveUp(path.join(p.logs, `${info.name}.log`))) continue;
             log(`${info.name} (pid ${pid}) gave up but did not exit; killing it`);
-            try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch {
+                /* gone */
+            }
             procs.delete(pid);
         }
     }
@@ -151,13 +169,16 @@ function restartExited(tools, p, opts, restarts, { apiserverReady }) {
         restarts.set(c, n);
         log(`${c} exited; restarting it (${n}/${MAX_RESTARTS})${why ? `; last log line: ${why}` : ""}`);
         // kwokctl truncates the log when it starts the component: keep the exited one's.
-        try { fs.renameSync(logFile, path.join(p.logs, `${c}.exited-${n}.log`)); } catch { /* no log */ }
+        try {
+            fs.renameSync(logFile, path.join(p.logs, `${c}.exited-${n}.log`));
+        } catch {
+            /* no log */
+        }
         // kwokctl trusts its pid file, and an unreaped (zombie) or reused pid passes as running.
         fs.rmSync(path.join(p.pids, `${c}.pid`), { force: true });
     }
     // Run in the workdir, so `down` finds this kwokctl too (see classify).
-    const r = run(tools.kwokctl, ["start", "cluster", "--name", opts.name, "--timeout=60s"],
-        { env: kwokEnv(), cwd: p.clusterDir, timeoutMs: 90_000 });
+    const r = run(tools.kwokctl, ["start", "cluster", "--name", opts.name, "--timeout=60s"], { env: kwokEnv(), cwd: p.clusterDir, timeoutMs: 90_000 });
     if (!r.ok) throw new ClusterError(`kwokctl start cluster ${opts.name} (restarting ${due.join(", ")}) failed: ${lastLine(r.stderr).slice(0, 300)}`);
     const still = missingComponents(clusterProcesses(p)).filter((c) => due.includes(c));
     if (still.length) log(`${still.join(", ")} not running right after kwokctl start cluster; will check again`);
@@ -191,7 +212,9 @@ export function status(opts) {
         try {
             const kc = YAML.parse(fs.readFileSync(p.kubeconfig, "utf8"));
             lines.push(`server: ${kc.clusters[0].cluster.server}`);
-        } catch { /* no kubeconfig */ }
+        } catch {
+            /* no kubeconfig */
+        }
         const tools = recordedTools(p);
         if (tools && state === "up") {
             const v = kubectl(tools, p, ["version", "-o", "json"]);

@@ -18,7 +18,11 @@ export async function withCreateLock(timeoutS, fn) {
         } catch (e) {
             if (e.code !== "EEXIST") throw e;
             let holder = NaN;
-            try { holder = Number(fs.readFileSync(path.join(lockDir, "pid"), "utf8")); } catch { /* being written */ }
+            try {
+                holder = Number(fs.readFileSync(path.join(lockDir, "pid"), "utf8"));
+            } catch {
+                /* being written */
+            }
             if (Number.isInteger(holder) && !pidAlive(holder)) {
                 fs.rmSync(lockDir, { recursive: true, force: true });
                 continue;
@@ -43,7 +47,11 @@ export async function withCreateLock(timeoutS, fn) {
 const clusterLockFile = (name) => path.join(stateRoot, "locks", `cluster-${name}.lock`);
 
 function readLock(file) {
-    try { return JSON.parse(fs.readFileSync(file, "utf8")); } catch (e) { return e.code === "ENOENT" ? undefined : null; }
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        return e.code === "ENOENT" ? undefined : null;
+    }
 }
 
 // The live cluster.mjs process holding the lock, or undefined (free, stale or unreadable).
@@ -65,7 +73,12 @@ export async function withClusterLock(name, command, timeoutS, fn) {
     const aborted = new Set();
     try {
         for (;;) {
-            try { fs.linkSync(tmp, file); break; } catch (e) { if (e.code !== "EEXIST") throw e; }
+            try {
+                fs.linkSync(tmp, file);
+                break;
+            } catch (e) {
+                if (e.code !== "EEXIST") throw e;
+            }
             const raw = readLock(file);
             const holder = lockHolder(name);
             if (!holder) {
@@ -76,7 +89,11 @@ export async function withClusterLock(name, command, timeoutS, fn) {
             }
             if (command === "down" && holder.command === "up" && !aborted.has(holder.pid)) {
                 log(`aborting the \`up\` of ${name} in progress (pid ${holder.pid})`);
-                try { process.kill(holder.pid, "SIGTERM"); } catch { /* gone */ }
+                try {
+                    process.kill(holder.pid, "SIGTERM");
+                } catch {
+                    /* gone */
+                }
                 aborted.add(holder.pid);
             }
             if (Date.now() > deadline) {
@@ -91,7 +108,11 @@ export async function withClusterLock(name, command, timeoutS, fn) {
     const createLock = path.join(stateRoot, "locks", "create.lock");
     for (const pid of aborted) {
         let holder = NaN;
-        try { holder = Number(fs.readFileSync(path.join(createLock, "pid"), "utf8")); } catch { /* free */ }
+        try {
+            holder = Number(fs.readFileSync(path.join(createLock, "pid"), "utf8"));
+        } catch {
+            /* free */
+        }
         if (holder === pid && ["Z", "X", undefined].includes(procStat(pid)?.state)) fs.rmSync(createLock, { recursive: true, force: true });
     }
     try {

@@ -17,11 +17,19 @@ export const COMPONENT_NAMES = ["etcd", "kube-apiserver", "kube-controller-manag
 const OUR_BINARIES = new Set([...COMPONENT_NAMES, "kwok", "kwokctl", "kubectl"]);
 
 export function readProc(pid, file) {
-    try { return fs.readFileSync(`/proc/${pid}/${file}`, "utf8"); } catch { return undefined; }
+    try {
+        return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+    } catch {
+        return undefined;
+    }
 }
 
 function readProcLink(pid, file) {
-    try { return fs.readlinkSync(`/proc/${pid}/${file}`).replace(/ \(deleted\)$/, ""); } catch { return undefined; }
+    try {
+        return fs.readlinkSync(`/proc/${pid}/${file}`).replace(/ \(deleted\)$/, "");
+    } catch {
+        return undefined;
+    }
 }
 
 // { state, ppid } from /proc/PID/stat (the command name may contain spaces and parentheses).
@@ -50,7 +58,9 @@ function clusterMarkers(p) {
         const realRoot = fs.realpathSync(stateRoot);
         dirs.add(path.join(realRoot, "clusters", path.basename(p.clusterDir)));
         files.add(path.join(realRoot, "cluster-configs", path.basename(p.config)));
-    } catch { /* no state root yet */ }
+    } catch {
+        /* no state root yet */
+    }
     return { dirs: [...dirs], files: [...files] };
 }
 
@@ -113,12 +123,18 @@ export function clusterProcesses(p, extraPids = []) {
 function pidFilePids(p) {
     const pids = [];
     let files = [];
-    try { files = fs.readdirSync(p.pids); } catch { return pids; }
+    try {
+        files = fs.readdirSync(p.pids);
+    } catch {
+        return pids;
+    }
     for (const f of files) {
         try {
             const pid = Number(fs.readFileSync(path.join(p.pids, f), "utf8").trim());
             if (Number.isInteger(pid) && pid > 1) pids.push(pid);
-        } catch { /* removed meanwhile */ }
+        } catch {
+            /* removed meanwhile */
+        }
     }
     return pids;
 }
@@ -154,7 +170,12 @@ export async function stopClusterProcesses(p, { termMs = 10_000, killMs = 30_000
         for (const [pid, info] of procs) {
             if (sig === "SIGTERM" && stopTier(info.name) > tier) continue; // after the lower tiers
             if (signalled.get(pid) === sig || signalled.get(pid) === "SIGKILL") continue;
-            try { process.kill(pid, sig); signalled.set(pid, sig); } catch { /* gone */ }
+            try {
+                process.kill(pid, sig);
+                signalled.set(pid, sig);
+            } catch {
+                /* gone */
+            }
         }
         await sleep(200);
     }
@@ -167,5 +188,10 @@ export function missingComponents(procs) {
 }
 
 export function pidAlive(pid) {
-    try { process.kill(pid, 0); return true; } catch (e) { return e.code === "EPERM"; }
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return e.code === "EPERM";
+    }
 }

@@ -160,7 +160,12 @@ describe("AksDualStackCluster", () => {
                 loadBalancerSku: "standard",
                 outboundType: "loadBalancer",
                 // The SDK fills in the profile's other defaults; countIPv6 must be given or it sends 0.
-                loadBalancerProfile: { managedOutboundIPs: { count: 1, countIPv6: 1 }, allocatedOutboundPorts: 0, backendPoolType: "NodeIPConfiguration", idleTimeoutInMinutes: 30 },
+                loadBalancerProfile: {
+                    managedOutboundIPs: { count: 1, countIPv6: 1 },
+                    allocatedOutboundPorts: 0,
+                    backendPoolType: "NodeIPConfiguration",
+                    idleTimeoutInMinutes: 30,
+                },
             },
             aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [] },
             disableLocalAccounts: true,
@@ -216,7 +221,9 @@ describe("AksDualStackCluster", () => {
         assert.deepEqual(parse(kubeconfig), {
             apiVersion: "v1",
             kind: "Config",
-            clusters: [{ name: "demo", cluster: { server, "certificate-authority-data": Buffer.from("offline plan of AKS cluster demo: no real certificate").toString("base64") } }],
+            clusters: [
+                { name: "demo", cluster: { server, "certificate-authority-data": Buffer.from("offline plan of AKS cluster demo: no real certificate").toString("base64") } },
+            ],
             contexts: [{ name: "demo", context: { cluster: "demo", user: "demo" } }],
             "current-context": "demo",
             users: [
@@ -314,9 +321,12 @@ describe("AksDualStackCluster", () => {
             "--server-id",
             "6dae42f8-4368-4678-94ff-3960e28e3630",
         ]);
-        assert.deepEqual(custom.diagnostics.map((d) => d.message), [
-            "authorizedIpRanges: not set: the API server accepts connections from any address (Entra ID authentication still applies); list your networks to restrict it (CIS AKS 5.4.1)",
-        ]);
+        assert.deepEqual(
+            custom.diagnostics.map((d) => d.message),
+            [
+                "authorizedIpRanges: not set: the API server accepts connections from any address (Entra ID authentication still applies); list your networks to restrict it (CIS AKS 5.4.1)",
+            ],
+        );
     });
 
     it("refuses a bad argument before registering anything, naming the component", async () => {
@@ -326,13 +336,19 @@ describe("AksDualStackCluster", () => {
                 error.message.split("\n")[0],
                 "location: 'West Europe' is not an Azure region name; expected lowercase letters and digits, e.g. westeurope (AksDualStackCluster 'demo')",
             );
-            assert.deepEqual(error.resources.map((r) => r.type), ["pulumi:pulumi:Stack"]);
+            assert.deepEqual(
+                error.resources.map((r) => r.type),
+                ["pulumi:pulumi:Stack"],
+            );
             return true;
         });
         await assert.rejects(runAks({ ...ARGS, networkPlugin: "kubenet" }), (error: unknown) => {
             assert.ok(error instanceof OfflineRunError);
             assert.match(error.message.split("\n")[0], /^networkPlugin: kubenet retires on 31 March 2028 .* \(AksDualStackCluster 'demo'\)$/);
-            assert.deepEqual(error.resources.map((r) => r.type), ["pulumi:pulumi:Stack"]);
+            assert.deepEqual(
+                error.resources.map((r) => r.type),
+                ["pulumi:pulumi:Stack"],
+            );
             return true;
         });
     });

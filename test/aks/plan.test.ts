@@ -72,7 +72,13 @@ describe("AKS cluster plan", () => {
             clusterName: "edge_01",
             resourceGroupName: "rg.edge(prod)",
             kubernetesVersion: "1.36",
-            network: { ipv4Cidr: "10.50.0.0/20", ipv6Cidr: "fd00:50:0:7::/64", podIpv4Cidr: "100.64.0.0/16", serviceIpv4Cidr: "172.20.64.0/18", serviceIpv6Cidr: "fd12:3456:789a:2::/112" },
+            network: {
+                ipv4Cidr: "10.50.0.0/20",
+                ipv6Cidr: "fd00:50:0:7::/64",
+                podIpv4Cidr: "100.64.0.0/16",
+                serviceIpv4Cidr: "172.20.64.0/18",
+                serviceIpv6Cidr: "fd12:3456:789a:2::/112",
+            },
             nodes: { count: 3, minCount: 1, maxCount: 9, vmSize: "Standard_D8ds_v5" },
             availabilityZones: ["3", "1"],
             adminGroupObjectIds: ["6a1e4c1b-2f3d-4b5a-9c8d-0e1f2a3b4c5d"],
@@ -121,7 +127,12 @@ describe("AKS cluster plan", () => {
     it("gives a single-stack [IPv4] cluster only IPv4 on the subnet and at the edge, and allows Azure Linux there", () => {
         const single = plan({ ipFamilies: ["IPv4"], nodeOsSku: "AzureLinux" });
         assert.deepEqual(single.ipFamilies, ["IPv4"]);
-        assert.deepEqual(single.facts, { ipFamilies: ["IPv4"], kubernetesVersion: "1.35", platform: "generic", loadBalancer: { ipFamilies: ["IPv4"], serviceAnnotations: PROBES } });
+        assert.deepEqual(single.facts, {
+            ipFamilies: ["IPv4"],
+            kubernetesVersion: "1.35",
+            platform: "generic",
+            loadBalancer: { ipFamilies: ["IPv4"], serviceAnnotations: PROBES },
+        });
         assert.deepEqual(single.subnetPrefixes, ["10.224.0.0/16"]);
         assert.equal(single.nodeOsSku, "AzureLinux");
         // The node subnet is the first /64 of the VNet's IPv6 range, whatever its size.
@@ -139,7 +150,11 @@ describe("AKS cluster plan", () => {
     });
 
     const refusals: [string, Partial<AksDualStackClusterArgs>, string][] = [
-        ["a subscription that is not a GUID", { subscriptionId: "my-subscription" }, "subscriptionId: 'my-subscription' is not an Azure subscription ID; expected a GUID (az account show --query id)"],
+        [
+            "a subscription that is not a GUID",
+            { subscriptionId: "my-subscription" },
+            "subscriptionId: 'my-subscription' is not an Azure subscription ID; expected a GUID (az account show --query id)",
+        ],
         ["a region's display name", { location: "West Europe" }, "location: 'West Europe' is not an Azure region name; expected lowercase letters and digits, e.g. westeurope"],
         ["a cluster name of 59 characters", { clusterName: "a".repeat(59) }, CLUSTER_NAME_MESSAGE("a".repeat(59))],
         ["a cluster name ending in '-'", { clusterName: "demo-" }, CLUSTER_NAME_MESSAGE("demo-")],
@@ -162,18 +177,46 @@ describe("AKS cluster plan", () => {
             "nodeOsSku: AzureLinux nodes cannot route the load balancer's IPv6 health probes to pods of an externalTrafficPolicy: Cluster Service (https://learn.microsoft.com/azure/aks/azure-cni-overlay); use Ubuntu on a dual-stack cluster",
         ],
         ["Windows nodes", { nodeOsSku: "Windows" as "Ubuntu" }, "nodeOsSku: 'Windows' is not a node OS image; allowed: Ubuntu, AzureLinux"],
-        ["a reserved pod range", { network: { podIpv4Cidr: "172.30.0.0/16" } }, "network.podIpv4Cidr: '172.30.0.0/16' overlaps 172.30.0.0/16, which AKS reserves; choose another range"],
-        ["a pod range holding a reserved one", { network: { podIpv4Cidr: "172.16.0.0/12" } }, "network.podIpv4Cidr: '172.16.0.0/12' overlaps 172.30.0.0/16, which AKS reserves; choose another range"],
-        ["a reserved VNet range", { network: { ipv4Cidr: "172.31.128.0/20" } }, "network.ipv4Cidr: '172.31.128.0/20' overlaps 172.31.0.0/16, which AKS reserves; choose another range"],
-        ["a public pod range", { network: { podIpv4Cidr: "8.8.0.0/16" } }, "network.podIpv4Cidr: '8.8.0.0/16' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"],
-        ["a /12 Service range", { network: { serviceIpv4Cidr: "10.0.0.0/12" } }, "network.serviceIpv4Cidr: '10.0.0.0/12' is too large; AKS needs the Service range smaller than /12, e.g. /16"],
+        [
+            "a reserved pod range",
+            { network: { podIpv4Cidr: "172.30.0.0/16" } },
+            "network.podIpv4Cidr: '172.30.0.0/16' overlaps 172.30.0.0/16, which AKS reserves; choose another range",
+        ],
+        [
+            "a pod range holding a reserved one",
+            { network: { podIpv4Cidr: "172.16.0.0/12" } },
+            "network.podIpv4Cidr: '172.16.0.0/12' overlaps 172.30.0.0/16, which AKS reserves; choose another range",
+        ],
+        [
+            "a reserved VNet range",
+            { network: { ipv4Cidr: "172.31.128.0/20" } },
+            "network.ipv4Cidr: '172.31.128.0/20' overlaps 172.31.0.0/16, which AKS reserves; choose another range",
+        ],
+        [
+            "a public pod range",
+            { network: { podIpv4Cidr: "8.8.0.0/16" } },
+            "network.podIpv4Cidr: '8.8.0.0/16' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10",
+        ],
+        [
+            "a /12 Service range",
+            { network: { serviceIpv4Cidr: "10.0.0.0/12" } },
+            "network.serviceIpv4Cidr: '10.0.0.0/12' is too large; AKS needs the Service range smaller than /12, e.g. /16",
+        ],
         [
             "a /100 IPv6 Service range",
             { network: { serviceIpv6Cidr: "fd12:3456:789a:1::/100" } },
             "network.serviceIpv6Cidr: 'fd12:3456:789a:1::/100' is too large; AKS takes an IPv6 Service range of /108 or smaller (https://learn.microsoft.com/azure/aks/azure-cni-overlay)",
         ],
-        ["a /40 VNet IPv6 range", { network: { ipv6Cidr: "fd00::/40" } }, "network.ipv6Cidr: 'fd00::/40' must be /48 to /64; the node subnet takes its first /64, the only IPv6 subnet size Azure allows"],
-        ["a /80 VNet IPv6 range", { network: { ipv6Cidr: "fd00:10:224::/80" } }, "network.ipv6Cidr: 'fd00:10:224::/80' must be /48 to /64; the node subnet takes its first /64, the only IPv6 subnet size Azure allows"],
+        [
+            "a /40 VNet IPv6 range",
+            { network: { ipv6Cidr: "fd00::/40" } },
+            "network.ipv6Cidr: 'fd00::/40' must be /48 to /64; the node subnet takes its first /64, the only IPv6 subnet size Azure allows",
+        ],
+        [
+            "a /80 VNet IPv6 range",
+            { network: { ipv6Cidr: "fd00:10:224::/80" } },
+            "network.ipv6Cidr: 'fd00:10:224::/80' must be /48 to /64; the node subnet takes its first /64, the only IPv6 subnet size Azure allows",
+        ],
         [
             "overlapping pod and Service ranges",
             { network: { serviceIpv4Cidr: "10.244.128.0/20" } },
@@ -184,9 +227,17 @@ describe("AKS cluster plan", () => {
             { network: { podIpv6Cidr: "fd12:3456:789a::/48" } },
             "network.serviceIpv6Cidr: 'fd12:3456:789a:1::/108' overlaps network.podIpv6Cidr 'fd12:3456:789a::/48'; the ranges must not share addresses",
         ],
-        ["a link-local IPv6 range", { network: { podIpv6Cidr: "fe80::/64" } }, "network.podIpv6Cidr: 'fe80::/64' is a linkLocal range; use a unique local (fd00::/8) or global unicast range"],
+        [
+            "a link-local IPv6 range",
+            { network: { podIpv6Cidr: "fe80::/64" } },
+            "network.podIpv6Cidr: 'fe80::/64' is a linkLocal range; use a unique local (fd00::/8) or global unicast range",
+        ],
         ["an IPv4 range as IPv6", { network: { podIpv6Cidr: "10.1.0.0/16" } }, "network.podIpv6Cidr: '10.1.0.0/16' is IPv4; this range is IPv6"],
-        ["an IPv6 API range", { authorizedIpRanges: ["81.2.69.0/24", "2a01:4f8:1234::/48"] }, "authorizedIpRanges[1]: '2a01:4f8:1234::/48' is IPv6; only IPv4 ranges are accepted here"],
+        [
+            "an IPv6 API range",
+            { authorizedIpRanges: ["81.2.69.0/24", "2a01:4f8:1234::/48"] },
+            "authorizedIpRanges[1]: '2a01:4f8:1234::/48' is IPv6; only IPv4 ranges are accepted here",
+        ],
         ["an any-address API range", { authorizedIpRanges: ["0.0.0.0/0"] }, "authorizedIpRanges[0]: '0.0.0.0/0' allows every address; list the networks that need access instead"],
         [
             "201 API ranges",
@@ -196,13 +247,21 @@ describe("AKS cluster plan", () => {
         ["an empty API range list", { authorizedIpRanges: [] }, "authorizedIpRanges: lists 0 ranges; AKS takes 1 to 200 (leave it unset for any address)"],
         ["zone 4", { availabilityZones: ["1", "4"] }, `availabilityZones[1]: '4' is not an availability zone; use "1", "2" and "3", each once`],
         ["a VM size without Standard_", { nodes: { vmSize: "d4s" } }, "nodes.vmSize: 'd4s' is not an Azure VM size; expected e.g. Standard_D4s_v5"],
-        ["an admin group that is not a GUID", { adminGroupObjectIds: ["platform-admins"] }, "adminGroupObjectIds[0]: 'platform-admins' is not an Entra ID object ID; expected a GUID"],
+        [
+            "an admin group that is not a GUID",
+            { adminGroupObjectIds: ["platform-admins"] },
+            "adminGroupObjectIds[0]: 'platform-admins' is not an Entra ID object ID; expected a GUID",
+        ],
         ["a negative count", { nodes: { count: -1 } }, "nodes.count: -1 is not a node count; expected a whole number, 0 or more"],
         ["a fractional maximum", { nodes: { maxCount: 2.5 } }, "nodes.maxCount: 2.5 is not a node count; expected a whole number, 0 or more"],
         ["no nodes at all", { nodes: { count: 0, minCount: 0, maxCount: 0 } }, "nodes.maxCount: must be 1 or more: istiod and the gateway need nodes to run on"],
         ["min above max", { nodes: { minCount: 5, maxCount: 4 } }, "nodes.minCount: 5 is more than nodes.maxCount (4)"],
         ["a count outside the bounds", { nodes: { count: 9 } }, "nodes.count: 9 is outside nodes.minCount..nodes.maxCount (2..4)"],
-        ["a patch version", { kubernetesVersion: "1.35.2" }, "kubernetesVersion: '1.35.2' is not an AKS version to ask for; give MAJOR.MINOR, e.g. 1.35 (AKS picks the patch and upgrades it)"],
+        [
+            "a patch version",
+            { kubernetesVersion: "1.35.2" },
+            "kubernetesVersion: '1.35.2' is not an AKS version to ask for; give MAJOR.MINOR, e.g. 1.35 (AKS picks the patch and upgrades it)",
+        ],
         ["a version before Cilium dual-stack", { kubernetesVersion: "1.28" }, "kubernetesVersion: AKS 1.28 cannot run Cilium dual-stack; it needs 1.29 or newer"],
         ["a version older than the calendar", { kubernetesVersion: "1.31" }, "kubernetesVersion: AKS 1.31 is past end of life (before 2026-03-31); use 1.35"],
     ];
@@ -218,9 +277,15 @@ describe("AKS cluster plan", () => {
 
     it("names the version field in the calendar's warnings", () => {
         assert.deepEqual(plan({ kubernetesVersion: "1.38" }).warnings, [
-            { field: "kubernetesVersion", message: "AKS 1.38 is newer than the AKS Kubernetes version calendar (components/aks/calendar.ts); check that AKS offers it in your region" },
+            {
+                field: "kubernetesVersion",
+                message: "AKS 1.38 is newer than the AKS Kubernetes version calendar (components/aks/calendar.ts); check that AKS offers it in your region",
+            },
         ]);
-        assert.equal(refusalOf(() => plan({ kubernetesVersion: "1.34" }, day("2026-12-02"))), "kubernetesVersion: AKS 1.34 reached end of life on 2026-11-30; use 1.35");
+        assert.equal(
+            refusalOf(() => plan({ kubernetesVersion: "1.34" }, day("2026-12-02"))),
+            "kubernetesVersion: AKS 1.34 reached end of life on 2026-11-30; use 1.35",
+        );
     });
 });
 
@@ -237,15 +302,23 @@ describe("AKS version calendar", () => {
 
     it("warns from 90 days before end of life, and refuses the day after it", () => {
         assert.deepEqual(checkAksVersion("1.35", "v", day("2026-12-30")), []);
-        assert.deepEqual(checkAksVersion("1.34", "v", day("2026-11-30")), [{ field: "v", message: "AKS 1.34 reaches end of life on 2026-11-30 (0 days); plan the upgrade to 1.35" }]);
+        assert.deepEqual(checkAksVersion("1.34", "v", day("2026-11-30")), [
+            { field: "v", message: "AKS 1.34 reaches end of life on 2026-11-30 (0 days); plan the upgrade to 1.35" },
+        ]);
         assert.throws(() => checkAksVersion("1.34", "v", day("2026-12-01")), { message: "v: AKS 1.34 reached end of life on 2026-11-30; use 1.35" });
         assert.throws(() => checkAksVersion("1.35", "v", day("2027-04-01")), { message: "v: AKS 1.35 reached end of life on 2027-03-31; use 1.36" });
     });
 
     it("advises an upgrade to a newer minor than the one that is ending", () => {
-        assert.deepEqual(checkAksVersion("1.35", "v", day("2027-02-15")), [{ field: "v", message: "AKS 1.35 reaches end of life on 2027-03-31 (44 days); plan the upgrade to 1.36" }]);
-        assert.deepEqual(checkAksVersion("1.35", "v", day("2026-12-31")), [{ field: "v", message: "AKS 1.35 reaches end of life on 2027-03-31 (90 days); plan the upgrade to 1.36" }]);
-        assert.deepEqual(checkAksVersion("1.36", "v", day("2027-05-15")), [{ field: "v", message: "AKS 1.36 reaches end of life on 2027-06-30 (46 days); plan the upgrade to 1.37" }]);
+        assert.deepEqual(checkAksVersion("1.35", "v", day("2027-02-15")), [
+            { field: "v", message: "AKS 1.35 reaches end of life on 2027-03-31 (44 days); plan the upgrade to 1.36" },
+        ]);
+        assert.deepEqual(checkAksVersion("1.35", "v", day("2026-12-31")), [
+            { field: "v", message: "AKS 1.35 reaches end of life on 2027-03-31 (90 days); plan the upgrade to 1.36" },
+        ]);
+        assert.deepEqual(checkAksVersion("1.36", "v", day("2027-05-15")), [
+            { field: "v", message: "AKS 1.36 reaches end of life on 2027-06-30 (46 days); plan the upgrade to 1.37" },
+        ]);
     });
 
     it("says once that the calendar is stale, past its trusted age after it was last checked", () => {

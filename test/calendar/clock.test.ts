@@ -66,10 +66,7 @@ describe("the one clock", () => {
                 const result = plan(day);
                 assert.equal(result.status, 2);
                 assert.equal(result.stdout, "");
-                assert.equal(
-                    result.stderr,
-                    `error: ${TODAY_VARIABLE}: ${JSON.stringify(day)} is not a day; give YYYY-MM-DD, or unset it for the real date\n`,
-                );
+                assert.equal(result.stderr, `error: ${TODAY_VARIABLE}: ${JSON.stringify(day)} is not a day; give YYYY-MM-DD, or unset it for the real date\n`);
             });
         }
     });

@@ -89,7 +89,10 @@ describe("far in the future (2100-01-01)", () => {
         await assert.rejects(planCommand({ config: path.join(ROOT, "examples/eks/stack-config.yaml") }), (error: unknown) => {
             assert.ok(error instanceof InputError, String(error));
             assert.equal(error.field, "kubernetesVersion");
-            assert.match(error.problem, /^Kubernetes 1\.35 left EKS extended support on 2028-03-27; EKS no longer creates it, use 1\.36 \(the EKS Kubernetes version calendar was last checked on /);
+            assert.match(
+                error.problem,
+                /^Kubernetes 1\.35 left EKS extended support on 2028-03-27; EKS no longer creates it, use 1\.36 \(the EKS Kubernetes version calendar was last checked on /,
+            );
             assert.doesNotMatch(error.message, /\n/);
             return true;
         });
@@ -97,14 +100,20 @@ describe("far in the future (2100-01-01)", () => {
 
     it("the example fleet is refused for its EKS tenant alone, and its other tenants plan with the stale table named", () => {
         const file = readTenantsFile(path.join(ROOT, "examples/fleet/tenants.yaml"));
-        assert.throws(() => planFleet(file), (error: unknown) => {
-            assert.ok(error instanceof FleetCheckError, String(error));
-            assert.equal(error.problems.length, 1, error.problems.join("\n"));
-            assert.match(error.problems[0], /^[^\n]*tenants\[2\] 'initech'[^\n]*kubernetesVersion: Kubernetes 1\.\d+ left EKS extended support/);
-            return true;
-        });
+        assert.throws(
+            () => planFleet(file),
+            (error: unknown) => {
+                assert.ok(error instanceof FleetCheckError, String(error));
+                assert.equal(error.problems.length, 1, error.problems.join("\n"));
+                assert.match(error.problems[0], /^[^\n]*tenants\[2\] 'initech'[^\n]*kubernetesVersion: Kubernetes 1\.\d+ left EKS extended support/);
+                return true;
+            },
+        );
         const others = planFleet({ ...file, tenants: file.tenants.filter((tenant) => tenant.name !== "initech") });
-        assert.deepEqual(others.tenants.map((tenant) => tenant.name), ["acme", "globex", "umbrella"]);
+        assert.deepEqual(
+            others.tenants.map((tenant) => tenant.name),
+            ["acme", "globex", "umbrella"],
+        );
         for (const tenant of others.tenants) {
             assert.deepEqual(staleTables(tenant.plan.warnings), [ISTIO_SUPPORT_PROVENANCE.table], tenant.name);
         }

@@ -21,7 +21,8 @@ function folderContents(folder: string): Record<string, string> {
         return {};
     }
     return Object.fromEntries(
-        (fs.readdirSync(folder, { recursive: true, encoding: "utf8" }))
+        fs
+            .readdirSync(folder, { recursive: true, encoding: "utf8" })
             .filter((file) => fs.statSync(path.join(folder, file)).isFile())
             .sort()
             .map((file) => [file, fs.readFileSync(path.join(folder, file), "utf8")]),

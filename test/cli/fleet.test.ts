@@ -48,20 +48,41 @@ describe("dualstack-istio fleet", function () {
         assert.equal(status, 0);
         assert.match(stdout, new RegExp(`Wrote 4 tenants' plans and fleet.json to ${out}\\n$`));
         assert.deepEqual(fs.readdirSync(out).sort(), ["acme", "fleet.json", "globex", "initech", "umbrella"]);
-        assert.deepEqual(fs.readdirSync(path.join(out, "acme")).sort(), ["istio-base-values.yaml", "istio-ingressgateway-values.yaml", "istio-operator.yaml", "istiod-values.yaml", "plan.json", "plan.md"]);
+        assert.deepEqual(fs.readdirSync(path.join(out, "acme")).sort(), [
+            "istio-base-values.yaml",
+            "istio-ingressgateway-values.yaml",
+            "istio-operator.yaml",
+            "istiod-values.yaml",
+            "plan.json",
+            "plan.md",
+        ]);
         assert.ok(fs.readdirSync(path.join(out, "globex")).includes("istio-cni-values.yaml"));
         assert.ok(fs.readdirSync(path.join(out, "initech")).includes("aws-load-balancer-controller-values.yaml"));
         for (const tenant of ["acme", "globex", "initech", "umbrella"]) {
             const plan = JSON.parse(fs.readFileSync(path.join(out, tenant, "plan.json"), "utf8")) as { resources: { urn: string }[] };
-            assert.ok(plan.resources.every((resource) => resource.urn.startsWith(`urn:pulumi:${tenant}::dualstack-istio::`)), tenant);
+            assert.ok(
+                plan.resources.every((resource) => resource.urn.startsWith(`urn:pulumi:${tenant}::dualstack-istio::`)),
+                tenant,
+            );
         }
         const summary = JSON.parse(fs.readFileSync(path.join(out, "fleet.json"), "utf8")) as { tenants: { tenant: string; resources: number }[]; warnings: string[] };
-        assert.deepEqual(summary.tenants.map((row) => [row.tenant, row.resources]), [["acme", 23], ["globex", 24], ["initech", 56], ["umbrella", 9]]);
+        assert.deepEqual(
+            summary.tenants.map((row) => [row.tenant, row.resources]),
+            [
+                ["acme", 23],
+                ["globex", 24],
+                ["initech", 56],
+                ["umbrella", 9],
+            ],
+        );
         assert.deepEqual(summary.warnings, []);
     });
 
     it("plan of a bad fleet: exit 2, one error line per problem, each naming its tenant, nothing written", () => {
-        const file = tempFile("tenants.yaml", "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\ntenants:\n  - name: a\n    istio:\n      hub: HTTPS://x\n  - name: b\n    nodes:\n      count: -1\n  - name: a\n");
+        const file = tempFile(
+            "tenants.yaml",
+            "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\ntenants:\n  - name: a\n    istio:\n      hub: HTTPS://x\n  - name: b\n    nodes:\n      count: -1\n  - name: a\n",
+        );
         const out = outDir();
         const { status, stdout, stderr } = cli(["fleet", "plan", file, "--out", out]);
         assert.equal(status, 2);
@@ -79,7 +100,10 @@ describe("dualstack-istio fleet", function () {
         const { status, stdout, stderr } = cli(["fleet", "up", EXAMPLE, "--work-dir", path.join(bin, "work")], { ...process.env, PATH: bin });
         assert.equal(status, 2);
         assert.equal(stdout, "");
-        assert.equal(stderr, "error: pulumi: the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again\n");
+        assert.equal(
+            stderr,
+            "error: pulumi: the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again\n",
+        );
     });
 
     it("preview of an unknown tenant, or a bad concurrency: exit 2 and one line, before Pulumi is looked for", () => {
@@ -93,7 +117,10 @@ describe("dualstack-istio fleet", function () {
         const { status, stdout, stderr } = cli(["fleet", "export-operator", EXAMPLE, "--repo", "https://github.com/ecloud/platform.git"]);
         assert.equal(status, 0);
         const stacks = parseAllDocuments(stdout).map((document) => document.toJS() as { kind: string; metadata: { name: string } });
-        assert.deepEqual(stacks.map((stack) => `${stack.kind} ${stack.metadata.name}`), ["Stack dualstack-istio-acme", "Stack dualstack-istio-globex", "Stack dualstack-istio-initech", "Stack dualstack-istio-umbrella"]);
+        assert.deepEqual(
+            stacks.map((stack) => `${stack.kind} ${stack.metadata.name}`),
+            ["Stack dualstack-istio-acme", "Stack dualstack-istio-globex", "Stack dualstack-istio-initech", "Stack dualstack-istio-umbrella"],
+        );
         assert.equal(
             stderr,
             "note: create Secret pulumi-operator/pulumi-credentials with key PULUMI_ACCESS_TOKEN\n" +
@@ -139,7 +166,10 @@ describe("dualstack-istio fleet", function () {
         assert.match(stdout, /\[t0\] up cancelled after \d+s: update canceled\n/);
         assert.match(stdout, /\[t1\] skipped: cancelled before it started\n\[t2\] skipped: cancelled before it started\n/);
         assert.match(stdout, /\n1 cancelled, 2 skipped\n {2}t0: update canceled\n$/);
-        const updates = fs.readFileSync(path.join(state, "calls.jsonl"), "utf8").split("\n").filter((line) => line.includes('"up"'));
+        const updates = fs
+            .readFileSync(path.join(state, "calls.jsonl"), "utf8")
+            .split("\n")
+            .filter((line) => line.includes('"up"'));
         assert.equal(updates.length, 1, "only t0 was ever updated");
     });
 });

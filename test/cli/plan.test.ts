@@ -20,7 +20,16 @@ function outDir(): string {
 }
 
 interface PlanJson {
-    resources: { urn: string; type: string; name: string; parent: string | null; provider: string | null; dependsOn: string[]; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[];
+    resources: {
+        urn: string;
+        type: string;
+        name: string;
+        parent: string | null;
+        provider: string | null;
+        dependsOn: string[];
+        inputs: Record<string, unknown>;
+        outputs: Record<string, unknown>;
+    }[];
 }
 
 function readPlan(directory: string): PlanJson {
@@ -80,20 +89,27 @@ describe("dualstack-istio plan", () => {
         assert.equal(byName("dualstack-demo-cluster")?.inputs.datapathProvider, "ADVANCED_DATAPATH");
 
         // Each values file holds exactly the values its Release is given.
-        for (const [release, file] of [["istio-base", "istio-base-values.yaml"], ["istio-istiod", "istiod-values.yaml"], ["istio-gateway", "istio-ingressgateway-values.yaml"]] as const) {
+        for (const [release, file] of [
+            ["istio-base", "istio-base-values.yaml"],
+            ["istio-istiod", "istiod-values.yaml"],
+            ["istio-gateway", "istio-ingressgateway-values.yaml"],
+        ] as const) {
             assert.deepEqual(parse(fs.readFileSync(path.join(first, file), "utf8")), byName(release)?.inputs.values, file);
         }
         const istiodValues = byName("istio-istiod")?.inputs.values as { global: { hub: string; tag: string }; pilot: { env: Record<string, string> } };
         assert.equal(istiodValues.global.hub, "europe-west4-docker.pkg.dev/my-gcp-project/istio");
         assert.deepEqual(istiodValues.pilot.env, { ISTIO_DUAL_STACK: "true" });
-        const operator = parse(fs.readFileSync(path.join(first, "istio-operator.yaml"), "utf8")) as { kind: string; spec: { hub: string; tag: string; values: { pilot: { env: Record<string, string> } } } };
+        const operator = parse(fs.readFileSync(path.join(first, "istio-operator.yaml"), "utf8")) as {
+            kind: string;
+            spec: { hub: string; tag: string; values: { pilot: { env: Record<string, string> } } };
+        };
         assert.equal(operator.kind, "IstioOperator");
         assert.equal(operator.spec.hub, "europe-west4-docker.pkg.dev/my-gcp-project/istio");
         assert.deepEqual(operator.spec.values.pilot.env, { ISTIO_DUAL_STACK: "true" });
 
         const markdown = fs.readFileSync(path.join(first, "plan.md"), "utf8");
         assert.ok(markdown.startsWith("# Plan: dualstack-demo (gcp)\n"));
-        assert.ok(markdown.includes("```mermaid\nflowchart TD\n    r0[\"Stack<br/>dualstack-istio-dev\"]"));
+        assert.ok(markdown.includes('```mermaid\nflowchart TD\n    r0["Stack<br/>dualstack-istio-dev"]'));
         assert.ok(markdown.includes("| IP families | IPv4, IPv6 (dual-stack, IPv4 primary) |"));
         assert.equal(markdown.split("\n").filter((line) => line.startsWith("| `")).length, plan.resources.length);
     });
@@ -110,7 +126,10 @@ describe("dualstack-istio plan", () => {
         assert.ok(gke.stdout.includes("Istio           upstream 1.30.3, revision canary"));
 
         const kubeconfig = tempFile("config", kubeconfigText(["kind-dual-stack"]));
-        const config = tempFile("stack.yaml", `cloud: existing\nclusterName: kind\nkubernetesVersion: "1.33"\nexisting:\n  kubeconfig: ${kubeconfig}\nistio:\n  gateway: {enabled: true, serviceType: NodePort}\n`);
+        const config = tempFile(
+            "stack.yaml",
+            `cloud: existing\nclusterName: kind\nkubernetesVersion: "1.33"\nexisting:\n  kubeconfig: ${kubeconfig}\nistio:\n  gateway: {enabled: true, serviceType: NodePort}\n`,
+        );
         const existing = cli("plan", "--config", config);
         assert.equal(existing.status, 0, existing.stderr);
         assert.ok(existing.stdout.includes("kind: existing cluster, context kind-dual-stack at https://127.0.0.1:6443, Kubernetes 1.33 (generic)"));
@@ -131,22 +150,29 @@ describe("dualstack-istio plan", () => {
         ]) {
             assert.ok(stdout.includes(`${line}\n`), line);
         }
-        assert.match(stdout, /\n    Edge            load balancers reach IPv4 and IPv6 clients; istio-ingressgateway Service: aws-load-balancer-type=external, .*aws-load-balancer-ip-address-type=dualstack/);
+        assert.match(
+            stdout,
+            /\n    Edge            load balancers reach IPv4 and IPv6 clients; istio-ingressgateway Service: aws-load-balancer-type=external, .*aws-load-balancer-ip-address-type=dualstack/,
+        );
         assert.match(stdout, /\+ 56 to create/);
         assert.ok(!stdout.includes("Warnings:"));
         const plan = readPlan(directory);
         const subnets = plan.resources.filter((resource) => resource.type === "aws:ec2/subnet:Subnet");
-        assert.deepEqual(subnets.map((subnet) => [subnet.name, subnet.inputs.availabilityZone, subnet.inputs.cidrBlock]), [
-            ["dualstack-eks-public-0", "eu-west-1a", "10.0.128.0/20"],
-            ["dualstack-eks-private-0", "eu-west-1a", "10.0.0.0/20"],
-            ["dualstack-eks-public-1", "eu-west-1b", "10.0.144.0/20"],
-            ["dualstack-eks-private-1", "eu-west-1b", "10.0.16.0/20"],
-        ]);
+        assert.deepEqual(
+            subnets.map((subnet) => [subnet.name, subnet.inputs.availabilityZone, subnet.inputs.cidrBlock]),
+            [
+                ["dualstack-eks-public-0", "eu-west-1a", "10.0.128.0/20"],
+                ["dualstack-eks-private-0", "eu-west-1a", "10.0.0.0/20"],
+                ["dualstack-eks-public-1", "eu-west-1b", "10.0.144.0/20"],
+                ["dualstack-eks-private-1", "eu-west-1b", "10.0.16.0/20"],
+            ],
+        );
         assert.equal(new Set(subnets.map((subnet) => subnet.inputs.ipv6CidrBlock)).size, 4);
         assert.ok(fs.existsSync(path.join(directory, "aws-load-balancer-controller-values.yaml")));
         assert.equal(
-            (parse(fs.readFileSync(path.join(directory, "istio-ingressgateway-values.yaml"), "utf8")) as { service: { annotations: Record<string, string> } }).service
-                .annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"],
+            (parse(fs.readFileSync(path.join(directory, "istio-ingressgateway-values.yaml"), "utf8")) as { service: { annotations: Record<string, string> } }).service.annotations[
+                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"
+            ],
             "ip",
         );
     });
@@ -155,8 +181,19 @@ describe("dualstack-istio plan", () => {
         const charts = makeChartsDir();
         const directory = outDir();
         const { status, stdout, stderr } = cli(
-            "plan", "--out", directory, "--set", "kubernetesVersion=1.29", "--set", "istio.flavor=experimental-dual-stack",
-            "--set", `istio.chartsDir=${charts}`, "--set", "istio.tag=ds-dev", "--set", "istio.gateway.enabled=false",
+            "plan",
+            "--out",
+            directory,
+            "--set",
+            "kubernetesVersion=1.29",
+            "--set",
+            "istio.flavor=experimental-dual-stack",
+            "--set",
+            `istio.chartsDir=${charts}`,
+            "--set",
+            "istio.tag=ds-dev",
+            "--set",
+            "istio.gateway.enabled=false",
         );
         assert.equal(status, 0, stderr);
         assert.ok(stdout.includes("Istio           experimental-dual-stack experimental-dual-stack, revision default"));
@@ -175,9 +212,21 @@ describe("dualstack-istio plan", () => {
         ["a missing config file", ["--config", "/nonexistent.yaml"], "error: --config: cannot read /nonexistent.yaml (no such file)"],
         ["a folder as the config file", ["--config", os.tmpdir()], `error: --config: cannot read ${os.tmpdir()} (is a directory)`],
         ["a bad --set", ["--set", "nodes.count"], "error: --set: 'nodes.count' is not key.path=value, e.g. istio.gateway.enabled=true"],
-        ["dual-stack pods on EKS", ["--config", "examples/eks/stack-config.yaml", "--set", "aws.ipFamilies=[IPv4, IPv6]"], "error: aws.ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers"],
-        ["an open EKS API range", ["--config", "examples/eks/stack-config.yaml", "--set", "aws.publicAccessCidrs=[::/0]"], "error: aws.publicAccessCidrs[0]: '::/0' allows every address; list the networks that need access instead"],
-        ["the branch without a chartsDir", ["--set", "istio.flavor=experimental-dual-stack", "--set", "istio.tag=ds"], "error: istio.chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch"],
+        [
+            "dual-stack pods on EKS",
+            ["--config", "examples/eks/stack-config.yaml", "--set", "aws.ipFamilies=[IPv4, IPv6]"],
+            "error: aws.ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers",
+        ],
+        [
+            "an open EKS API range",
+            ["--config", "examples/eks/stack-config.yaml", "--set", "aws.publicAccessCidrs=[::/0]"],
+            "error: aws.publicAccessCidrs[0]: '::/0' allows every address; list the networks that need access instead",
+        ],
+        [
+            "the branch without a chartsDir",
+            ["--set", "istio.flavor=experimental-dual-stack", "--set", "istio.tag=ds"],
+            "error: istio.chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch",
+        ],
     ];
     for (const [what, args, message] of refusals) {
         it(`refuses ${what}: exit 2, one line, nothing written`, () => {
@@ -194,10 +243,13 @@ describe("dualstack-istio plan", () => {
         const loadedBy = (...args: string[]) =>
             spawnSync(
                 process.execPath,
-                ["-e", `require(${JSON.stringify(BIN)}).main(${JSON.stringify(args)}).then(() => {
+                [
+                    "-e",
+                    `require(${JSON.stringify(BIN)}).main(${JSON.stringify(args)}).then(() => {
                     const names = Object.keys(require.cache).map((file) => /node_modules[\\\\/](ts-node|@pulumi[\\\\/](?:gcp|aws))[\\\\/]/.exec(file)?.[1]);
                     process.stderr.write(JSON.stringify([...new Set(names.filter(Boolean))]));
-                });`],
+                });`,
+                ],
                 { encoding: "utf8", cwd: ROOT },
             ).stderr;
         assert.equal(loadedBy("plan"), '["@pulumi/gcp"]');

@@ -25,7 +25,15 @@ describe("dualstack-istio values", () => {
 
     it("prints the branch's values with both switches and the Kubernetes 1.25 workarounds", () => {
         const { status, stdout, stderr } = cli(
-            "values", "--flavor", "experimental-dual-stack", "--hub", "registry.example.com/istio", "--tag", "ds-dev", "--kubernetes-version", "1.29",
+            "values",
+            "--flavor",
+            "experimental-dual-stack",
+            "--hub",
+            "registry.example.com/istio",
+            "--tag",
+            "ds-dev",
+            "--kubernetes-version",
+            "1.29",
         );
         assert.equal(status, 0);
         const values = parse(stdout);
@@ -72,7 +80,10 @@ describe("dualstack-istio values", () => {
             [["--kubernetes-version", "1.29"], "error: --kubernetes-version: Kubernetes 1.29 is below the minimum for Istio 1.30.3; it needs Kubernetes 1.32 or newer"],
             [["--revision", "default"], "error: --revision: must not be 'default', which names the unrevisioned control plane; leave it unset for that"],
             [["--flavor", "nightly"], "error: --flavor: 'nightly' is not an Istio flavor; allowed: upstream, experimental-dual-stack"],
-            [["--flavor", "experimental-dual-stack"], "error: --hub: is required with flavor experimental-dual-stack: the branch publishes no images; give the hub and tag you pushed from `make docker`"],
+            [
+                ["--flavor", "experimental-dual-stack"],
+                "error: --hub: is required with flavor experimental-dual-stack: the branch publishes no images; give the hub and tag you pushed from `make docker`",
+            ],
             [["--ip-families", "IPv6,IPv6"], "error: --ip-families: [IPv6, IPv6] is not a set of IP families; allowed: [IPv4], [IPv6], [IPv4, IPv6], [IPv6, IPv4]"],
             [["--image-pull-secret", "Bad"], "error: --image-pull-secret: 'Bad' is not a Secret name; use a DNS-1123 subdomain"],
             [["--chart", "ztunnel"], "error: --chart: 'ztunnel' is not a chart; allowed: istiod, base, gateway, cni"],
@@ -103,9 +114,12 @@ describe("dualstack-istio values", () => {
     it("runs as plain JavaScript: no TypeScript and no Pulumi package is loaded", () => {
         const probe = spawnSync(
             process.execPath,
-            ["-e", `process.argv = [process.argv[0], "x", "values"]; require(${JSON.stringify(BIN)}).main(["values"]);
+            [
+                "-e",
+                `process.argv = [process.argv[0], "x", "values"]; require(${JSON.stringify(BIN)}).main(["values"]);
                 const loaded = Object.keys(require.cache);
-                process.stderr.write(JSON.stringify(loaded.filter((file) => /node_modules[\\\\/](typescript|ts-node|@pulumi)[\\\\/]/.test(file))));`],
+                process.stderr.write(JSON.stringify(loaded.filter((file) => /node_modules[\\\\/](typescript|ts-node|@pulumi)[\\\\/]/.test(file))));`,
+            ],
             { encoding: "utf8" },
         );
         assert.equal(probe.status, 0);

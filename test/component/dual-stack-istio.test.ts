@@ -7,18 +7,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import { EKS_LOAD_BALANCER_EDGE } from "../../components/eks/plan";
 import { DualStackIstio } from "../../components/istio/dual-stack-istio";
 import { OfflineRunError, runOffline } from "../../engine/offline-engine";
-import {
-    COMPONENT,
-    FakeNodePool,
-    NAMESPACE,
-    NODE_POOL_URN,
-    only,
-    PROVIDER_URN,
-    RELEASE,
-    runMesh,
-    SERVICE_PATCH,
-    urnOf,
-} from "../support/mesh-program";
+import { COMPONENT, FakeNodePool, NAMESPACE, NODE_POOL_URN, only, PROVIDER_URN, RELEASE, runMesh, SERVICE_PATCH, urnOf } from "../support/mesh-program";
 
 const COMPONENT_URN = `urn:pulumi:stack::project::${COMPONENT}::mesh`;
 const RELEASE_SETTINGS = { atomic: true, cleanupOnFail: true, maxHistory: 10 };
@@ -126,15 +115,12 @@ describe("DualStackIstio", () => {
         it("adds istio-cni beside istiod and the gateway after both, each on the cluster's provider", async () => {
             const run = await runMesh({ revision: "canary", gateway: { enabled: true }, cni: { enabled: true }, imagePullSecrets: ["regcred"] });
             const releases = run.resources.filter((resource) => resource.type === RELEASE);
-            assert.deepEqual(
-                releases.map((release) => [release.name, release.inputs.name, release.inputs.namespace, release.inputs.timeout]).sort(),
-                [
-                    ["mesh-base", "istio-base", "istio-system", 300],
-                    ["mesh-cni", "istio-cni", "istio-system", 600],
-                    ["mesh-gateway", "istio-ingressgateway", "istio-ingress", 600],
-                    ["mesh-istiod", "istiod-canary", "istio-system", 600],
-                ],
-            );
+            assert.deepEqual(releases.map((release) => [release.name, release.inputs.name, release.inputs.namespace, release.inputs.timeout]).sort(), [
+                ["mesh-base", "istio-base", "istio-system", 300],
+                ["mesh-cni", "istio-cni", "istio-system", 600],
+                ["mesh-gateway", "istio-ingressgateway", "istio-ingress", 600],
+                ["mesh-istiod", "istiod-canary", "istio-system", 600],
+            ]);
             assert.ok(run.resources.filter((resource) => resource.parent === COMPONENT_URN).every((resource) => resource.provider === PROVIDER_URN));
             assert.deepEqual(only(run, RELEASE, "mesh-cni").dependsOn, [NODE_POOL_URN, urnOf(NAMESPACE, "mesh-istio-system")].sort());
             assert.deepEqual(
@@ -266,7 +252,10 @@ describe("DualStackIstio", () => {
             [{ hub: "https://docker.io/istio" }, "hub: 'https://docker.io/istio' must not include a scheme; write it as docker.io/istio (DualStackIstio 'mesh')"],
             [{ version: "1.16.0" }, "version: Istio 1.16.0 has no dual-stack support; upstream Istio 1.17.0 or newer is required (DualStackIstio 'mesh')"],
             [{ revision: "default" }, "revision: must not be 'default', which names the unrevisioned control plane; leave it unset for that (DualStackIstio 'mesh')"],
-            [{ chartsDir: "/nonexistent/charts" }, "chartsDir: '/nonexistent/charts' does not exist; give the manifests/charts folder of an Istio checkout (DualStackIstio 'mesh')"],
+            [
+                { chartsDir: "/nonexistent/charts" },
+                "chartsDir: '/nonexistent/charts' does not exist; give the manifests/charts folder of an Istio checkout (DualStackIstio 'mesh')",
+            ],
             [
                 { flavor: "experimental-dual-stack", hub: "registry.example.com/istio", tag: "x" },
                 "chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch (DualStackIstio 'mesh')",
@@ -281,10 +270,7 @@ describe("DualStackIstio", () => {
                 assert.ok(failure instanceof OfflineRunError);
                 assert.equal(failure.message, message);
                 // The stack, the provider and the node pool from the test program; nothing of the component.
-                assert.deepEqual(
-                    failure.resources.map((resource) => resource.type).sort(),
-                    ["pulumi:providers:kubernetes", "pulumi:pulumi:Stack", "test:index:NodePool"],
-                );
+                assert.deepEqual(failure.resources.map((resource) => resource.type).sort(), ["pulumi:providers:kubernetes", "pulumi:pulumi:Stack", "test:index:NodePool"]);
             });
         }
 

@@ -103,36 +103,80 @@ describe("cloud: azure stack config", () => {
     });
 
     const cases: [string, unknown, string][] = [
-        ["no azure section", { ...AZURE, azure: undefined }, "azure.subscriptionId: required with cloud: azure; give the subscription ID to create the cluster in (az account show --query id)"],
+        [
+            "no azure section",
+            { ...AZURE, azure: undefined },
+            "azure.subscriptionId: required with cloud: azure; give the subscription ID to create the cluster in (az account show --query id)",
+        ],
         ["an azure section without subscription", { ...AZURE, azure: { authorizedIpRanges: ["81.2.69.0/24"] } }, "azure.subscriptionId: required; expected a string"],
         ["no region", { ...AZURE, region: undefined }, "region: required with cloud: azure; e.g. westeurope"],
-        ["a subscription that is not a GUID", { ...AZURE, azure: { subscriptionId: "prod" } }, "azure.subscriptionId: 'prod' is not an Azure subscription ID; expected a GUID (az account show --query id)"],
+        [
+            "a subscription that is not a GUID",
+            { ...AZURE, azure: { subscriptionId: "prod" } },
+            "azure.subscriptionId: 'prod' is not an Azure subscription ID; expected a GUID (az account show --query id)",
+        ],
         [
             "kubenet",
             { ...AZURE, azure: { ...AZURE.azure, networkPlugin: "kubenet" } },
             "azure.networkPlugin: kubenet retires on 31 March 2028 (https://learn.microsoft.com/azure/aks/concepts-network-azure-cni-overlay) and its dual-stack mode is limited to 200 nodes; use azure-overlay",
         ],
         ["a bad VM size", { ...AZURE, nodes: { machineType: "d4s" } }, "nodes.machineType: 'd4s' is not an Azure VM size; expected e.g. Standard_D4s_v5"],
-        ["a region's display name", { ...AZURE, region: "West Europe" }, "region: 'West Europe' is not an Azure region name; expected lowercase letters and digits, e.g. westeurope"],
-        ["a bad cluster name", { ...AZURE, clusterName: "aks-" }, "clusterName: 'aks-' is not an AKS cluster name here; use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 58"],
+        [
+            "a region's display name",
+            { ...AZURE, region: "West Europe" },
+            "region: 'West Europe' is not an Azure region name; expected lowercase letters and digits, e.g. westeurope",
+        ],
+        [
+            "a bad cluster name",
+            { ...AZURE, clusterName: "aks-" },
+            "clusterName: 'aks-' is not an AKS cluster name here; use letters, digits, '-' and '_', starting and ending with a letter or digit, at most 58",
+        ],
         [
             "IPv6 only",
             { ...AZURE, azure: { ...AZURE.azure, ipFamilies: ["IPv6"] } },
             "azure.ipFamilies: [IPv6] is not an AKS family list; Azure CNI Overlay takes [IPv4, IPv6] (dual-stack, IPv4 primary) or [IPv4] — IPv6 primary and IPv6 only are not supported (https://learn.microsoft.com/azure/aks/configure-dual-stack)",
         ],
-        ["an IPv6 API range", { ...AZURE, azure: { ...AZURE.azure, authorizedIpRanges: ["2a01:4f8:1234::/48"] } }, "azure.authorizedIpRanges[0]: '2a01:4f8:1234::/48' is IPv6; only IPv4 ranges are accepted here"],
-        ["zone 4", { ...AZURE, azure: { ...AZURE.azure, availabilityZones: ["4"] } }, `azure.availabilityZones[0]: '4' is not an availability zone; use "1", "2" and "3", each once`],
-        ["a link-local pod range", { ...AZURE, network: { podIpv6Cidr: "fe80::/64" } }, "network.podIpv6Cidr: 'fe80::/64' is a linkLocal range; use a unique local (fd00::/8) or global unicast range"],
-        ["a /12 Service range", { ...AZURE, network: { serviceIpv4Cidr: "10.0.0.0/12" } }, "network.serviceIpv4Cidr: '10.0.0.0/12' is too large; AKS needs the Service range smaller than /12, e.g. /16"],
+        [
+            "an IPv6 API range",
+            { ...AZURE, azure: { ...AZURE.azure, authorizedIpRanges: ["2a01:4f8:1234::/48"] } },
+            "azure.authorizedIpRanges[0]: '2a01:4f8:1234::/48' is IPv6; only IPv4 ranges are accepted here",
+        ],
+        [
+            "zone 4",
+            { ...AZURE, azure: { ...AZURE.azure, availabilityZones: ["4"] } },
+            `azure.availabilityZones[0]: '4' is not an availability zone; use "1", "2" and "3", each once`,
+        ],
+        [
+            "a link-local pod range",
+            { ...AZURE, network: { podIpv6Cidr: "fe80::/64" } },
+            "network.podIpv6Cidr: 'fe80::/64' is a linkLocal range; use a unique local (fd00::/8) or global unicast range",
+        ],
+        [
+            "a /12 Service range",
+            { ...AZURE, network: { serviceIpv4Cidr: "10.0.0.0/12" } },
+            "network.serviceIpv4Cidr: '10.0.0.0/12' is too large; AKS needs the Service range smaller than /12, e.g. /16",
+        ],
         ["a count outside the bounds", { ...AZURE, nodes: { count: 9 } }, "nodes.count: 9 is outside nodes.minCount..nodes.maxCount (2..4)"],
-        ["a login mode needing a person", { ...AZURE, azure: { ...AZURE.azure, kubeloginMode: "devicecode" } }, 'azure.kubeloginMode: expected one of azurecli, workloadidentity, spn, msi, got "devicecode"'],
-        ["an IPv6 pod range on GKE", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "p" }, network: { podIpv6Cidr: "fd00::/64" } }, "network.podIpv6Cidr: not used with cloud: gcp; Google assigns the IPv6 ranges"],
+        [
+            "a login mode needing a person",
+            { ...AZURE, azure: { ...AZURE.azure, kubeloginMode: "devicecode" } },
+            'azure.kubeloginMode: expected one of azurecli, workloadidentity, spn, msi, got "devicecode"',
+        ],
+        [
+            "an IPv6 pod range on GKE",
+            { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "p" }, network: { podIpv6Cidr: "fd00::/64" } },
+            "network.podIpv6Cidr: not used with cloud: gcp; Google assigns the IPv6 ranges",
+        ],
         [
             "an IPv6 pod range on EKS",
             { cloud: "aws", clusterName: "x", region: "eu-west-1", network: { podIpv6Cidr: "fd00::/64" } },
             "network.podIpv6Cidr: not used with cloud: aws; EKS pods and Services are IPv6 and take their addresses from AWS",
         ],
-        ["an azure section on GKE", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "p" }, azure: { subscriptionId: SUBSCRIPTION } }, "azure: only allowed with cloud: azure (cloud is gcp)"],
+        [
+            "an azure section on GKE",
+            { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "p" }, azure: { subscriptionId: SUBSCRIPTION } },
+            "azure: only allowed with cloud: azure (cloud is gcp)",
+        ],
         ["a gcp section on AKS", { ...AZURE, gcp: { project: "p" } }, "gcp: only allowed with cloud: gcp (cloud is azure)"],
     ];
     for (const [what, document, message] of cases) {
@@ -168,11 +212,20 @@ describe("cloud: azure in a fleet", () => {
             `tenants.yaml: tenants 'acme' (tenants[0]) and 'globex' (tenants[1]) all claim resource group edge-rg of subscription ${SUBSCRIPTION}, which each AKS stack creates and deletes; give all but one another azure.resourceGroupName (its default is <clusterName>-rg) or azure.subscriptionId`,
         ]);
         // Another subscription or another resource group (another name gives another default group) is free.
-        assert.deepEqual(findClashes([tenant("a", 0, "edge", {}), tenant("b", 1, "edge", { subscriptionId: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a" }), tenant("c", 2, "edge2", {})], "tenants.yaml"), []);
+        assert.deepEqual(
+            findClashes(
+                [tenant("a", 0, "edge", {}), tenant("b", 1, "edge", { subscriptionId: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a" }), tenant("c", 2, "edge2", {})],
+                "tenants.yaml",
+            ),
+            [],
+        );
     });
 
     it("refuses two tenants sharing one resource group: each stack creates that group, and destroying either deletes both clusters", () => {
-        const clashes = findClashes([tenant("acme", 0, "edge-a", { resourceGroupName: "shared-rg" }), tenant("globex", 1, "edge-b", { resourceGroupName: "Shared-RG" })], "tenants.yaml");
+        const clashes = findClashes(
+            [tenant("acme", 0, "edge-a", { resourceGroupName: "shared-rg" }), tenant("globex", 1, "edge-b", { resourceGroupName: "Shared-RG" })],
+            "tenants.yaml",
+        );
         assert.equal(clashes.length, 1, "one clash");
         assert.match(clashes[0], /^tenants\.yaml: tenants 'acme' \(tenants\[0\]\) and 'globex' \(tenants\[1\]\) all claim .*shared-rg/i);
     });
@@ -218,10 +271,13 @@ describe("dualstack-istio plan --config examples/aks/stack-config.yaml", () => {
     it("loads only the Azure SDK, and refuses kubenet with one line, exit 2", () => {
         const loaded = spawnSync(
             process.execPath,
-            ["-e", `require(${JSON.stringify(BIN)}).main(["plan", "--config", "examples/aks/stack-config.yaml"]).then(() => {
+            [
+                "-e",
+                `require(${JSON.stringify(BIN)}).main(["plan", "--config", "examples/aks/stack-config.yaml"]).then(() => {
                 const names = Object.keys(require.cache).map((file) => /node_modules[\\\\/](ts-node|@pulumi[\\\\/](?:gcp|aws|azure-native))[\\\\/]/.exec(file)?.[1]);
                 process.stderr.write(JSON.stringify([...new Set(names.filter(Boolean))]));
-            });`],
+            });`,
+            ],
             { encoding: "utf8", cwd: ROOT },
         ).stderr;
         assert.equal(loaded, '["@pulumi/azure-native"]');

@@ -5,14 +5,19 @@ import { allConfigKeys } from "../../components/config/keys";
 describe("the cloud registry", () => {
     it("lists each cloud once, in the order the docs and errors give them", () => {
         assert.deepEqual(CLOUD_NAMES, ["gcp", "aws", "azure", "existing"]);
-        assert.deepEqual(CLOUDS.map((cloud) => cloud.title), ["GKE", "EKS", "AKS", "an existing cluster"]);
+        assert.deepEqual(
+            CLOUDS.map((cloud) => cloud.title),
+            ["GKE", "EKS", "AKS", "an existing cluster"],
+        );
         assert.equal(cloudModule("azure").name, "azure");
         assert.equal(isCloud("azure"), true);
         assert.equal(isCloud("moon"), false);
     });
 
     it("gives every cloud its own section of the stack config, under its name", () => {
-        const topLevel = allConfigKeys().filter((key) => !key.path.includes(".")).map((key) => key.path);
+        const topLevel = allConfigKeys()
+            .filter((key) => !key.path.includes("."))
+            .map((key) => key.path);
         for (const name of CLOUD_NAMES) {
             assert.ok(topLevel.includes(name), `${name} is a section`);
         }
@@ -34,10 +39,10 @@ describe("the cloud registry", () => {
         const missing = () => {
             throw Object.assign(new Error("Cannot find module '@pulumi/azure-native'"), { code: "MODULE_NOT_FOUND" });
         };
-        assert.throws(
-            () => requireCloudSdk(cloudModule("azure"), missing),
-            { name: "InputError", message: "cloud: azure needs the package @pulumi/azure-native, which is not installed; run npm install @pulumi/azure-native@^3.0.0" },
-        );
+        assert.throws(() => requireCloudSdk(cloudModule("azure"), missing), {
+            name: "InputError",
+            message: "cloud: azure needs the package @pulumi/azure-native, which is not installed; run npm install @pulumi/azure-native@^3.0.0",
+        });
         // Installed here (a dev dependency), and nothing to install for an existing cluster.
         assert.doesNotThrow(() => requireCloudSdk(cloudModule("azure")));
         assert.doesNotThrow(() => requireCloudSdk(cloudModule("existing"), missing));

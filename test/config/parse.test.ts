@@ -76,7 +76,10 @@ describe("stack config schema", () => {
             istio,
         };
         assert.deepEqual(parseStackConfig(gcp), gcp);
-        const aws = { ...AWS, kubernetesVersion: "1.34", aws: {
+        const aws = {
+            ...AWS,
+            kubernetesVersion: "1.34",
+            aws: {
                 ipFamilies: ["IPv6"],
                 availabilityZones: ["eu-west-1a", "eu-west-1b"],
                 nodeAmiFamily: "Bottlerocket",
@@ -84,7 +87,11 @@ describe("stack config schema", () => {
                 publicAccessCidrs: ["198.51.100.0/24"],
                 secretsEncryptionKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
                 deletionProtection: false,
-            }, network: { ipv4Cidr: "10.2.0.0/16" }, nodes: { count: 3, minCount: 3, maxCount: 6, machineType: "m7g.large" }, istio };
+            },
+            network: { ipv4Cidr: "10.2.0.0/16" },
+            nodes: { count: 3, minCount: 3, maxCount: 6, machineType: "m7g.large" },
+            istio,
+        };
         assert.deepEqual(parseStackConfig(aws), aws);
         const existing = { ...EXISTING, existing: { kubeconfig: "/k", context: "c", ipFamilies: ["IPv6", "IPv4"], platform: "gke" }, istio };
         assert.deepEqual(parseStackConfig(existing), existing);
@@ -132,35 +139,48 @@ describe("stack config schema", () => {
             }
         };
         [gcp, aws, azure, existing].forEach((document) => collect(document, ""));
-        assert.deepEqual(allConfigKeys().map((key) => key.path).filter((path) => !used.has(path)), []);
+        assert.deepEqual(
+            allConfigKeys()
+                .map((key) => key.path)
+                .filter((path) => !used.has(path)),
+            [],
+        );
     });
 
     const cases: [string, unknown, string][] = [
-        ["not a map", "gcp", "config: expected a map of keys (cloud, clusterName, …), got \"gcp\""],
+        ["not a map", "gcp", 'config: expected a map of keys (cloud, clusterName, …), got "gcp"'],
         ["missing cloud", { clusterName: "x" }, "cloud: required; expected one of gcp, aws, azure, existing"],
-        ["unknown cloud", { ...GCP, cloud: "moon" }, "cloud: expected one of gcp, aws, azure, existing, got \"moon\""],
+        ["unknown cloud", { ...GCP, cloud: "moon" }, 'cloud: expected one of gcp, aws, azure, existing, got "moon"'],
         ["missing clusterName", { cloud: "gcp", region: "r", gcp: { project: "p" } }, "clusterName: required; expected a string"],
         ["empty clusterName", { ...GCP, clusterName: "" }, "clusterName: must not be empty"],
         ["numeric version", { ...GCP, kubernetesVersion: 1.3 }, "kubernetesVersion: expected a string, got 1.3; quote it in YAML"],
         ["region as a list", { ...GCP, region: ["a"] }, "region: expected a string, got a list"],
-        ["section as text", { ...GCP, istio: "on" }, "istio: expected a section (a map of keys), got \"on\""],
-        ["boolean as text", { ...GCP, istio: { gateway: { enabled: "yes" } } }, "istio.gateway.enabled: expected true or false, got \"yes\""],
+        ["section as text", { ...GCP, istio: "on" }, 'istio: expected a section (a map of keys), got "on"'],
+        ["boolean as text", { ...GCP, istio: { gateway: { enabled: "yes" } } }, 'istio.gateway.enabled: expected true or false, got "yes"'],
         ["cni boolean", { ...GCP, istio: { cni: { enabled: 1 } } }, "istio.cni.enabled: expected true or false, got 1"],
         ["negative count", { ...GCP, nodes: { count: -1 } }, "nodes.count: must be 0 or more, got -1"],
         ["fractional count", { ...GCP, nodes: { maxCount: 2.5 } }, "nodes.maxCount: expected a whole number, got 2.5"],
         ["list of numbers", { ...GCP, istio: { imagePullSecrets: ["a", 2] } }, "istio.imagePullSecrets[1]: expected a string, got 2; quote it in YAML"],
-        ["list as text", { ...GCP, gcp: { project: "p", zones: "europe-west4-a" } }, "gcp.zones: expected a list, got \"europe-west4-a\""],
-        ["bad enum", { ...GCP, gcp: { project: "p", ipv6AccessType: "PUBLIC" } }, "gcp.ipv6AccessType: expected one of EXTERNAL, INTERNAL, got \"PUBLIC\""],
-        ["bad flavor", { ...GCP, istio: { flavor: "dual" } }, "istio.flavor: expected one of upstream, experimental-dual-stack, got \"dual\""],
-        ["bad family", { ...EXISTING, existing: { kubeconfig: "k", ipFamilies: ["IPv4", "ipv6"] } }, "existing.ipFamilies[1]: expected one of IPv4, IPv6, got \"ipv6\""],
-        ["bad service type", { ...GCP, istio: { gateway: { serviceType: "Internal" } } }, "istio.gateway.serviceType: expected one of LoadBalancer, NodePort, ClusterIP, got \"Internal\""],
+        ["list as text", { ...GCP, gcp: { project: "p", zones: "europe-west4-a" } }, 'gcp.zones: expected a list, got "europe-west4-a"'],
+        ["bad enum", { ...GCP, gcp: { project: "p", ipv6AccessType: "PUBLIC" } }, 'gcp.ipv6AccessType: expected one of EXTERNAL, INTERNAL, got "PUBLIC"'],
+        ["bad flavor", { ...GCP, istio: { flavor: "dual" } }, 'istio.flavor: expected one of upstream, experimental-dual-stack, got "dual"'],
+        ["bad family", { ...EXISTING, existing: { kubeconfig: "k", ipFamilies: ["IPv4", "ipv6"] } }, 'existing.ipFamilies[1]: expected one of IPv4, IPv6, got "ipv6"'],
+        [
+            "bad service type",
+            { ...GCP, istio: { gateway: { serviceType: "Internal" } } },
+            'istio.gateway.serviceType: expected one of LoadBalancer, NodePort, ClusterIP, got "Internal"',
+        ],
         ["typo, nested", { ...GCP, istio: { gatway: { enabled: true } } }, "istio.gatway: unknown key; did you mean istio.gateway?"],
         ["typo, top level", { ...GCP, clustername: "x" }, "clustername: unknown key; did you mean clusterName?"],
         ["typo, deep", { ...GCP, istio: { gateway: { enable: true } } }, "istio.gateway.enable: unknown key; did you mean istio.gateway.enabled?"],
         ["key at the wrong level", { ...GCP, hub: "x" }, "hub: unknown key here; did you mean istio.hub?"],
         ["wrong level, nested", { ...GCP, gcp: { project: "p", machineType: "e2" } }, "gcp.machineType: unknown key here; did you mean nodes.machineType?"],
         ["nothing close", { ...GCP, nodes: { flavour: 1 } }, "nodes.flavour: unknown key; allowed: count, minCount, maxCount, machineType"],
-        ["unknown, no suggestion", { ...GCP, tenant: "t" }, "tenant: unknown key; allowed: cloud, clusterName, region, kubernetesVersion, gcp, aws, azure, existing, network, nodes, istio"],
+        [
+            "unknown, no suggestion",
+            { ...GCP, tenant: "t" },
+            "tenant: unknown key; allowed: cloud, clusterName, region, kubernetesVersion, gcp, aws, azure, existing, network, nodes, istio",
+        ],
         ["gcp section on aws", { ...AWS, gcp: { project: "p" } }, "gcp: only allowed with cloud: gcp (cloud is aws)"],
         ["aws section on gcp", { ...GCP, aws: {} }, "aws: only allowed with cloud: aws (cloud is gcp)"],
         ["existing section on gcp", { ...GCP, existing: { kubeconfig: "k" } }, "existing: only allowed with cloud: existing (cloud is gcp)"],
@@ -168,10 +188,26 @@ describe("stack config schema", () => {
         ["gcp section without project", { ...GCP, gcp: { zones: [] } }, "gcp.project: required; expected a string"],
         ["gcp without region", { cloud: "gcp", clusterName: "x", gcp: { project: "p" } }, "region: required with cloud: gcp; e.g. europe-west4"],
         ["aws without region", { cloud: "aws", clusterName: "x" }, "region: required with cloud: aws; e.g. eu-west-1"],
-        ["aws pod range", { ...AWS, network: { podIpv4Cidr: "10.4.0.0/14" } }, "network.podIpv4Cidr: not used with cloud: aws; EKS pods and Services are IPv6 and take their addresses from AWS"],
-        ["aws service range", { ...AWS, network: { serviceIpv4Cidr: "10.8.0.0/20" } }, "network.serviceIpv4Cidr: not used with cloud: aws; EKS pods and Services are IPv6 and take their addresses from AWS"],
-        ["existing without kubeconfig", { cloud: "existing", clusterName: "k", kubernetesVersion: "1.33" }, "existing.kubeconfig: required with cloud: existing; give a kubeconfig file path or its content"],
-        ["existing without version", { ...EXISTING, kubernetesVersion: undefined }, "kubernetesVersion: required with cloud: existing; give the cluster's version (`kubectl version`), e.g. 1.33"],
+        [
+            "aws pod range",
+            { ...AWS, network: { podIpv4Cidr: "10.4.0.0/14" } },
+            "network.podIpv4Cidr: not used with cloud: aws; EKS pods and Services are IPv6 and take their addresses from AWS",
+        ],
+        [
+            "aws service range",
+            { ...AWS, network: { serviceIpv4Cidr: "10.8.0.0/20" } },
+            "network.serviceIpv4Cidr: not used with cloud: aws; EKS pods and Services are IPv6 and take their addresses from AWS",
+        ],
+        [
+            "existing without kubeconfig",
+            { cloud: "existing", clusterName: "k", kubernetesVersion: "1.33" },
+            "existing.kubeconfig: required with cloud: existing; give a kubeconfig file path or its content",
+        ],
+        [
+            "existing without version",
+            { ...EXISTING, kubernetesVersion: undefined },
+            "kubernetesVersion: required with cloud: existing; give the cluster's version (`kubectl version`), e.g. 1.33",
+        ],
         ["existing with region", { ...EXISTING, region: "r" }, "region: not used with cloud: existing; the cluster already exists"],
         ["existing with nodes", { ...EXISTING, nodes: { count: 1 } }, "nodes: not used with cloud: existing; the cluster already exists"],
         ["existing with network", { ...EXISTING, network: {} }, "network: not used with cloud: existing; the cluster already exists"],

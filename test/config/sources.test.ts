@@ -51,19 +51,33 @@ describe("stack config sources", () => {
 
         it("leaves a non-boolean where a boolean belongs for the schema to refuse", () => {
             const document = readConfigText("cloud: gcp\nclusterName: x\nregion: europe-west4\ngcp: {project: p}\nistio: {cni: {enabled: yes}}\n", "f.yaml");
-            assert.equal(refusal(() => parseStackConfig(document)), 'istio.cni.enabled: expected true or false, got "yes"');
+            assert.equal(
+                refusal(() => parseStackConfig(document)),
+                'istio.cni.enabled: expected true or false, got "yes"',
+            );
         });
 
         const cases: [string, string, string][] = [
             ["broken YAML", "cloud: [gcp\n", "f.yaml: does not parse as YAML (line 2): Flow sequence in block collection must be sufficiently indented and end with a ]"],
             ["duplicate keys", "cloud: gcp\ncloud: aws\n", "f.yaml: does not parse as YAML (line 2): Map keys must be unique"],
             ["a list", "- cloud: gcp\n", "f.yaml: expected a map of config keys (cloud, clusterName, …)"],
-            ["another project's key", "config:\n  other-project:cloud: gcp\n", "other-project:cloud: belongs to project 'other-project', not dualstack-istio; use dualstack-istio:cloud"],
-            ["an encrypted value", "config:\n  dualstack-istio:clusterName:\n    secure: AAABAx==\n", "clusterName: is encrypted (secure:); the plan cannot decrypt it, so give the value in plain text or with --set"],
+            [
+                "another project's key",
+                "config:\n  other-project:cloud: gcp\n",
+                "other-project:cloud: belongs to project 'other-project', not dualstack-istio; use dualstack-istio:cloud",
+            ],
+            [
+                "an encrypted value",
+                "config:\n  dualstack-istio:clusterName:\n    secure: AAABAx==\n",
+                "clusterName: is encrypted (secure:); the plan cannot decrypt it, so give the value in plain text or with --set",
+            ],
         ];
         for (const [what, text, message] of cases) {
             it(`refuses ${what}`, () => {
-                assert.ok(refusal(() => readConfigText(text, "f.yaml")).startsWith(message), refusal(() => readConfigText(text, "f.yaml")));
+                assert.ok(
+                    refusal(() => readConfigText(text, "f.yaml")).startsWith(message),
+                    refusal(() => readConfigText(text, "f.yaml")),
+                );
             });
         }
 
@@ -104,7 +118,10 @@ describe("stack config sources", () => {
         });
 
         it("leaves unknown keys and bad values for the schema to name", () => {
-            assert.equal(refusal(() => parseStackConfig(applyOverrides({ cloud: "gcp", clusterName: "x", region: "r", gcp: { project: "p" } }, ["istio.gatway.enabled=true"]))), "istio.gatway: unknown key; did you mean istio.gateway?");
+            assert.equal(
+                refusal(() => parseStackConfig(applyOverrides({ cloud: "gcp", clusterName: "x", region: "r", gcp: { project: "p" } }, ["istio.gatway.enabled=true"]))),
+                "istio.gatway: unknown key; did you mean istio.gateway?",
+            );
             assert.equal(
                 refusal(() => parseStackConfig(applyOverrides({ cloud: "gcp", clusterName: "x", region: "r", gcp: { project: "p" } }, ["nodes.count=three"]))),
                 'nodes.count: expected a whole number, got "three"',
@@ -119,7 +136,10 @@ describe("stack config sources", () => {
         ];
         for (const [override, message] of cases) {
             it(`refuses ${override}`, () => {
-                assert.equal(refusal(() => applyOverrides({ cloud: "gcp" }, [override])), message);
+                assert.equal(
+                    refusal(() => applyOverrides({ cloud: "gcp" }, [override])),
+                    message,
+                );
             });
         }
     });
@@ -145,7 +165,10 @@ describe("stack config sources", () => {
 
         it("passes a section that is not JSON to the schema, which names it", () => {
             const document = readPulumiConfig({ "dualstack-istio:cloud": "gcp", "dualstack-istio:clusterName": "x", "dualstack-istio:istio": "on" });
-            assert.equal(refusal(() => parseStackConfig(document)), 'istio: expected a section (a map of keys), got "on"');
+            assert.equal(
+                refusal(() => parseStackConfig(document)),
+                'istio: expected a section (a map of keys), got "on"',
+            );
         });
     });
 });

@@ -68,4 +68,3 @@ export const deps = (run: OfflineRun, type: string, name: string) => resource(ru
 export const output = (run: OfflineRun, type: string, name: string, key: string) => resource(run, type, name).outputs[key] as string;
 /** The id the engine gave a resource (its synthesizer is deterministic, so asking again gives the same). */
 export const idOf = (run: OfflineRun, type: string, name: string) => AWS_SYNTHESIZERS[type]({ type, name, inputs: resource(run, type, name).inputs }).id;
-

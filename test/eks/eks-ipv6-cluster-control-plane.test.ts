@@ -10,7 +10,6 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
         run = await runEks(ARGS, true);
     });
 
-
     it("creates an IPv6 cluster with KMS-encrypted Secrets, all five log types, API access and a restricted public endpoint", () => {
         const cluster = resource(run, T.cluster, "demo-cluster");
         assert.deepEqual(cluster.inputs, {
@@ -119,7 +118,9 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
         assert.deepEqual(parse(kubeconfigSeen), {
             apiVersion: "v1",
             kind: "Config",
-            clusters: [{ name: arn, cluster: { server: endpoint, "certificate-authority-data": Buffer.from("offline plan of EKS cluster demo: no real certificate").toString("base64") } }],
+            clusters: [
+                { name: arn, cluster: { server: endpoint, "certificate-authority-data": Buffer.from("offline plan of EKS cluster demo: no real certificate").toString("base64") } },
+            ],
             contexts: [{ name: arn, context: { cluster: arn, user: arn } }],
             "current-context": arn,
             users: [
@@ -174,7 +175,13 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
             compat: "true",
         });
         assert.equal(controller.provider, urn(T.provider, "demo-k8s"));
-        for (const before of [urn(T.nodeGroup, "demo-nodes"), urn(T.addon, "demo-coredns"), urn(T.addon, "demo-eks-pod-identity-agent"), urn(T.podIdentity, "demo-lb-controller"), urn(T.attachment, "demo-lb-controller")]) {
+        for (const before of [
+            urn(T.nodeGroup, "demo-nodes"),
+            urn(T.addon, "demo-coredns"),
+            urn(T.addon, "demo-eks-pod-identity-agent"),
+            urn(T.podIdentity, "demo-lb-controller"),
+            urn(T.attachment, "demo-lb-controller"),
+        ]) {
             assert.ok(controller.dependsOn.includes(before), before);
         }
         const gateway = resource(run, T.release, "istio-gateway");
@@ -191,11 +198,7 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
         for (const ready of [urn(T.addon, "demo-vpc-cni"), urn(T.addon, "demo-kube-proxy"), urn(T.nodeGroup, "demo-nodes"), urn(T.addon, "demo-coredns")]) {
             assert.ok(istiod.includes(ready), ready);
         }
-        assert.deepEqual(
-            (resource(run, T.release, "istio-istiod").inputs.values as { pilot: { env: object } }).pilot.env,
-            {},
-            "no dual-stack switches on an IPv6 cluster",
-        );
+        assert.deepEqual((resource(run, T.release, "istio-istiod").inputs.values as { pilot: { env: object } }).pilot.env, {}, "no dual-stack switches on an IPv6 cluster");
     });
 });
 
@@ -232,13 +235,11 @@ describe("EksIpv6Cluster variants", () => {
         const group = resource(run, T.nodeGroup, "demo-nodes").inputs;
         assert.equal(group.amiType, "BOTTLEROCKET_ARM_64");
         assert.deepEqual(group.scalingConfig, { desiredSize: 3, minSize: 3, maxSize: 9 });
-        assert.equal(
-            (resource(run, T.launchTemplate, "demo-nodes").inputs.blockDeviceMappings as { deviceName: string }[])[0].deviceName,
-            "/dev/xvdb",
+        assert.equal((resource(run, T.launchTemplate, "demo-nodes").inputs.blockDeviceMappings as { deviceName: string }[])[0].deviceName, "/dev/xvdb");
+        assert.deepEqual(
+            run.diagnostics.map((d) => d.message),
+            ["publicEndpoint: false: the API is reachable only from inside the VPC, so run `pulumi up` from there (or a peered network); otherwise installing Istio times out"],
         );
-        assert.deepEqual(run.diagnostics.map((d) => d.message), [
-            "publicEndpoint: false: the API is reachable only from inside the VPC, so run `pulumi up` from there (or a peered network); otherwise installing Istio times out",
-        ]);
     });
 
     it("GovCloud: every ARN in the aws-us-gov partition", async () => {
@@ -247,11 +248,11 @@ describe("EksIpv6Cluster variants", () => {
             .filter((r) => r.type === T.attachment)
             .map((r) => r.inputs.policyArn as string)
             .filter((arn) => arn.includes(":iam::aws:"));
-        assert.deepEqual(arns.map((arn) => arn.split(":")[1]), ["aws-us-gov", "aws-us-gov", "aws-us-gov", "aws-us-gov"]);
-        assert.equal(
-            JSON.parse(resource(run, T.policy, "demo-vpc-cni-ipv6").inputs.policy as string).Statement[1].Resource,
-            "arn:aws-us-gov:ec2:*:*:network-interface/*",
+        assert.deepEqual(
+            arns.map((arn) => arn.split(":")[1]),
+            ["aws-us-gov", "aws-us-gov", "aws-us-gov", "aws-us-gov"],
         );
+        assert.equal(JSON.parse(resource(run, T.policy, "demo-vpc-cni-ipv6").inputs.policy as string).Statement[1].Resource, "arn:aws-us-gov:ec2:*:*:network-interface/*");
         assert.equal(resource(run, T.accessPolicy, "demo-deployer-admin").inputs.policyArn, "arn:aws-us-gov:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
     });
 
@@ -262,7 +263,10 @@ describe("EksIpv6Cluster variants", () => {
                 error.message.split("\n")[0],
                 "ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers (EksIpv6Cluster 'demo')",
             );
-            assert.deepEqual(error.resources.map((r) => r.type), ["pulumi:pulumi:Stack"]);
+            assert.deepEqual(
+                error.resources.map((r) => r.type),
+                ["pulumi:pulumi:Stack"],
+            );
             return true;
         });
     });

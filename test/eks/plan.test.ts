@@ -61,8 +61,7 @@ describe("EKS cluster plan", () => {
     });
 
     it("picks the AMI from the family and the instance's architecture", () => {
-        const ami = (instanceType: string, nodeAmiFamily?: "AL2023" | "Bottlerocket") =>
-            plan({ nodes: { instanceType }, ...(nodeAmiFamily ? { nodeAmiFamily } : {}) }).amiType;
+        const ami = (instanceType: string, nodeAmiFamily?: "AL2023" | "Bottlerocket") => plan({ nodes: { instanceType }, ...(nodeAmiFamily ? { nodeAmiFamily } : {}) }).amiType;
         assert.equal(ami("m7g.large"), "AL2023_ARM_64_STANDARD");
         assert.equal(ami("c6gn.xlarge"), "AL2023_ARM_64_STANDARD");
         assert.equal(ami("is4gen.large"), "AL2023_ARM_64_STANDARD");
@@ -115,38 +114,114 @@ describe("EKS cluster plan", () => {
         ["a zone as region", { region: "eu-west-1a" }, "region: 'eu-west-1a' is an availability zone; give its region, eu-west-1"],
         ["a GCP region", { region: "europe-west4" }, "region: 'europe-west4' is not an AWS commercial or GovCloud region; expected e.g. eu-west-1"],
         ["a bad cluster name", { clusterName: "-demo" }, "clusterName: '-demo' is not an EKS cluster name; use a letter or digit, then letters, digits, '-' and '_', at most 100"],
-        ["a long cluster name", { clusterName: "a".repeat(101) }, `clusterName: '${"a".repeat(101)}' is not an EKS cluster name; use a letter or digit, then letters, digits, '-' and '_', at most 100`],
-        ["dual-stack pods (A1)", { ipFamilies: ["IPv4", "IPv6"] }, "ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers"],
-        ["IPv6-primary dual-stack pods (A1)", { ipFamilies: ["IPv6", "IPv4"] }, "ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers"],
-        ["an IPv4 cluster", { ipFamilies: ["IPv4"] }, "ipFamilies: [IPv4] is not offered; this component builds IPv6 EKS clusters on a dual-stack VPC, so the only value is [IPv6]"],
+        [
+            "a long cluster name",
+            { clusterName: "a".repeat(101) },
+            `clusterName: '${"a".repeat(101)}' is not an EKS cluster name; use a letter or digit, then letters, digits, '-' and '_', at most 100`,
+        ],
+        [
+            "dual-stack pods (A1)",
+            { ipFamilies: ["IPv4", "IPv6"] },
+            "ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers",
+        ],
+        [
+            "IPv6-primary dual-stack pods (A1)",
+            { ipFamilies: ["IPv6", "IPv4"] },
+            "ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers",
+        ],
+        [
+            "an IPv4 cluster",
+            { ipFamilies: ["IPv4"] },
+            "ipFamilies: [IPv4] is not offered; this component builds IPv6 EKS clusters on a dual-stack VPC, so the only value is [IPv6]",
+        ],
         ["a patch version", { kubernetesVersion: "1.35.2" }, "kubernetesVersion: '1.35.2' is not an EKS version; EKS takes MAJOR.MINOR only, e.g. 1.35"],
-        ["a v-prefixed version", { kubernetesVersion: "v1.35" }, "kubernetesVersion: 'v1.35' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH without the leading 'v', e.g. 1.33"],
+        [
+            "a v-prefixed version",
+            { kubernetesVersion: "v1.35" },
+            "kubernetesVersion: 'v1.35' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH without the leading 'v', e.g. 1.33",
+        ],
         ["a version EKS never offered", { kubernetesVersion: "1.28" }, "kubernetesVersion: EKS no longer offers Kubernetes 1.28; use 1.35 (or at least 1.29)"],
-        ["a version past extended support", { kubernetesVersion: "1.30" }, "kubernetesVersion: Kubernetes 1.30 left EKS extended support on 2026-07-23; EKS no longer creates it, use 1.35"],
-        ["a public VPC block", { network: { ipv4Cidr: "8.8.0.0/16" } }, "network.ipv4Cidr: '8.8.0.0/16' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"],
-        ["an IPv6 VPC block", { network: { ipv4Cidr: "2001:db8::/56" } }, "network.ipv4Cidr: '2001:db8::/56' is IPv6; this range is IPv4 (the IPv6 ranges are assigned by the cloud)"],
-        ["a VPC block too large", { network: { ipv4Cidr: "10.0.0.0/8" } }, "network.ipv4Cidr: '10.0.0.0/8' is a /8; an AWS VPC block is /16 to /28, and this one is cut into 16 subnets of at least /28, so use /16 to /24"],
-        ["a VPC block too small", { network: { ipv4Cidr: "10.0.0.0/25" } }, "network.ipv4Cidr: '10.0.0.0/25' is a /25; an AWS VPC block is /16 to /28, and this one is cut into 16 subnets of at least /28, so use /16 to /24"],
+        [
+            "a version past extended support",
+            { kubernetesVersion: "1.30" },
+            "kubernetesVersion: Kubernetes 1.30 left EKS extended support on 2026-07-23; EKS no longer creates it, use 1.35",
+        ],
+        [
+            "a public VPC block",
+            { network: { ipv4Cidr: "8.8.0.0/16" } },
+            "network.ipv4Cidr: '8.8.0.0/16' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10",
+        ],
+        [
+            "an IPv6 VPC block",
+            { network: { ipv4Cidr: "2001:db8::/56" } },
+            "network.ipv4Cidr: '2001:db8::/56' is IPv6; this range is IPv4 (the IPv6 ranges are assigned by the cloud)",
+        ],
+        [
+            "a VPC block too large",
+            { network: { ipv4Cidr: "10.0.0.0/8" } },
+            "network.ipv4Cidr: '10.0.0.0/8' is a /8; an AWS VPC block is /16 to /28, and this one is cut into 16 subnets of at least /28, so use /16 to /24",
+        ],
+        [
+            "a VPC block too small",
+            { network: { ipv4Cidr: "10.0.0.0/25" } },
+            "network.ipv4Cidr: '10.0.0.0/25' is a /25; an AWS VPC block is /16 to /28, and this one is cut into 16 subnets of at least /28, so use /16 to /24",
+        ],
         ["host bits", { network: { ipv4Cidr: "10.0.0.1/16" } }, "network.ipv4Cidr: '10.0.0.1/16' has host bits set; the block is 10.0.0.0/16"],
         ["one zone (A4)", { availabilityZones: ["eu-west-1a"] }, "availabilityZones: lists 1; EKS needs subnets in at least 2 zones, and at most 8 fit the VPC's layout"],
-        ["nine zones", { availabilityZones: "abcdefghi".split("").map((letter) => `eu-west-1${letter}`) }, "availabilityZones: lists 9; EKS needs subnets in at least 2 zones, and at most 8 fit the VPC's layout"],
-        ["a zone of another region", { availabilityZones: ["eu-west-1a", "eu-west-2b"] }, "availabilityZones[1]: 'eu-west-2b' is not a zone of eu-west-1; expected e.g. eu-west-1a"],
+        [
+            "nine zones",
+            { availabilityZones: "abcdefghi".split("").map((letter) => `eu-west-1${letter}`) },
+            "availabilityZones: lists 9; EKS needs subnets in at least 2 zones, and at most 8 fit the VPC's layout",
+        ],
+        [
+            "a zone of another region",
+            { availabilityZones: ["eu-west-1a", "eu-west-2b"] },
+            "availabilityZones[1]: 'eu-west-2b' is not a zone of eu-west-1; expected e.g. eu-west-1a",
+        ],
         ["a repeated zone", { availabilityZones: ["eu-west-1a", "eu-west-1a"] }, "availabilityZones[1]: 'eu-west-1a' is listed twice; EKS needs distinct zones"],
         ["a negative count", { nodes: { count: -1 } }, "nodes.count: -1 is not a node count; expected a whole number, 0 or more"],
-        ["no nodes at all", { nodes: { count: 0, minCount: 0, maxCount: 0 } }, "nodes.maxCount: must be 1 or more: istiod, CoreDNS and the load-balancer controller need nodes to run on"],
+        [
+            "no nodes at all",
+            { nodes: { count: 0, minCount: 0, maxCount: 0 } },
+            "nodes.maxCount: must be 1 or more: istiod, CoreDNS and the load-balancer controller need nodes to run on",
+        ],
         ["min above max", { nodes: { minCount: 5, maxCount: 4 } }, "nodes.minCount: 5 is more than nodes.maxCount (4)"],
         ["count outside the bounds", { nodes: { count: 9 } }, "nodes.count: 9 is outside nodes.minCount..nodes.maxCount (2..4)"],
-        ["a non-Nitro instance (A8)", { nodes: { instanceType: "m4.large" } }, "nodes.instanceType: m4.large is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)"],
-        ["a Xen burstable (A8)", { nodes: { instanceType: "t2.medium" } }, "nodes.instanceType: t2.medium is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)"],
+        [
+            "a non-Nitro instance (A8)",
+            { nodes: { instanceType: "m4.large" } },
+            "nodes.instanceType: m4.large is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)",
+        ],
+        [
+            "a Xen burstable (A8)",
+            { nodes: { instanceType: "t2.medium" } },
+            "nodes.instanceType: t2.medium is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)",
+        ],
         ["a Mac", { nodes: { instanceType: "mac2.metal" } }, "nodes.instanceType: mac2.metal is a Mac instance, which EKS cannot run as a node"],
         ["not an instance type", { nodes: { instanceType: "large" } }, "nodes.instanceType: 'large' is not an EC2 instance type; expected e.g. m6i.large"],
-        ["Windows or Amazon Linux 2 (A8)", { nodeAmiFamily: "AL2" as "AL2023" }, "nodeAmiFamily: 'AL2' is not a node AMI family for an IPv6 cluster; allowed: AL2023, Bottlerocket (no Windows, no Amazon Linux 2)"],
+        [
+            "Windows or Amazon Linux 2 (A8)",
+            { nodeAmiFamily: "AL2" as "AL2023" },
+            "nodeAmiFamily: 'AL2' is not a node AMI family for an IPv6 cluster; allowed: AL2023, Bottlerocket (no Windows, no Amazon Linux 2)",
+        ],
         ["an any-address API range", { publicAccessCidrs: ["0.0.0.0/0"] }, "publicAccessCidrs[0]: '0.0.0.0/0' allows every address; list the networks that need access instead"],
-        ["an any-address IPv6 API range", { publicAccessCidrs: ["81.2.69.0/24", "::/0"] }, "publicAccessCidrs[1]: '::/0' allows every address; list the networks that need access instead"],
+        [
+            "an any-address IPv6 API range",
+            { publicAccessCidrs: ["81.2.69.0/24", "::/0"] },
+            "publicAccessCidrs[1]: '::/0' allows every address; list the networks that need access instead",
+        ],
         ["an empty API range list", { publicAccessCidrs: [] }, "publicAccessCidrs: is empty; list the networks that may reach the API, or leave it unset for any address"],
         ["API ranges without a public endpoint", { publicEndpoint: false }, "publicAccessCidrs: is set but publicEndpoint is false; the ranges only apply to the public endpoint"],
-        ["a malformed KMS key", { secretsEncryptionKeyArn: "alias/eks" }, "secretsEncryptionKeyArn: 'alias/eks' is not a KMS key ARN; expected arn:aws:kms:REGION:ACCOUNT:key/KEY-ID"],
-        ["a KMS key elsewhere", { secretsEncryptionKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, "secretsEncryptionKeyArn: the key is in us-east-1; EKS needs it in the cluster's region, eu-west-1"],
+        [
+            "a malformed KMS key",
+            { secretsEncryptionKeyArn: "alias/eks" },
+            "secretsEncryptionKeyArn: 'alias/eks' is not a KMS key ARN; expected arn:aws:kms:REGION:ACCOUNT:key/KEY-ID",
+        ],
+        [
+            "a KMS key elsewhere",
+            { secretsEncryptionKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+            "secretsEncryptionKeyArn: the key is in us-east-1; EKS needs it in the cluster's region, eu-west-1",
+        ],
     ];
     for (const [what, args, message] of refusals) {
         it(`refuses ${what}`, () => {

@@ -99,7 +99,11 @@ describe("offline engine", () => {
         const failure: unknown = await runOffline(() => {
             new Thing("fine", {});
             const late = pulumi.output(new Promise<string>((resolve) => setTimeout(() => resolve("x"), 5)));
-            new Thing("never", { value: late.apply((): string => { throw new Error("value: refused once known"); }) });
+            new Thing("never", {
+                value: late.apply((): string => {
+                    throw new Error("value: refused once known");
+                }),
+            });
             return {};
         }).catch((error: unknown) => error);
         assert.ok(failure instanceof OfflineRunError);

@@ -39,7 +39,10 @@ describe("examples/aks", () => {
         const pool = run.resources.find((resource) => resource.type === "azure-native:containerservice:AgentPool");
         assert.equal(pool?.inputs.vmSize, "Standard_D8ds_v5");
         const releases = run.resources.filter((resource) => resource.type === "kubernetes:helm.sh/v3:Release");
-        assert.deepEqual(releases.map((resource) => resource.inputs.name), ["istio-base", "istiod", "istio-ingressgateway"]);
+        assert.deepEqual(
+            releases.map((resource) => resource.inputs.name),
+            ["istio-base", "istiod", "istio-ingressgateway"],
+        );
         const gateway = (releases[2].inputs.values as { service: { ipFamilyPolicy: string; annotations: Record<string, string> } }).service;
         assert.equal(gateway.ipFamilyPolicy, "RequireDualStack");
         assert.equal(gateway.annotations["service.beta.kubernetes.io/port_80_health-probe_request-path"], "/healthz/ready");

@@ -29,7 +29,10 @@ describe("examples/existing-cluster", () => {
         assert.deepEqual(provider?.inputs, { context: "kind-dual-stack", kubeconfig: "[secret]" });
         assert.equal(provider?.parent, "urn:pulumi:stack::existing-cluster::dualstack-istio:index:ExistingCluster::kind");
         const releases = run.resources.filter((resource) => resource.type === "kubernetes:helm.sh/v3:Release");
-        assert.deepEqual(releases.map((release) => release.inputs.name), ["istio-base", "istiod", "istio-ingressgateway"]);
+        assert.deepEqual(
+            releases.map((release) => release.inputs.name),
+            ["istio-base", "istiod", "istio-ingressgateway"],
+        );
         assert.ok(releases.every((release) => release.provider === provider?.urn));
         const gateway = releases.find((release) => release.inputs.name === "istio-ingressgateway");
         assert.deepEqual(gateway?.inputs.values, {
@@ -44,11 +47,11 @@ describe("examples/existing-cluster", () => {
         await assert.rejects(
             runExample({ "existing-cluster:kubeconfig": kubeconfig, "existing-cluster:context": "kind-dual-stack", "existing-cluster:kubernetesVersion": "1.33" }),
             (error: Error & { resources: unknown[] }) => {
-                assert.equal(
-                    error.message.split("\n")[0],
-                    `context: context 'kind-dual-stack' is not in ${kubeconfig}; it has kind-other (ExistingCluster 'kind')`,
+                assert.equal(error.message.split("\n")[0], `context: context 'kind-dual-stack' is not in ${kubeconfig}; it has kind-other (ExistingCluster 'kind')`);
+                assert.deepEqual(
+                    error.resources.filter((resource) => (resource as { type: string }).type !== "pulumi:pulumi:Stack"),
+                    [],
                 );
-                assert.deepEqual(error.resources.filter((resource) => (resource as { type: string }).type !== "pulumi:pulumi:Stack"), []);
                 return true;
             },
         );

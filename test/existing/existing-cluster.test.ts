@@ -28,21 +28,56 @@ describe("existing cluster", () => {
 
         it("expands ~ to the home folder", () => {
             const message = refusal(() => select("~/no-such-kubeconfig-dsi"));
-            assert.equal(message, `existing.kubeconfig: cannot read ${path.join(os.homedir(), "no-such-kubeconfig-dsi")} (no such file); give a kubeconfig path or the kubeconfig content`);
+            assert.equal(
+                message,
+                `existing.kubeconfig: cannot read ${path.join(os.homedir(), "no-such-kubeconfig-dsi")} (no such file); give a kubeconfig path or the kubeconfig content`,
+            );
         });
 
         const cases: [string, () => unknown, string][] = [
-            ["a missing file", () => select("/nonexistent/kubeconfig"), "existing.kubeconfig: cannot read /nonexistent/kubeconfig (no such file); give a kubeconfig path or the kubeconfig content"],
+            [
+                "a missing file",
+                () => select("/nonexistent/kubeconfig"),
+                "existing.kubeconfig: cannot read /nonexistent/kubeconfig (no such file); give a kubeconfig path or the kubeconfig content",
+            ],
             ["a folder", () => select(os.tmpdir()), `existing.kubeconfig: cannot read ${os.tmpdir()} (is a directory); give a kubeconfig path or the kubeconfig content`],
-            ["content that is not YAML", () => select("apiVersion: v1\nclusters: [\n"), "existing.kubeconfig: the kubeconfig does not parse as YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
-            ["a list", () => select("apiVersion: v1\n---\n"), "existing.kubeconfig: the kubeconfig does not parse as YAML: Source contains multiple documents; please use YAML.parseAllDocuments()"],
+            [
+                "content that is not YAML",
+                () => select("apiVersion: v1\nclusters: [\n"),
+                "existing.kubeconfig: the kubeconfig does not parse as YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+            ],
+            [
+                "a list",
+                () => select("apiVersion: v1\n---\n"),
+                "existing.kubeconfig: the kubeconfig does not parse as YAML: Source contains multiple documents; please use YAML.parseAllDocuments()",
+            ],
             ["no contexts", () => select("apiVersion: v1\nclusters: []\n"), "existing.kubeconfig: the kubeconfig is not a kubeconfig: it has no contexts"],
-            ["a context without a name", () => select("apiVersion: v1\ncontexts:\n- context: {}\n"), "existing.kubeconfig: the kubeconfig is not a kubeconfig: every entry of contexts needs a name"],
+            [
+                "a context without a name",
+                () => select("apiVersion: v1\ncontexts:\n- context: {}\n"),
+                "existing.kubeconfig: the kubeconfig is not a kubeconfig: every entry of contexts needs a name",
+            ],
             ["an unknown context", () => select(two, "kind-c"), "existing.context: context 'kind-c' is not in the kubeconfig; it has kind-a, kind-b"],
-            ["an unknown current-context", () => select(two.replace("current-context: kind-b", "current-context: gone")), "existing.kubeconfig: context 'gone' is not in the kubeconfig; it has kind-a, kind-b"],
-            ["no current-context among several", () => select(kubeconfigText(["a", "b"], null)), "existing.context: required: the kubeconfig has no current-context; choose one of a, b"],
-            ["a context whose cluster is missing", () => select(two.replace("    cluster: kind-b", "    cluster: gone")), "existing.kubeconfig: context 'kind-b' names cluster \"gone\", which the kubeconfig does not define with a server"],
-            ["a context whose user is missing", () => select(two.replace("    user: kind-b", "    user: gone")), "existing.kubeconfig: context 'kind-b' names user \"gone\", which the kubeconfig does not define"],
+            [
+                "an unknown current-context",
+                () => select(two.replace("current-context: kind-b", "current-context: gone")),
+                "existing.kubeconfig: context 'gone' is not in the kubeconfig; it has kind-a, kind-b",
+            ],
+            [
+                "no current-context among several",
+                () => select(kubeconfigText(["a", "b"], null)),
+                "existing.context: required: the kubeconfig has no current-context; choose one of a, b",
+            ],
+            [
+                "a context whose cluster is missing",
+                () => select(two.replace("    cluster: kind-b", "    cluster: gone")),
+                "existing.kubeconfig: context 'kind-b' names cluster \"gone\", which the kubeconfig does not define with a server",
+            ],
+            [
+                "a context whose user is missing",
+                () => select(two.replace("    user: kind-b", "    user: gone")),
+                "existing.kubeconfig: context 'kind-b' names user \"gone\", which the kubeconfig does not define",
+            ],
         ];
         for (const [what, action, message] of cases) {
             it(`refuses ${what}`, () => {
@@ -90,7 +125,12 @@ describe("existing cluster", () => {
             const run = await runOffline(() => {
                 const cluster = new ExistingCluster("kind", { kubeconfig, context: "kind-b", kubernetesVersion: "1.33", ipFamilies: ["IPv6", "IPv4"] });
                 assert.deepEqual(
-                    { ipFamilies: cluster.target.ipFamilies, kubernetesVersion: cluster.target.kubernetesVersion, platform: cluster.target.platform, ready: cluster.target.readyForWorkloads },
+                    {
+                        ipFamilies: cluster.target.ipFamilies,
+                        kubernetesVersion: cluster.target.kubernetesVersion,
+                        platform: cluster.target.platform,
+                        ready: cluster.target.readyForWorkloads,
+                    },
                     { ipFamilies: ["IPv6", "IPv4"], kubernetesVersion: "1.33", platform: "generic", ready: [] },
                 );
                 return { context: cluster.context, server: cluster.server };
@@ -113,7 +153,10 @@ describe("existing cluster", () => {
                 runOffline(() => new ExistingCluster("kind", { kubeconfig: "kind: Config\n", kubernetesVersion: "1.33" })),
                 (error: Error & { resources: { type: string }[] }) => {
                     assert.equal(error.message.split("\n")[0], "kubeconfig: the kubeconfig is not a kubeconfig: it has no contexts (ExistingCluster 'kind')");
-                    assert.deepEqual(error.resources.map((resource) => resource.type), ["pulumi:pulumi:Stack"]);
+                    assert.deepEqual(
+                        error.resources.map((resource) => resource.type),
+                        ["pulumi:pulumi:Stack"],
+                    );
                     return true;
                 },
             );

@@ -64,7 +64,11 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
     });
 
     function calls(): Call[] {
-        return fs.readFileSync(path.join(state, "calls.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Call);
+        return fs
+            .readFileSync(path.join(state, "calls.jsonl"), "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => JSON.parse(line) as Call);
     }
 
     function stackConfig(stack: string): Record<string, { value: string; secret: boolean }> {
@@ -77,13 +81,10 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         const tenants = fleetOf(`${GCP}tenants:\n  - name: a\n  - name: b\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${kubeconfig}\n`);
         const stacks = new AutomationStacks({ workRoot });
         assert.deepEqual(await stacks.prepare(tenants), { backend: "file:///fake-state" });
-        assert.deepEqual(calls().map((call) => call.args.join(" ")), [
-            "version",
-            "whoami --json",
-            "plugin ls --json",
-            `plugin install resource gcp v${versions("gcp")}`,
-            `plugin install resource kubernetes v${versions("kubernetes")}`,
-        ]);
+        assert.deepEqual(
+            calls().map((call) => call.args.join(" ")),
+            ["version", "whoami --json", "plugin ls --json", `plugin install resource gcp v${versions("gcp")}`, `plugin install resource kubernetes v${versions("kubernetes")}`],
+        );
     });
 
     it("installs no plugin the engine would find: one cached at that version or newer, or one on PATH", async () => {
@@ -94,18 +95,21 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         fs.writeFileSync(path.join(ambient, "pulumi-resource-kubernetes"), "#!/bin/sh\n", { mode: 0o755 });
         process.env.PATH = `${process.env.PATH ?? ""}${path.delimiter}${ambient}`;
         await new AutomationStacks({ workRoot }).prepare(tenants);
-        assert.deepEqual(calls().map((call) => call.args.join(" ")), ["version", "whoami --json", "plugin ls --json"]);
+        assert.deepEqual(
+            calls().map((call) => call.args.join(" ")),
+            ["version", "whoami --json", "plugin ls --json"],
+        );
     });
 
     it("says in one line that the CLI is missing, and how to install it", async () => {
         process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "empty-bin-"));
-        await assert.rejects(
-            new AutomationStacks({ workRoot }).prepare(fleetOf(`${GCP}tenants:\n  - name: a\n`)),
-            (error: Error) => {
-                assert.equal(error.message, "pulumi: the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again");
-                return true;
-            },
-        );
+        await assert.rejects(new AutomationStacks({ workRoot }).prepare(fleetOf(`${GCP}tenants:\n  - name: a\n`)), (error: Error) => {
+            assert.equal(
+                error.message,
+                "pulumi: the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again",
+            );
+            return true;
+        });
     });
 
     it("refuses a self-managed backend without a passphrase or secrets provider, and accepts Pulumi Cloud", async () => {
@@ -127,12 +131,24 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         await stacks.prepare([tenant]);
         const progress: TenantProgress[] = [];
         const output: string[] = [];
-        const changes = await stacks.run({ tenant, operation: FleetOperation.Up, log: (text) => output.push(text), progress: (event) => progress.push(event), signal: new AbortController().signal });
+        const changes = await stacks.run({
+            tenant,
+            operation: FleetOperation.Up,
+            log: (text) => output.push(text),
+            progress: (event) => progress.push(event),
+            signal: new AbortController().signal,
+        });
         assert.deepEqual(changes, { create: 2 });
-        assert.deepEqual(progress.map((event) => (event.kind === "step" ? event.op : event.kind)), ["create", "create"]);
+        assert.deepEqual(
+            progress.map((event) => (event.kind === "step" ? event.op : event.kind)),
+            ["create", "create"],
+        );
         assert.match(output.join(""), /Updating \(acme\):/);
         const tenantCalls = calls().slice(5); // after prepare's version, whoami, plugin ls and two installs
-        assert.ok(tenantCalls.every((call) => call.cwd === path.join(workRoot, "acme")), "every call runs in the tenant's own folder");
+        assert.ok(
+            tenantCalls.every((call) => call.cwd === path.join(workRoot, "acme")),
+            "every call runs in the tenant's own folder",
+        );
         const commands = tenantCalls.map((call) => call.args.filter((arg) => !arg.startsWith("--client=") && !arg.includes("automation-logs")).join(" "));
         assert.deepEqual(commands.slice(0, 4), [
             "stack select --stack acme",
@@ -150,7 +166,8 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         const [first] = fleetOf(`${GCP}tenants:\n  - name: acme\n    nodes:\n      count: 2\n`);
         const stacks = new AutomationStacks({ workRoot });
         await stacks.prepare([first]);
-        const run = (tenant: PlannedTenant) => stacks.run({ tenant, operation: FleetOperation.Preview, log: () => undefined, progress: () => undefined, signal: new AbortController().signal });
+        const run = (tenant: PlannedTenant) =>
+            stacks.run({ tenant, operation: FleetOperation.Preview, log: () => undefined, progress: () => undefined, signal: new AbortController().signal });
         assert.deepEqual(await run(first), { create: 2 });
         assert.ok("dualstack-istio:nodes" in stackConfig("acme"));
         const [second] = fleetOf(`${GCP}tenants:\n  - name: acme\n`);
@@ -171,11 +188,14 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         await stacks.prepare(tenants);
         const logDir = path.join(workRoot, "logs");
         const outcomes = await runFleet({ tenants, operation: FleetOperation.Up, stacks, concurrency: 2, logDir, reporter: silent });
-        assert.deepEqual(outcomes.map(({ tenant, status, changes, message }) => ({ tenant, status, changes, message })), [
-            { tenant: "a", status: "succeeded", changes: { create: 2 }, message: undefined },
-            { tenant: "b", status: "failed", changes: {}, message: "gcp:container:Cluster (cluster): googleapi: Error 403: quota exceeded" },
-            { tenant: "c", status: "succeeded", changes: { create: 2 }, message: undefined },
-        ]);
+        assert.deepEqual(
+            outcomes.map(({ tenant, status, changes, message }) => ({ tenant, status, changes, message })),
+            [
+                { tenant: "a", status: "succeeded", changes: { create: 2 }, message: undefined },
+                { tenant: "b", status: "failed", changes: {}, message: "gcp:container:Cluster (cluster): googleapi: Error 403: quota exceeded" },
+                { tenant: "c", status: "succeeded", changes: { create: 2 }, message: undefined },
+            ],
+        );
         assert.match(fs.readFileSync(path.join(logDir, "b.log"), "utf8"), /Updating \(b\):[\s\S]*# failed: update failed/);
         assert.doesNotMatch(fs.readFileSync(path.join(logDir, "a.log"), "utf8"), /\(b\)/);
     });
@@ -187,8 +207,19 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         await stacks.prepare(tenants);
         const stopRunning = new AbortController();
         const reporter: FleetReporter = { ...silent, step: () => stopRunning.abort() };
-        const outcomes = await runFleet({ tenants, operation: FleetOperation.Up, stacks, concurrency: 1, logDir: path.join(workRoot, "logs"), reporter, stopRunning: stopRunning.signal });
-        assert.deepEqual(outcomes.map(({ status, message }) => [status, message]), [["cancelled", "update canceled"]]);
+        const outcomes = await runFleet({
+            tenants,
+            operation: FleetOperation.Up,
+            stacks,
+            concurrency: 1,
+            logDir: path.join(workRoot, "logs"),
+            reporter,
+            stopRunning: stopRunning.signal,
+        });
+        assert.deepEqual(
+            outcomes.map(({ status, message }) => [status, message]),
+            [["cancelled", "update canceled"]],
+        );
     });
 
     it("retries a transient backend failure in stack setup, and reports a lasting one at once", async () => {
@@ -197,7 +228,8 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         const [acme, globex] = fleetOf(`${GCP}tenants:\n  - name: acme\n  - name: globex\n`);
         const stacks = new AutomationStacks({ workRoot, retryDelayMs: 1 });
         await stacks.prepare([acme, globex]);
-        const run = (tenant: PlannedTenant) => stacks.run({ tenant, operation: FleetOperation.Up, log: () => undefined, progress: () => undefined, signal: new AbortController().signal });
+        const run = (tenant: PlannedTenant) =>
+            stacks.run({ tenant, operation: FleetOperation.Up, log: () => undefined, progress: () => undefined, signal: new AbortController().signal });
         assert.deepEqual(await run(acme), { create: 2 });
         const selects = (stack: string) => calls().filter((call) => call.args.join(" ") === `stack select --stack ${stack}`).length;
         assert.equal(selects("acme"), 2, "the select that failed, then the retry (which found no stack, so init followed)");

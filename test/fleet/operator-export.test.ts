@@ -6,7 +6,6 @@ import { parseTenantsFile } from "../../fleet/tenants-file";
 import { kubeconfigText, makeChartsDir, refusal, tempFile } from "../support/fixtures";
 import { TEST_TODAY as TODAY } from "../support/clock";
 
-
 function fleet(yaml: string) {
     return planFleet(parseTenantsFile(yaml, "tenants.yaml", "/fleet"), TODAY);
 }
@@ -107,11 +106,16 @@ describe("fleet export-operator", () => {
 
     it("refuses what the operator cannot have: a local chart folder, or both a branch and a commit", () => {
         const charts = makeChartsDir();
-        const plan = fleet(`${YAML}  - name: branch\n    istio:\n      flavor: experimental-dual-stack\n      hub: registry.example.com/istio\n      tag: ds-1\n      chartsDir: ${charts}\n`);
+        const plan = fleet(
+            `${YAML}  - name: branch\n    istio:\n      flavor: experimental-dual-stack\n      hub: registry.example.com/istio\n      tag: ds-1\n      chartsDir: ${charts}\n`,
+        );
         assert.equal(
             refusal(() => exportOperatorStacks(plan, { repo: "r" })),
             `tenants.yaml: tenant 'branch': istio.chartsDir: ${charts} is a folder on this machine, which the operator cannot read; deploy this tenant with fleet up (upstream Istio can leave chartsDir out and use its chart repository)`,
         );
-        assert.equal(refusal(() => exportOperatorStacks(fleet(YAML), { repo: "r", branch: "main", commit: "abc" })), "--commit: give a branch to track or a commit to pin, not both");
+        assert.equal(
+            refusal(() => exportOperatorStacks(fleet(YAML), { repo: "r", branch: "main", commit: "abc" })),
+            "--commit: give a branch to track or a commit to pin, not both",
+        );
     });
 });

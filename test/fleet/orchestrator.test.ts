@@ -20,7 +20,6 @@ import { parseTenantsFile } from "../../fleet/tenants-file";
 import { tempFile } from "../support/fixtures";
 import { TEST_TODAY as TODAY } from "../support/clock";
 
-
 function tenantsYaml(count: number, extra = ""): string {
     const names = Array.from({ length: count }, (_, index) => `  - name: t${index}\n`).join("");
     return `defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\n    authorizedNetworks: [81.2.69.0/24]\n${extra}tenants:\n${names}`;
@@ -118,7 +117,10 @@ describe("fleet orchestration (against a test double of the workspace boundary)"
             const outcomes = await runFleet({ tenants: tenants(7), operation: FleetOperation.Up, stacks, concurrency, logDir: logDir(), reporter: new RecordingReporter() });
             assert.equal(stacks.maxRunning, Math.min(concurrency, 7), `concurrency ${concurrency}`);
             assert.deepEqual(stacks.calls, ["up t0", "up t1", "up t2", "up t3", "up t4", "up t5", "up t6"]);
-            assert.deepEqual(outcomes.map((outcome) => [outcome.tenant, outcome.status]), tenants(7).map((tenant) => [tenant.name, TenantStatus.Succeeded]));
+            assert.deepEqual(
+                outcomes.map((outcome) => [outcome.tenant, outcome.status]),
+                tenants(7).map((tenant) => [tenant.name, TenantStatus.Succeeded]),
+            );
         }
     });
 
@@ -193,7 +195,10 @@ describe("fleet orchestration (against a test double of the workspace boundary)"
         stacks.pending.get("t1")?.resolve({ create: 1 });
         const outcomes = await run;
         assert.deepEqual(stacks.calls, ["up t0", "up t1"], "no tenant started after the cancellation");
-        assert.deepEqual(outcomes.map((outcome) => outcome.status), ["succeeded", "succeeded", "skipped", "skipped", "skipped"]);
+        assert.deepEqual(
+            outcomes.map((outcome) => outcome.status),
+            ["succeeded", "succeeded", "skipped", "skipped", "skipped"],
+        );
         assert.equal(exitCodeOf(outcomes), 130);
     });
 
@@ -201,16 +206,28 @@ describe("fleet orchestration (against a test double of the workspace boundary)"
         const stacks = new FakeStacks().held();
         const stopNew = new AbortController();
         const stopRunning = new AbortController();
-        const run = runFleet({ tenants: tenants(3), operation: FleetOperation.Destroy, stacks, concurrency: 2, logDir: logDir(), reporter: new RecordingReporter(), stopNew: stopNew.signal, stopRunning: stopRunning.signal });
+        const run = runFleet({
+            tenants: tenants(3),
+            operation: FleetOperation.Destroy,
+            stacks,
+            concurrency: 2,
+            logDir: logDir(),
+            reporter: new RecordingReporter(),
+            stopNew: stopNew.signal,
+            stopRunning: stopRunning.signal,
+        });
         await tick();
         stopNew.abort();
         stopRunning.abort();
         const outcomes = await run;
-        assert.deepEqual(outcomes.map(({ status, message }) => [status, message]), [
-            ["cancelled", "error: update canceled"],
-            ["cancelled", "error: update canceled"],
-            ["skipped", undefined],
-        ]);
+        assert.deepEqual(
+            outcomes.map(({ status, message }) => [status, message]),
+            [
+                ["cancelled", "error: update canceled"],
+                ["cancelled", "error: update canceled"],
+                ["skipped", undefined],
+            ],
+        );
     });
 
     it("refuses a concurrency below 1", async () => {
@@ -229,7 +246,12 @@ describe("fleet preview|up|destroy command", () => {
     async function command(operation: FleetOperation, yaml: string, flags: Parameters<typeof fleetRunCommand>[2] = {}, stacks = new FakeStacks()) {
         const output: string[] = [];
         const file = writeFleet(yaml);
-        const result = await fleetRunCommand(operation, file, { workDir: path.join(path.dirname(file), "work"), ...flags }, { stacks, write: (text) => output.push(text), today: TODAY });
+        const result = await fleetRunCommand(
+            operation,
+            file,
+            { workDir: path.join(path.dirname(file), "work"), ...flags },
+            { stacks, write: (text) => output.push(text), today: TODAY },
+        );
         return { ...result, output: output.join(""), stacks, file };
     }
 
@@ -262,7 +284,10 @@ describe("fleet preview|up|destroy command", () => {
     it("checks the whole fleet before anything runs, and the flags", async () => {
         const stacks = new FakeStacks();
         await assert.rejects(command(FleetOperation.Up, `${tenantsYaml(2)}  - name: t0\n`, {}, stacks), /tenants\[2\].name: 't0' is already the name of tenants\[0\]/);
-        await assert.rejects(command(FleetOperation.Up, tenantsYaml(2), { tenant: ["t3"] }, stacks), /^InputError: --tenant: 't3' is not a tenant of this file; did you mean 't0'\?$/);
+        await assert.rejects(
+            command(FleetOperation.Up, tenantsYaml(2), { tenant: ["t3"] }, stacks),
+            /^InputError: --tenant: 't3' is not a tenant of this file; did you mean 't0'\?$/,
+        );
         await assert.rejects(command(FleetOperation.Up, tenantsYaml(2), { tenant: ["acme"] }, stacks), /--tenant: 'acme' is not a tenant of this file; tenants: t0, t1$/);
         await assert.rejects(command(FleetOperation.Up, tenantsYaml(2), { concurrency: "0" }, stacks), /--concurrency: expected a whole number of at least 1, got '0'/);
         await assert.rejects(command(FleetOperation.Up, tenantsYaml(2), { concurrency: "two" }, stacks), /--concurrency: expected a whole number of at least 1, got 'two'/);

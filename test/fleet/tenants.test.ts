@@ -50,10 +50,13 @@ describe("tenants file: shape", () => {
     it("reads defaults, tenants and the disjoint-networks option", () => {
         const parsed = file(`${GCP_DEFAULTS}\nrequireDisjointNetworks: true\ntenants:\n  - name: acme\n    region: us-east1\n  - name: globex\n`);
         assert.equal(parsed.requireDisjointNetworks, true);
-        assert.deepEqual(parsed.tenants.map((tenant) => [tenant.index, tenant.name, tenant.overrides]), [
-            [0, "acme", { region: "us-east1" }],
-            [1, "globex", {}],
-        ]);
+        assert.deepEqual(
+            parsed.tenants.map((tenant) => [tenant.index, tenant.name, tenant.overrides]),
+            [
+                [0, "acme", { region: "us-east1" }],
+                [1, "globex", {}],
+            ],
+        );
         assert.equal(parsed.directory, DIR);
     });
 
@@ -75,7 +78,10 @@ describe("tenants file: shape", () => {
         );
         assert.match(shape(`tenants:\n  - name: ${"a".repeat(41)}\n`), /^tenants.yaml: tenants\[0\].name: 'a{41}' is not a tenant name/);
         assert.equal(shape("defaults: [a]\ntenants:\n  - name: a\n"), "tenants.yaml: defaults: expected a map of config keys (cloud, istio, …) that every tenant starts from");
-        assert.equal(shape("defaults:\n  name: x\ntenants:\n  - name: a\n"), "tenants.yaml: defaults.name: a tenant's name belongs in its own entry under `tenants:`, not in defaults");
+        assert.equal(
+            shape("defaults:\n  name: x\ntenants:\n  - name: a\n"),
+            "tenants.yaml: defaults.name: a tenant's name belongs in its own entry under `tenants:`, not in defaults",
+        );
         assert.equal(shape("requireDisjointNetworks: yes\ntenants:\n  - name: a\n"), 'tenants.yaml: requireDisjointNetworks: expected true or false, got "yes"');
         assert.match(shape("tenants:\n  - name: a\n  - name: a\n    x: [\n"), /^tenants.yaml: does not parse as YAML \(line \d\):/);
         assert.match(shape("tenants:\n  - name: a\n    region: x\n    region: y\n"), /^tenants.yaml: does not parse as YAML/);
@@ -84,7 +90,10 @@ describe("tenants file: shape", () => {
     it("reads from disk, anchoring relative paths at the file's folder, and names an unreadable file", () => {
         const written = tempFile("tenants.yaml", "tenants:\n  - name: a\n");
         assert.equal(readTenantsFile(written).directory, path.dirname(written));
-        assert.equal(refusal(() => readTenantsFile("/nonexistent/t.yaml")), "/nonexistent/t.yaml: cannot read the tenants file (no such file)");
+        assert.equal(
+            refusal(() => readTenantsFile("/nonexistent/t.yaml")),
+            "/nonexistent/t.yaml: cannot read the tenants file (no such file)",
+        );
     });
 });
 
@@ -95,16 +104,13 @@ describe("tenants file: merging", () => {
     };
 
     it("merges maps at every depth, and a tenant's value wins", () => {
-        assert.deepEqual(
-            merged(`${GCP_DEFAULTS}tenants:\n  - name: acme\n    istio:\n      tag: 1.28.2\n      gateway:\n        enabled: true\n`),
-            {
-                cloud: "gcp",
-                region: "europe-west4",
-                gcp: { project: "shared-project" },
-                istio: { hub: "europe-docker.pkg.dev/p/istio", tag: "1.28.2", gateway: { enabled: true } },
-                clusterName: "acme",
-            },
-        );
+        assert.deepEqual(merged(`${GCP_DEFAULTS}tenants:\n  - name: acme\n    istio:\n      tag: 1.28.2\n      gateway:\n        enabled: true\n`), {
+            cloud: "gcp",
+            region: "europe-west4",
+            gcp: { project: "shared-project" },
+            istio: { hub: "europe-docker.pkg.dev/p/istio", tag: "1.28.2", gateway: { enabled: true } },
+            clusterName: "acme",
+        });
     });
 
     it("replaces lists whole rather than appending to them", () => {
@@ -140,7 +146,8 @@ describe("tenants file: merging", () => {
     });
 
     it("anchors relative kubeconfig and chart paths at the tenants file; absolute, ~ and inline ones stay", () => {
-        const yaml = (kubeconfig: string) => `tenants:\n  - name: t\n    cloud: existing\n    existing:\n      kubeconfig: ${kubeconfig}\n    istio:\n      chartsDir: ../istio/manifests/charts\n`;
+        const yaml = (kubeconfig: string) =>
+            `tenants:\n  - name: t\n    cloud: existing\n    existing:\n      kubeconfig: ${kubeconfig}\n    istio:\n      chartsDir: ../istio/manifests/charts\n`;
         assert.deepEqual(merged(yaml("clusters/t.yaml")).existing, { kubeconfig: "/fleet/clusters/t.yaml" });
         assert.deepEqual(merged(yaml("clusters/t.yaml")).istio, { chartsDir: "/istio/manifests/charts" });
         assert.deepEqual(merged(yaml("/etc/kube.yaml")).existing, { kubeconfig: "/etc/kube.yaml" });
@@ -179,7 +186,7 @@ describe("fleet checks", () => {
             "tenants.yaml: tenants[1] 'globex': istio.gatway: unknown key; did you mean istio.gateway?",
         ]);
         assert.deepEqual(problems("defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: p\n  nodes:\n    count: lots\ntenants:\n  - name: acme\n"), [
-            'tenants.yaml: defaults.nodes.count: expected a whole number, got "lots" (for tenant \'acme\')',
+            "tenants.yaml: defaults.nodes.count: expected a whole number, got \"lots\" (for tenant 'acme')",
         ]);
         // A key nobody wrote is the tenant's to give.
         assert.deepEqual(problems("defaults:\n  cloud: gcp\n  region: europe-west4\ntenants:\n  - name: acme\n"), [
@@ -205,11 +212,19 @@ describe("fleet checks", () => {
     });
 
     it("refuses two GKE tenants with the same project, region and cluster name", () => {
-        assert.deepEqual(problems(`${GCP_DEFAULTS}tenants:\n  - name: acme\n    clusterName: shared\n  - name: globex\n    clusterName: shared\n  - name: initech\n    clusterName: shared\n    region: us-east1\n`), [
-            "tenants.yaml: tenants 'acme' (tenants[0]) and 'globex' (tenants[1]) all claim GKE cluster 'shared' in project shared-project, region europe-west4; give all but one another clusterName, region or gcp.project",
-        ]);
+        assert.deepEqual(
+            problems(
+                `${GCP_DEFAULTS}tenants:\n  - name: acme\n    clusterName: shared\n  - name: globex\n    clusterName: shared\n  - name: initech\n    clusterName: shared\n    region: us-east1\n`,
+            ),
+            [
+                "tenants.yaml: tenants 'acme' (tenants[0]) and 'globex' (tenants[1]) all claim GKE cluster 'shared' in project shared-project, region europe-west4; give all but one another clusterName, region or gcp.project",
+            ],
+        );
         // Another project is another cluster.
-        assert.deepEqual(problems(`${GCP_DEFAULTS}tenants:\n  - name: acme\n    clusterName: shared\n  - name: globex\n    clusterName: shared\n    gcp:\n      project: other-project\n`), ["(accepted)"]);
+        assert.deepEqual(
+            problems(`${GCP_DEFAULTS}tenants:\n  - name: acme\n    clusterName: shared\n  - name: globex\n    clusterName: shared\n    gcp:\n      project: other-project\n`),
+            ["(accepted)"],
+        );
     });
 
     it("refuses two EKS tenants with the same region and cluster name, listing all claimants", () => {
@@ -231,7 +246,8 @@ describe("fleet checks", () => {
     });
 
     it("with requireDisjointNetworks, refuses IPv4 ranges shared between tenants", () => {
-        const tenants = "tenants:\n  - name: acme\n    network:\n      ipv4Cidr: 10.10.0.0/20\n      podIpv4Cidr: 10.20.0.0/14\n      serviceIpv4Cidr: 10.30.0.0/20\n  - name: globex\n    network:\n      ipv4Cidr: 10.11.0.0/20\n      podIpv4Cidr: 10.22.0.0/16\n      serviceIpv4Cidr: 10.31.0.0/20\n  - name: edge\n    cloud: aws\n    region: eu-west-1\n    aws:\n      publicAccessCidrs: [81.2.69.0/24]\n    network:\n      ipv4Cidr: 10.30.0.0/16\n";
+        const tenants =
+            "tenants:\n  - name: acme\n    network:\n      ipv4Cidr: 10.10.0.0/20\n      podIpv4Cidr: 10.20.0.0/14\n      serviceIpv4Cidr: 10.30.0.0/20\n  - name: globex\n    network:\n      ipv4Cidr: 10.11.0.0/20\n      podIpv4Cidr: 10.22.0.0/16\n      serviceIpv4Cidr: 10.31.0.0/20\n  - name: edge\n    cloud: aws\n    region: eu-west-1\n    aws:\n      publicAccessCidrs: [81.2.69.0/24]\n    network:\n      ipv4Cidr: 10.30.0.0/16\n";
         assert.deepEqual(problems(`${GCP_DEFAULTS}${tenants}`), ["(accepted)"], "not asked for");
         assert.deepEqual(problems(`${GCP_DEFAULTS}requireDisjointNetworks: true\n${tenants}`), [
             "tenants.yaml: tenant 'globex' network.podIpv4Cidr 10.22.0.0/16 overlaps tenant 'acme' network.podIpv4Cidr 10.20.0.0/14; requireDisjointNetworks needs every tenant's IPv4 ranges apart",
@@ -244,7 +260,9 @@ describe("fleet checks", () => {
 
 describe("tenant stack config", () => {
     it("is one dualstack-istio:<key> entry per key, which the root program reads back as the same config", () => {
-        const plan = fleet(`${GCP_DEFAULTS}tenants:\n  - name: acme\n    kubernetesVersion: "1.33"\n    nodes:\n      count: 2\n    istio:\n      gateway:\n        enabled: true\n`);
+        const plan = fleet(
+            `${GCP_DEFAULTS}tenants:\n  - name: acme\n    kubernetesVersion: "1.33"\n    nodes:\n      count: 2\n    istio:\n      gateway:\n        enabled: true\n`,
+        );
         const [acme] = plan.tenants;
         const entries = stackConfigEntries(acme.document);
         assert.deepEqual(entries, {
@@ -272,11 +290,14 @@ describe("examples/fleet", () => {
         const example = path.resolve(__dirname, "../../examples/fleet/tenants.yaml");
         assert.ok(fs.existsSync(example));
         const plan = planFleet(readTenantsFile(example), TODAY);
-        assert.deepEqual(plan.tenants.map((tenant) => [tenant.name, tenant.plan.config.cloud]), [
-            ["acme", "gcp"],
-            ["globex", "gcp"],
-            ["initech", "aws"],
-            ["umbrella", "existing"],
-        ]);
+        assert.deepEqual(
+            plan.tenants.map((tenant) => [tenant.name, tenant.plan.config.cloud]),
+            [
+                ["acme", "gcp"],
+                ["globex", "gcp"],
+                ["initech", "aws"],
+                ["umbrella", "existing"],
+            ],
+        );
     });
 });

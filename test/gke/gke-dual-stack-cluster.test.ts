@@ -39,28 +39,25 @@ describe("GkeDualStackCluster", () => {
     });
 
     it("creates exactly the network, firewalls, identity, cluster, node pool and provider", () => {
-        assert.deepEqual(
-            run.resources.map((r) => `${r.type} ${r.name}`).sort(),
-            [
-                `${COMPONENT} demo`,
-                "gcp:compute/firewall:Firewall demo-allow-health-checks-ipv4",
-                "gcp:compute/firewall:Firewall demo-allow-health-checks-ipv6",
-                "gcp:compute/firewall:Firewall demo-allow-internal-ipv4",
-                "gcp:compute/firewall:Firewall demo-allow-internal-ipv6",
-                "gcp:compute/network:Network demo-network",
-                "gcp:compute/subnetwork:Subnetwork demo-subnet",
-                "gcp:container/cluster:Cluster demo-cluster",
-                "gcp:container/nodePool:NodePool demo-nodes",
-                "gcp:projects/iAMMember:IAMMember demo-node-account-artifactregistry-reader",
-                "gcp:projects/iAMMember:IAMMember demo-node-account-logging-logWriter",
-                "gcp:projects/iAMMember:IAMMember demo-node-account-monitoring-metricWriter",
-                "gcp:projects/iAMMember:IAMMember demo-node-account-monitoring-viewer",
-                "gcp:projects/iAMMember:IAMMember demo-node-account-stackdriver-resourceMetadata-writer",
-                "gcp:serviceaccount/account:Account demo-node-account",
-                "pulumi:providers:kubernetes demo-k8s",
-                "pulumi:pulumi:Stack project-stack",
-            ],
-        );
+        assert.deepEqual(run.resources.map((r) => `${r.type} ${r.name}`).sort(), [
+            `${COMPONENT} demo`,
+            "gcp:compute/firewall:Firewall demo-allow-health-checks-ipv4",
+            "gcp:compute/firewall:Firewall demo-allow-health-checks-ipv6",
+            "gcp:compute/firewall:Firewall demo-allow-internal-ipv4",
+            "gcp:compute/firewall:Firewall demo-allow-internal-ipv6",
+            "gcp:compute/network:Network demo-network",
+            "gcp:compute/subnetwork:Subnetwork demo-subnet",
+            "gcp:container/cluster:Cluster demo-cluster",
+            "gcp:container/nodePool:NodePool demo-nodes",
+            "gcp:projects/iAMMember:IAMMember demo-node-account-artifactregistry-reader",
+            "gcp:projects/iAMMember:IAMMember demo-node-account-logging-logWriter",
+            "gcp:projects/iAMMember:IAMMember demo-node-account-monitoring-metricWriter",
+            "gcp:projects/iAMMember:IAMMember demo-node-account-monitoring-viewer",
+            "gcp:projects/iAMMember:IAMMember demo-node-account-stackdriver-resourceMetadata-writer",
+            "gcp:serviceaccount/account:Account demo-node-account",
+            "pulumi:providers:kubernetes demo-k8s",
+            "pulumi:pulumi:Stack project-stack",
+        ]);
         const component = `urn:pulumi:stack::project::${COMPONENT}::demo`;
         assert.ok(run.resources.filter((r) => r.custom).every((r) => r.parent === component));
     });
@@ -179,11 +176,10 @@ describe("GkeDualStackCluster", () => {
                 member: "serviceAccount:demo-nodes@my-project.iam.gserviceaccount.com",
             })),
         );
-        assert.deepEqual(pool.dependsOn, [
-            child("gcp:container/cluster:Cluster", "demo-cluster"),
-            ...roles.map((r) => r.urn).sort(),
-            child("gcp:serviceaccount/account:Account", "demo-node-account"),
-        ].sort());
+        assert.deepEqual(
+            pool.dependsOn,
+            [child("gcp:container/cluster:Cluster", "demo-cluster"), ...roles.map((r) => r.urn).sort(), child("gcp:serviceaccount/account:Account", "demo-node-account")].sort(),
+        );
     });
 
     it("builds a secret kubeconfig with gke-gcloud-auth-plugin, and a provider from it", () => {
@@ -196,7 +192,17 @@ describe("GkeDualStackCluster", () => {
         assert.deepEqual(kubeconfig, {
             apiVersion: "v1",
             kind: "Config",
-            clusters: [{ name, cluster: { server: "https://203.0.113.10", "certificate-authority-data": Buffer.from("offline plan of projects/my-project/locations/europe-west4/clusters/demo: no real certificate").toString("base64") } }],
+            clusters: [
+                {
+                    name,
+                    cluster: {
+                        server: "https://203.0.113.10",
+                        "certificate-authority-data": Buffer.from("offline plan of projects/my-project/locations/europe-west4/clusters/demo: no real certificate").toString(
+                            "base64",
+                        ),
+                    },
+                },
+            ],
             contexts: [{ name, context: { cluster: name, user: name } }],
             "current-context": name,
             users: [
@@ -282,11 +288,11 @@ describe("GkeDualStackCluster", () => {
 
     it("refuses bad arguments before registering anything", async () => {
         await assert.rejects(runGke({ ...ARGS, region: "europe-west4-b" }), (error: Error & { resources: { type: string }[] }) => {
-            assert.equal(
-                error.message.split("\n")[0],
-                "region: 'europe-west4-b' is a zone; give its region, europe-west4, for a regional cluster (GkeDualStackCluster 'demo')",
+            assert.equal(error.message.split("\n")[0], "region: 'europe-west4-b' is a zone; give its region, europe-west4, for a regional cluster (GkeDualStackCluster 'demo')");
+            assert.deepEqual(
+                error.resources.map((r) => r.type),
+                ["pulumi:pulumi:Stack"],
             );
-            assert.deepEqual(error.resources.map((r) => r.type), ["pulumi:pulumi:Stack"]);
             return true;
         });
     });

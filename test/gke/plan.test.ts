@@ -63,9 +63,21 @@ describe("GKE cluster plan", () => {
         ["a bad project ID", { project: "My_Project" }, "project: 'My_Project' is not a GCP project ID; expected 6–30 lowercase letters, digits and '-', starting with a letter"],
         ["a zone as the region", { region: "europe-west4-a" }, "region: 'europe-west4-a' is a zone; give its region, europe-west4, for a regional cluster"],
         ["a region of another cloud", { region: "eu-west-1" }, "region: 'eu-west-1' is not a GCP region; expected e.g. europe-west4"],
-        ["an upper-case cluster name", { clusterName: "Demo" }, "clusterName: 'Demo' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'"],
-        ["a 41-character name", { clusterName: `a${"b".repeat(40)}` }, `clusterName: 'a${"b".repeat(40)}' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'`],
-        ["a trailing hyphen", { clusterName: "demo-" }, "clusterName: 'demo-' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'"],
+        [
+            "an upper-case cluster name",
+            { clusterName: "Demo" },
+            "clusterName: 'Demo' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'",
+        ],
+        [
+            "a 41-character name",
+            { clusterName: `a${"b".repeat(40)}` },
+            `clusterName: 'a${"b".repeat(40)}' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'`,
+        ],
+        [
+            "a trailing hyphen",
+            { clusterName: "demo-" },
+            "clusterName: 'demo-' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'",
+        ],
         ["a version below GKE's dual-stack minimum", { kubernetesVersion: "1.23" }, "kubernetesVersion: GKE 1.23 cannot run dual-stack; GKE Standard needs 1.24 or newer"],
         ["a floating alias", { kubernetesVersion: "latest" }, "kubernetesVersion: 'latest' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33"],
         ["no zones", { zones: [] }, "zones: is empty; list zones of the region, or leave it unset for GKE's choice"],
@@ -75,22 +87,58 @@ describe("GKE cluster plan", () => {
         ["a malformed range", { network: { ipv4Cidr: "10.0.0.0/33" } }, "network.ipv4Cidr: '10.0.0.0/33' is not a CIDR block; expected ADDRESS/PREFIX, e.g. 10.0.0.0/20"],
         ["a range without a prefix", { network: { podIpv4Cidr: "10.16.0.0" } }, "network.podIpv4Cidr: '10.16.0.0' is not a CIDR block; expected ADDRESS/PREFIX, e.g. 10.0.0.0/20"],
         ["host bits", { network: { ipv4Cidr: "10.0.0.1/20" } }, "network.ipv4Cidr: '10.0.0.1/20' has host bits set; the block is 10.0.0.0/20"],
-        ["an IPv6 pod range", { network: { podIpv4Cidr: "fd00::/64" } }, "network.podIpv4Cidr: 'fd00::/64' is IPv6; this range is IPv4 (the IPv6 ranges are assigned by the cloud)"],
-        ["a public range", { network: { serviceIpv4Cidr: "8.8.0.0/20" } }, "network.serviceIpv4Cidr: '8.8.0.0/20' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"],
-        ["a range wider than private space", { network: { podIpv4Cidr: "10.0.0.0/7" } }, "network.podIpv4Cidr: '10.0.0.0/7' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"],
-        ["overlapping pod and node ranges", { network: { podIpv4Cidr: "10.0.0.0/14" } }, "network.podIpv4Cidr: '10.0.0.0/14' overlaps network.ipv4Cidr '10.0.0.0/20'; the ranges must not share addresses"],
-        ["overlapping Service and pod ranges", { network: { serviceIpv4Cidr: "10.17.0.0/20" } }, "network.serviceIpv4Cidr: '10.17.0.0/20' overlaps network.podIpv4Cidr '10.16.0.0/14'; the ranges must not share addresses"],
+        [
+            "an IPv6 pod range",
+            { network: { podIpv4Cidr: "fd00::/64" } },
+            "network.podIpv4Cidr: 'fd00::/64' is IPv6; this range is IPv4 (the IPv6 ranges are assigned by the cloud)",
+        ],
+        [
+            "a public range",
+            { network: { serviceIpv4Cidr: "8.8.0.0/20" } },
+            "network.serviceIpv4Cidr: '8.8.0.0/20' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10",
+        ],
+        [
+            "a range wider than private space",
+            { network: { podIpv4Cidr: "10.0.0.0/7" } },
+            "network.podIpv4Cidr: '10.0.0.0/7' is not a private range; use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10",
+        ],
+        [
+            "overlapping pod and node ranges",
+            { network: { podIpv4Cidr: "10.0.0.0/14" } },
+            "network.podIpv4Cidr: '10.0.0.0/14' overlaps network.ipv4Cidr '10.0.0.0/20'; the ranges must not share addresses",
+        ],
+        [
+            "overlapping Service and pod ranges",
+            { network: { serviceIpv4Cidr: "10.17.0.0/20" } },
+            "network.serviceIpv4Cidr: '10.17.0.0/20' overlaps network.podIpv4Cidr '10.16.0.0/14'; the ranges must not share addresses",
+        ],
         ["a negative count", { nodes: { count: -1 } }, "nodes.count: -1 is not a node count; expected a whole number, 0 or more"],
         ["no nodes at all", { nodes: { count: 0, minCount: 0, maxCount: 0 } }, "nodes.maxCount: must be 1 or more: istiod and the gateway need nodes to run on"],
         ["min above max", { nodes: { minCount: 4, maxCount: 3 } }, "nodes.minCount: 4 is more than nodes.maxCount (3)"],
         ["count outside min..max", { nodes: { count: 5 } }, "nodes.count: 5 is outside nodes.minCount..nodes.maxCount (1..3)"],
         ["a bad machine type", { nodes: { machineType: "E2 Standard" } }, "nodes.machineType: 'E2 Standard' is not a GCE machine type; expected e.g. e2-standard-4"],
-        ["an unknown release channel", { releaseChannel: "BETA" as never }, "releaseChannel: 'BETA' is not a release channel; allowed: RAPID, REGULAR, STABLE, EXTENDED, UNSPECIFIED"],
-        ["an any-address authorised network", { authorizedNetworks: ["0.0.0.0/0"] }, "authorizedNetworks[0]: '0.0.0.0/0' allows every address; list the networks that need access instead"],
+        [
+            "an unknown release channel",
+            { releaseChannel: "BETA" as never },
+            "releaseChannel: 'BETA' is not a release channel; allowed: RAPID, REGULAR, STABLE, EXTENDED, UNSPECIFIED",
+        ],
+        [
+            "an any-address authorised network",
+            { authorizedNetworks: ["0.0.0.0/0"] },
+            "authorizedNetworks[0]: '0.0.0.0/0' allows every address; list the networks that need access instead",
+        ],
         ["an IPv6 authorised network", { authorizedNetworks: ["2001:db8::/32"] }, "authorizedNetworks[0]: '2001:db8::/32' is IPv6; only IPv4 ranges are accepted here"],
         ["a loopback authorised network", { authorizedNetworks: ["127.0.0.0/8"] }, "authorizedNetworks[0]: '127.0.0.0/8' is a loopback range, which no client connects from"],
-        ["a malformed KMS key", { secretsEncryptionKey: "my-key" }, "secretsEncryptionKey: 'my-key' is not a Cloud KMS key name; expected projects/P/locations/L/keyRings/R/cryptoKeys/K"],
-        ["a KMS key in another region", { secretsEncryptionKey: "projects/p/locations/global/keyRings/r/cryptoKeys/k" }, "secretsEncryptionKey: the key is in global; GKE needs it in the cluster's region, europe-west4"],
+        [
+            "a malformed KMS key",
+            { secretsEncryptionKey: "my-key" },
+            "secretsEncryptionKey: 'my-key' is not a Cloud KMS key name; expected projects/P/locations/L/keyRings/R/cryptoKeys/K",
+        ],
+        [
+            "a KMS key in another region",
+            { secretsEncryptionKey: "projects/p/locations/global/keyRings/r/cryptoKeys/k" },
+            "secretsEncryptionKey: the key is in global; GKE needs it in the cluster's region, europe-west4",
+        ],
     ];
     for (const [what, args, message] of cases) {
         it(`refuses ${what}`, () => {
@@ -111,7 +159,10 @@ describe("GKE cluster plan", () => {
                 assert.equal(
                     (() => {
                         try {
-                            requireDisjoint([{ field: "a", cidr: parseCidr(a.text, "a") }, { field: "b", cidr: parseCidr(b.text, "b") }]);
+                            requireDisjoint([
+                                { field: "a", cidr: parseCidr(a.text, "a") },
+                                { field: "b", cidr: parseCidr(b.text, "b") },
+                            ]);
                             return false;
                         } catch {
                             return true;

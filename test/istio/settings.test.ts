@@ -9,8 +9,7 @@ import { TEST_TODAY as NOW } from "../support/clock";
 
 const DUAL: ClusterFacts = { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33" };
 const resolve = (settings: IstioSettings, cluster: ClusterFacts = DUAL) => resolveIstioSettings(settings, cluster, NOW);
-const refuses = (settings: IstioSettings, message: string, cluster: ClusterFacts = DUAL) =>
-    assert.throws(() => resolve(settings, cluster), { name: "InputError", message });
+const refuses = (settings: IstioSettings, message: string, cluster: ClusterFacts = DUAL) => assert.throws(() => resolve(settings, cluster), { name: "InputError", message });
 
 describe("Istio settings", () => {
     it("applies the documented defaults", () => {
@@ -89,8 +88,7 @@ describe("Istio settings", () => {
             assert.equal(resolve({ hub: "docker.io/istio", tag: "ds-build_42" }).tag, "ds-build_42");
             assert.equal(resolve({ hub: "docker.io/istio", tag: "20261125.1.0" }).tag, "20261125.1.0");
         });
-        it("refuses a tag without a hub", () =>
-            refuses({ tag: "1.30.3" }, "tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio"));
+        it("refuses a tag without a hub", () => refuses({ tag: "1.30.3" }, "tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio"));
     });
 
     describe("revision", () => {
@@ -161,10 +159,7 @@ describe("Istio settings", () => {
     });
 
     it("warns when the branch is used on a single-stack cluster", () => {
-        const resolved = resolve(
-            { flavor: "experimental-dual-stack", hub: "registry.example.com/istio", tag: "ds" },
-            { ipFamilies: ["IPv6"], kubernetesVersion: "1.24" },
-        );
+        const resolved = resolve({ flavor: "experimental-dual-stack", hub: "registry.example.com/istio", tag: "ds" }, { ipFamilies: ["IPv6"], kubernetesVersion: "1.24" });
         assert.deepEqual(resolved.warnings.at(-1), {
             field: "flavor",
             message: "the experimental-dual-stack branch only adds dual-stack, but the cluster is single-stack [IPv6]",
@@ -204,10 +199,7 @@ describe("Istio settings", () => {
             ],
             [{ chartRepository: "oci://x/y", chartsDir: "charts" }, "chartRepository: cannot be combined with chartsDir; give one chart source"],
             [{ chartsDir: " " }, "chartsDir: must not be empty; give the manifests/charts folder of an Istio checkout"],
-            [
-                { flavor: "experimental-dual-stack" },
-                "chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch",
-            ],
+            [{ flavor: "experimental-dual-stack" }, "chartsDir: is required with flavor experimental-dual-stack: give the manifests/charts folder of your checkout of the branch"],
         ];
         for (const [settings, message] of refused) {
             it(`refuses ${JSON.stringify(settings)}`, () => assert.throws(() => resolveChartSource(settings), { message }));

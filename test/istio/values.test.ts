@@ -97,7 +97,7 @@ describe("Helm values", () => {
             assert.equal((old.pilot as Record<string, unknown>).cni, undefined);
         });
 
-        it("every switch is the string \"true\" for every version, never a boolean", () => {
+        it('every switch is the string "true" for every version, never a boolean', () => {
             fc.assert(
                 fc.property(fc.integer({ min: 17, max: 31 }), fc.integer({ min: 0, max: 12 }), (minor, patch) => {
                     const values = istiodValues(resolved({ version: `1.${minor}.${patch}` }, cluster("1.34")));
@@ -119,9 +119,7 @@ describe("Helm values", () => {
             assert.deepEqual(gatewayValues(resolved({ version: "1.19.0" }, cluster("1.27"))), { service: { type: "LoadBalancer" } });
         });
         it("revision, pull secrets as {name} objects, and a NodePort Service", () => {
-            const values = gatewayValues(
-                resolved({ revision: "canary", imagePullSecrets: ["a", "b"], gateway: { enabled: true, serviceType: "NodePort" } }, cluster("1.33")),
-            );
+            const values = gatewayValues(resolved({ revision: "canary", imagePullSecrets: ["a", "b"], gateway: { enabled: true, serviceType: "NodePort" } }, cluster("1.33")));
             assert.deepEqual(values, {
                 service: { type: "NodePort", ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] },
                 revision: "canary",
@@ -138,7 +136,14 @@ describe("Helm values", () => {
             });
             assert.deepEqual(gatewayValues(resolved({ gateway: { enabled: true, serviceType: "NodePort" } }, eks)), { service: { type: "NodePort" } });
             const plan = planIstioInstall({ gateway: { enabled: true } }, eks, NOW);
-            assert.deepEqual(plan.releases.map((release) => [release.chart, release.needsLoadBalancers]), [["base", false], ["istiod", false], ["gateway", true]]);
+            assert.deepEqual(
+                plan.releases.map((release) => [release.chart, release.needsLoadBalancers]),
+                [
+                    ["base", false],
+                    ["istiod", false],
+                    ["gateway", true],
+                ],
+            );
             const operator = istioOperator(resolved({ gateway: { enabled: true } }, eks)) as { spec: { components: { ingressGateways: { k8s: object }[] } } };
             assert.deepEqual(operator.spec.components.ingressGateways[0].k8s, {
                 service: { type: "LoadBalancer" },
@@ -207,7 +212,11 @@ describe("install plan", () => {
     });
 
     it("CNI next to istiod, the gateway after both, in its own namespace", () => {
-        const plan = planIstioInstall({ revision: "canary", cni: { enabled: true }, gateway: { enabled: true }, chartRepository: "oci://ghcr.io/istio/release/charts" }, cluster("1.33"), NOW);
+        const plan = planIstioInstall(
+            { revision: "canary", cni: { enabled: true }, gateway: { enabled: true }, chartRepository: "oci://ghcr.io/istio/release/charts" },
+            cluster("1.33"),
+            NOW,
+        );
         assert.deepEqual(
             plan.releases.map((release) => [release.chart, release.releaseName, release.namespace, release.after, release.source.chart]),
             [
@@ -224,8 +233,7 @@ describe("install plan", () => {
     });
 
     it("patches istiod (before 1.20) and the gateway (before 1.19.1) to RequireDualStack", () => {
-        const patches = (version: string) =>
-            planIstioInstall({ version, gateway: { enabled: true } }, cluster("1.27", ["IPv6", "IPv4"]), NOW).servicePatches;
+        const patches = (version: string) => planIstioInstall({ version, gateway: { enabled: true } }, cluster("1.27", ["IPv6", "IPv4"]), NOW).servicePatches;
         assert.deepEqual(patches("1.19.0"), [
             { name: "istiod", namespace: "istio-system", ipFamilies: ["IPv6", "IPv4"], after: "istiod" },
             { name: "istio-ingressgateway", namespace: "istio-ingress", ipFamilies: ["IPv6", "IPv4"], after: "gateway" },

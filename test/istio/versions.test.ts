@@ -71,8 +71,14 @@ describe("Istio versions", () => {
 
         it("the branch's hazards apply from the Kubernetes minor that removed each API", () => {
             assert.deepEqual(activeHazards(branch(), k8s("1.24")), []);
-            assert.deepEqual(activeHazards(branch(), k8s("1.25")).map((hazard) => hazard.chart), ["istiod", "istiod"]);
-            assert.deepEqual(activeHazards(branch(), k8s("1.26")).map((hazard) => hazard.chart), ["istiod", "istiod", "gateway"]);
+            assert.deepEqual(
+                activeHazards(branch(), k8s("1.25")).map((hazard) => hazard.chart),
+                ["istiod", "istiod"],
+            );
+            assert.deepEqual(
+                activeHazards(branch(), k8s("1.26")).map((hazard) => hazard.chart),
+                ["istiod", "istiod", "gateway"],
+            );
         });
 
         it("no version means the documented default", () => {
@@ -135,9 +141,21 @@ describe("Istio versions", () => {
     describe("Kubernetes compatibility", () => {
         // Istio minor → the lowest Kubernetes minor accepted (MinK8SVersion at the tag).
         const floors: [string, number][] = [
-            ["1.17.8", 23], ["1.18.0", 23], ["1.19.0", 25], ["1.20.0", 25], ["1.21.0", 26], ["1.22.0", 26],
-            ["1.23.0", 26], ["1.24.0", 28], ["1.25.0", 28], ["1.26.0", 29], ["1.27.0", 29], ["1.28.0", 29],
-            ["1.29.0", 30], ["1.30.3", 32], ["1.31.0", 32],
+            ["1.17.8", 23],
+            ["1.18.0", 23],
+            ["1.19.0", 25],
+            ["1.20.0", 25],
+            ["1.21.0", 26],
+            ["1.22.0", 26],
+            ["1.23.0", 26],
+            ["1.24.0", 28],
+            ["1.25.0", 28],
+            ["1.26.0", 29],
+            ["1.27.0", 29],
+            ["1.28.0", 29],
+            ["1.29.0", 30],
+            ["1.30.3", 32],
+            ["1.31.0", 32],
         ];
         for (const [version, floor] of floors) {
             it(`Istio ${version} accepts Kubernetes 1.${floor} and refuses 1.${floor - 1}`, () => {
@@ -166,9 +184,10 @@ describe("Istio versions", () => {
             const before = checkKubernetesCompatibility(upstream("1.28.0"), k8s("1.30"), fields, new Date("2026-06-30T12:00:00Z"));
             const after = checkKubernetesCompatibility(upstream("1.28.0"), k8s("1.30"), fields, new Date("2026-07-02T00:00:00Z"));
             assert.deepEqual(before, []);
-            assert.deepEqual(after.map((warning) => warning.message), [
-                "Istio 1.28 reached end of life on 2026-07-01 and gets no security fixes",
-            ]);
+            assert.deepEqual(
+                after.map((warning) => warning.message),
+                ["Istio 1.28 reached end of life on 2026-07-01 and gets no security fixes"],
+            );
         });
 
         it("plans a release newer than the table with the newest row, and says so", () => {
@@ -205,9 +224,10 @@ describe("Istio versions", () => {
                         "(support windows, end-of-life dates) and istioctl/pkg/install/k8sversion/version.go at each release tag (MinK8SVersion)",
                 },
             ]);
-            assert.deepEqual(checkKubernetesCompatibility(branch(), k8s("1.24"), fields, firstStaleDay).map((warning) => warning.message), [
-                "the experimental-dual-stack branch is a 2022 prototype without tests upstream; use it for experiments, not production",
-            ]);
+            assert.deepEqual(
+                checkKubernetesCompatibility(branch(), k8s("1.24"), fields, firstStaleDay).map((warning) => warning.message),
+                ["the experimental-dual-stack branch is a 2022 prototype without tests upstream; use it for experiments, not production"],
+            );
         });
 
         it("warns that the branch is experimental and untested beyond Kubernetes 1.24", () => {

@@ -5,15 +5,13 @@ import { parseCidr } from "../../components/network/cidr";
 import { carveIpv6Subnet, splitIpv4Block } from "../../components/network/subnets";
 
 /** An IPv6 block with host bits cleared, built from random bytes: any /48 to /64. */
-const ipv6Block = fc
-    .tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 48, max: 64 }))
-    .map(([bytes, prefix]) => {
-        const masked = Array.from(bytes, (byte, position) => {
-            const keep = Math.max(0, Math.min(8, prefix - position * 8));
-            return byte & (0xff << (8 - keep)) & 0xff;
-        });
-        return { text: `${ipaddr.fromByteArray(masked).toString()}/${prefix}`, prefix };
+const ipv6Block = fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 48, max: 64 })).map(([bytes, prefix]) => {
+    const masked = Array.from(bytes, (byte, position) => {
+        const keep = Math.max(0, Math.min(8, prefix - position * 8));
+        return byte & (0xff << (8 - keep)) & 0xff;
     });
+    return { text: `${ipaddr.fromByteArray(masked).toString()}/${prefix}`, prefix };
+});
 
 describe("subnet maths", () => {
     it("carves the /64s of a VPC's /56 in order", () => {
@@ -64,7 +62,10 @@ describe("subnet maths", () => {
 
     it("splits an IPv4 block into equal slots", () => {
         const vpc = parseCidr("10.0.0.0/16", "vpc");
-        assert.deepEqual([0, 1, 8, 15].map((index) => splitIpv4Block(vpc, 4, index)), ["10.0.0.0/20", "10.0.16.0/20", "10.0.128.0/20", "10.0.240.0/20"]);
+        assert.deepEqual(
+            [0, 1, 8, 15].map((index) => splitIpv4Block(vpc, 4, index)),
+            ["10.0.0.0/20", "10.0.16.0/20", "10.0.128.0/20", "10.0.240.0/20"],
+        );
         assert.equal(splitIpv4Block(parseCidr("192.168.4.0/24", "vpc"), 4, 15), "192.168.4.240/28");
         assert.throws(() => splitIpv4Block(vpc, 4, 16), { message: "block 16 of '10.0.0.0/16' split by 4 bits does not exist" });
         assert.throws(() => splitIpv4Block(parseCidr("10.0.0.0/30", "vpc"), 4, 0), /does not exist/);

@@ -9,9 +9,7 @@ const PROGRAM = path.resolve(__dirname, "../../program/index.ts");
 
 /** Runs the root program (Pulumi.yaml `main`) with stack config, as `pulumi up` would. */
 function runRoot(config: Record<string, unknown>): Promise<OfflineRun> {
-    const entries = Object.fromEntries(
-        Object.entries(config).map(([key, value]) => [`dualstack-istio:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
-    );
+    const entries = Object.fromEntries(Object.entries(config).map(([key, value]) => [`dualstack-istio:${key}`, typeof value === "string" ? value : JSON.stringify(value)]));
     return runOffline(
         async () => {
             delete require.cache[require.resolve(PROGRAM)];
@@ -39,13 +37,18 @@ describe("root program", () => {
         });
         const types = summary(run);
         assert.equal(types.filter((t) => t.startsWith("gcp:")).length, 14);
-        assert.deepEqual(types.filter((t) => t.startsWith("dualstack-istio:")), [
-            "dualstack-istio:index:GkeDualStackCluster tenant-a",
-            "dualstack-istio:index:DualStackIstio istio",
-        ]);
+        assert.deepEqual(
+            types.filter((t) => t.startsWith("dualstack-istio:")),
+            ["dualstack-istio:index:GkeDualStackCluster tenant-a", "dualstack-istio:index:DualStackIstio istio"],
+        );
         assert.deepEqual(
             types.filter((t) => t.startsWith("kubernetes:helm")),
-            ["kubernetes:helm.sh/v3:Release istio-base", "kubernetes:helm.sh/v3:Release istio-cni", "kubernetes:helm.sh/v3:Release istio-istiod", "kubernetes:helm.sh/v3:Release istio-gateway"],
+            [
+                "kubernetes:helm.sh/v3:Release istio-base",
+                "kubernetes:helm.sh/v3:Release istio-cni",
+                "kubernetes:helm.sh/v3:Release istio-istiod",
+                "kubernetes:helm.sh/v3:Release istio-gateway",
+            ],
         );
         const pool = run.resources.find((r) => r.type === "gcp:container/nodePool:NodePool");
         assert.deepEqual(pool?.inputs.autoscaling, { minNodeCount: 1, maxNodeCount: 5 });
@@ -86,10 +89,10 @@ describe("root program", () => {
         });
         const types = summary(run);
         assert.equal(types.filter((t) => t.startsWith("aws:")).length, 46);
-        assert.deepEqual(types.filter((t) => t.startsWith("dualstack-istio:")), [
-            "dualstack-istio:index:EksIpv6Cluster tenant-b",
-            "dualstack-istio:index:DualStackIstio istio",
-        ]);
+        assert.deepEqual(
+            types.filter((t) => t.startsWith("dualstack-istio:")),
+            ["dualstack-istio:index:EksIpv6Cluster tenant-b", "dualstack-istio:index:DualStackIstio istio"],
+        );
         const group = run.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
         assert.deepEqual(group?.inputs.scalingConfig, { desiredSize: 2, minSize: 2, maxSize: 6 });
         assert.equal(group?.inputs.amiType, "AL2023_ARM_64_STANDARD");
@@ -142,18 +145,45 @@ describe("root program", () => {
     });
 
     const refusals: [string, Record<string, unknown>, string][] = [
-        ["an unknown key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { gatway: {} } }, "config: istio.gatway: unknown key; did you mean istio.gateway?"],
-        ["a component rule, by its config key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project", zones: ["us-east1-b"] } }, "config: gcp.zones[0]: 'us-east1-b' is not a zone of europe-west4; expected e.g. europe-west4-a"],
-        ["an Istio rule, by its config key", { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { tag: "1.30.3" } }, "config: istio.tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio"],
-        ["Istio too new for the cluster", { cloud: "gcp", clusterName: "x", region: "europe-west4", kubernetesVersion: "1.31", gcp: { project: "my-project" } }, "config: kubernetesVersion: Kubernetes 1.31 is below the minimum for Istio 1.30.3; it needs Kubernetes 1.32 or newer"],
-        ["dual-stack pods on EKS", { cloud: "aws", clusterName: "x", region: "eu-west-1", aws: { ipFamilies: ["IPv4", "IPv6"] } }, "config: aws.ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers"],
-        ["an EKS instance type, by its config key", { cloud: "aws", clusterName: "x", region: "eu-west-1", nodes: { machineType: "t2.large" } }, "config: nodes.machineType: t2.large is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)"],
+        [
+            "an unknown key",
+            { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { gatway: {} } },
+            "config: istio.gatway: unknown key; did you mean istio.gateway?",
+        ],
+        [
+            "a component rule, by its config key",
+            { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project", zones: ["us-east1-b"] } },
+            "config: gcp.zones[0]: 'us-east1-b' is not a zone of europe-west4; expected e.g. europe-west4-a",
+        ],
+        [
+            "an Istio rule, by its config key",
+            { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { tag: "1.30.3" } },
+            "config: istio.tag: is set without hub; give the registry the tagged images live in, e.g. hub: docker.io/istio",
+        ],
+        [
+            "Istio too new for the cluster",
+            { cloud: "gcp", clusterName: "x", region: "europe-west4", kubernetesVersion: "1.31", gcp: { project: "my-project" } },
+            "config: kubernetesVersion: Kubernetes 1.31 is below the minimum for Istio 1.30.3; it needs Kubernetes 1.32 or newer",
+        ],
+        [
+            "dual-stack pods on EKS",
+            { cloud: "aws", clusterName: "x", region: "eu-west-1", aws: { ipFamilies: ["IPv4", "IPv6"] } },
+            "config: aws.ipFamilies: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers",
+        ],
+        [
+            "an EKS instance type, by its config key",
+            { cloud: "aws", clusterName: "x", region: "eu-west-1", nodes: { machineType: "t2.large" } },
+            "config: nodes.machineType: t2.large is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)",
+        ],
     ];
     for (const [what, config, message] of refusals) {
         it(`refuses ${what} with one line and registers nothing`, async () => {
             await assert.rejects(runRoot(config), (error: Error & { resources: { type: string }[] }) => {
                 assert.equal(error.message, message);
-                assert.deepEqual(error.resources.map((r) => r.type), ["pulumi:pulumi:Stack"]);
+                assert.deepEqual(
+                    error.resources.map((r) => r.type),
+                    ["pulumi:pulumi:Stack"],
+                );
                 return true;
             });
         });

@@ -46,7 +46,19 @@ function operation(kind) {
         emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: {} } });
         emit({ cancelEvent: {} });
         const stack = readStack(stackName);
-        stack.history = [{ version: 1, kind: kind === "up" ? "update" : kind, startTime: "2026-11-25T00:00:00Z", endTime: "2026-11-25T00:01:00Z", message: "", environment: {}, config: {}, result: failed ? "failed" : "succeeded", resourceChanges: changes }];
+        stack.history = [
+            {
+                version: 1,
+                kind: kind === "up" ? "update" : kind,
+                startTime: "2026-11-25T00:00:00Z",
+                endTime: "2026-11-25T00:01:00Z",
+                message: "",
+                environment: {},
+                config: {},
+                result: failed ? "failed" : "succeeded",
+                resourceChanges: changes,
+            },
+        ];
         writeStack(stackName, stack);
     };
     process.stdout.write(`${kind === "preview" ? "Previewing" : "Updating"} (${stackName}):\n`);

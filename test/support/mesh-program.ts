@@ -12,10 +12,7 @@ export class FakeNodePool extends pulumi.CustomResource {
 }
 
 /** Runs a program with one cluster (provider + node pool) and a DualStackIstio on it. */
-export function runMesh(
-    settings: Omit<DualStackIstioArgs, "target">,
-    facts: ClusterFacts = { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33" },
-): Promise<OfflineRun> {
+export function runMesh(settings: Omit<DualStackIstioArgs, "target">, facts: ClusterFacts = { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33" }): Promise<OfflineRun> {
     return runOffline(() => {
         const provider = new Provider("cluster-k8s", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
         const nodePool = new FakeNodePool("cluster-nodes");

@@ -13,17 +13,23 @@ const GKE_KEY = "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k";
 const EKS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 function runGke(key: pulumi.Input<string>) {
-    return runOffline(() => {
-        new GkeDualStackCluster("demo", { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"], secretsEncryptionKey: key });
-        return {};
-    }, { synthesizers: GCP_SYNTHESIZERS });
+    return runOffline(
+        () => {
+            new GkeDualStackCluster("demo", { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"], secretsEncryptionKey: key });
+            return {};
+        },
+        { synthesizers: GCP_SYNTHESIZERS },
+    );
 }
 
 function runEks(key: pulumi.Input<string>) {
-    return runOffline(() => {
-        new EksIpv6Cluster("demo", { region: "eu-west-1", publicAccessCidrs: ["81.2.69.0/24"], secretsEncryptionKeyArn: key });
-        return {};
-    }, { synthesizers: AWS_SYNTHESIZERS, invokes: AWS_INVOKES });
+    return runOffline(
+        () => {
+            new EksIpv6Cluster("demo", { region: "eu-west-1", publicAccessCidrs: ["81.2.69.0/24"], secretsEncryptionKeyArn: key });
+            return {};
+        },
+        { synthesizers: AWS_SYNTHESIZERS, invokes: AWS_INVOKES },
+    );
 }
 
 describe("pass-through arguments: a key created in the same program", () => {
