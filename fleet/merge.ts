@@ -1,11 +1,13 @@
 import { isAbsolute, resolve } from "node:path";
 import { CLOUDS, isCloud } from "../components/config/clouds";
 import { keysNotTakenBy } from "../components/config/parse";
-import { isInlineKubeconfig } from "../components/existing/kubeconfig";
 import { isMap, type ConfigDocument, type TenantEntry, type TenantsFile } from "./tenants-file";
 
 /** Config keys that hold a path on the deploying machine (Istio's and each cloud's), resolved against the tenants file's folder. */
-const PATH_KEYS: readonly (readonly [string, string])[] = [...CLOUDS.flatMap((cloud) => (cloud.pathKeys ?? []).map((key) => [cloud.name, key] as const)), ["istio", "chartsDir"]];
+const PATH_KEYS: readonly { readonly section: string; readonly key: string; readonly isInline?: (value: string) => boolean }[] = [
+    ...CLOUDS.flatMap((cloud) => (cloud.pathKeys ?? []).map((key) => ({ section: cloud.name, key, isInline: cloud.isInlineValue }))),
+    { section: "istio", key: "chartsDir" },
+];
 
 /**
  * A tenant's stack config as written: the file's defaults with the tenant's keys laid over them.
@@ -30,10 +32,11 @@ export function mergeTenantConfig(file: TenantsFile, tenant: TenantEntry): Confi
     }
     const merged = withoutNulls(deepMerge(defaults, tenant.overrides));
     merged.clusterName ??= tenant.name;
-    for (const [section, key] of PATH_KEYS) {
+    for (const { section, key, isInline } of PATH_KEYS) {
         const parent = merged[section];
-        if (isMap(parent) && typeof parent[key] === "string") {
-            parent[key] = anchoredPath(parent[key], file.directory);
+        const value = isMap(parent) ? parent[key] : undefined;
+        if (isMap(parent) && typeof value === "string" && !isInline?.(value)) {
+            parent[key] = anchoredPath(value, file.directory);
         }
     }
     return merged;
@@ -60,7 +63,7 @@ function withoutNulls(document: ConfigDocument): ConfigDocument {
 }
 
 function anchoredPath(value: string, directory: string): string {
-    if (value === "" || isInlineKubeconfig(value) || isAbsolute(value) || value.startsWith("~")) {
+    if (value === "" || isAbsolute(value) || value.startsWith("~")) {
         return value;
     }
     return resolve(directory, value);

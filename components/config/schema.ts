@@ -116,7 +116,7 @@ export const stackConfigSchema = z.strictObject({
         description: `The ${oneOf(NEW_CLUSTER_CLOUDS.map((cloud) => cloud.newCluster?.region.provider ?? cloud.name))} region (a region, not a zone). Required with ${NEW_CLUSTER_CLOUDS.map((cloud) => `\`${cloud.name}\``).join(", ")}.`,
     }),
     kubernetesVersion: text.optional().meta({
-        description: `The Kubernetes version, MAJOR.MINOR (GKE also takes a full GKE version). Default ${perCloud((_cloud, keys) => keys.kubernetesVersion)}; required for a cluster that exists (its version).`,
+        description: `The Kubernetes version, MAJOR.MINOR (${perCloud((_cloud, keys) => keys.otherVersionForms)}). Default ${perCloud((_cloud, keys) => keys.kubernetesVersion)}; required for a cluster that exists (its version).`,
     }),
     ...(Object.fromEntries(CLOUDS.map((cloud) => [cloud.name, (cloud.section as z.ZodType).optional()])) as {
         [C in (typeof CLOUDS)[number] as C["name"]]: z.ZodOptional<C["section"]>;

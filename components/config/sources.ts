@@ -1,6 +1,7 @@
 import { parseDocument, visit } from "yaml";
 import { InputError } from "../errors";
 import { yamlProblem } from "../read-errors";
+import { CLOUDS } from "./clouds";
 import { keySchemaAt, type KeySchema } from "./keys";
 
 /**
@@ -8,8 +9,8 @@ import { keySchemaAt, type KeySchema } from "./keys";
  */
 export const ROOT_PROJECT = "dualstack-istio";
 
-/** Config namespaces of providers a stack file may also hold; they are not ours to check. */
-const PROVIDER_NAMESPACES = new Set(["gcp", "aws", "kubernetes", "pulumi"]);
+/** Config namespaces of providers a stack file may also hold (each cloud's plugins, Kubernetes, Pulumi's own); they are not ours to check. */
+const PROVIDER_NAMESPACES = new Set([...CLOUDS.flatMap((cloud) => cloud.plugins), "kubernetes", "pulumi"]);
 
 type Document = { [key: string]: unknown };
 

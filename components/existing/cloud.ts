@@ -62,6 +62,7 @@ export const EXISTING_CLOUD = defineCloud({
     requiredKey: { key: "kubeconfig", hint: "give a kubeconfig file path or its content" },
     plugins: [],
     pathKeys: ["kubeconfig"],
+    isInlineValue: isInlineKubeconfig,
     inOperatorSecret: "the kubeconfig's content inline",
     sectionIsSecret: (section: unknown) => {
         const kubeconfig = (section as { kubeconfig?: unknown } | null)?.kubeconfig;

@@ -88,6 +88,7 @@ export const GCP_CLOUD = defineCloud({
     newCluster: {
         region: { provider: "GCP", example: "europe-west4" },
         kubernetesVersion: GKE_DEFAULTS.kubernetesVersion,
+        otherVersionForms: "also a full GKE version",
         network: {
             ipv4Cidr: { default: GKE_DEFAULTS.network.ipv4Cidr, meaning: "the subnet's range, node addresses" },
             podIpv4Cidr: { default: GKE_DEFAULTS.network.podIpv4Cidr, meaning: "the pods' IPv4 secondary range" },

@@ -57,6 +57,12 @@ export interface NetworkKey {
     readonly default: string;
     /** What the range is on this cloud, for the schema's description. */
     readonly meaning: string;
+    /**
+     * `routed`: the network carries it, so peered tenants' must be apart; `cluster`: private to the
+     * cluster (an overlay's), so it may repeat between clusters but not overlap a peer's network.
+     * @default "routed"
+     */
+    readonly reach?: "routed" | "cluster";
 }
 
 /** For clouds that create their cluster: the keys `region`, `network.*` and `nodes.*`. */
@@ -65,6 +71,8 @@ export interface NewClusterKeys {
     readonly region: { readonly provider: string; readonly example: string };
     /** The default Kubernetes version (MAJOR.MINOR). */
     readonly kubernetesVersion: string;
+    /** Other forms of `kubernetesVersion` the cloud takes besides MAJOR.MINOR, for the schema's description. */
+    readonly otherVersionForms?: string;
     /** The `network.*` keys this cloud takes; any other `network` key is refused. */
     readonly network: Readonly<Record<string, NetworkKey>>;
     /** Why this cloud takes no other `network.*` key, for the refusal. */
@@ -110,6 +118,8 @@ export interface CloudModule<Name extends string = string, Section = unknown, Pl
     readonly plugins: readonly string[];
     /** Section keys that hold a path on the deploying machine (a fleet anchors them to its file). */
     readonly pathKeys?: readonly string[];
+    /** True when a path key holds the content itself rather than a path (an inline kubeconfig), which is not anchored. */
+    readonly isInlineValue?: (value: string) => boolean;
     /**
      * Set when the section holds what only the deploying machine has (a path, credentials): a
      * Pulumi Kubernetes Operator stack reads the section from a Secret, which must hold it with

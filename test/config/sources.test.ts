@@ -43,6 +43,8 @@ describe("stack config sources", () => {
                     "    kubeconfig: ~/.kube/config",
                     "  kubernetes:context: ignored",
                     "  gcp:project: ignored",
+                    "  aws:region: ignored",
+                    "  azure-native:location: ignored",
                 ].join("\n"),
                 "Pulumi.dev.yaml",
             );
