@@ -30,42 +30,70 @@ interface OwnedRange {
     readonly tenant: PlannedTenant;
     readonly key: string;
     readonly text: string;
-    readonly start: number;
-    readonly end: number;
+    readonly family: "IPv4" | "IPv6";
+    /** Carried by peering (`routed`), or private to the cluster (`cluster`, an overlay's). */
+    readonly reach: "routed" | "cluster";
+    readonly start: bigint;
+    readonly end: bigint;
 }
 
 /**
- * For fleets whose networks peer: every IPv4 range a tenant's cluster uses (its `network.*`
- * ranges: GKE nodes, pods and Services; the EKS VPC) must be apart from every other tenant's.
- * IPv6 ranges are the cloud's to allocate (or, on AKS, private to each cluster's overlay);
- * existing clusters' ranges are not known here.
- * Sorted sweep, so hundreds of tenants cost n log n, not n².
+ * For fleets whose networks peer: every range a tenant's network carries (its cloud says which of
+ * its `network.*` ranges those are: GKE nodes, pods and Services; the EKS VPC; the AKS VNet, both
+ * families) must be apart from every other tenant's, and a range private to one cluster (an AKS
+ * overlay's pods and Services) must be apart from every other tenant's carried ranges, though such
+ * private ranges may repeat between clusters. Ranges the cloud allocates are unique by
+ * construction; existing clusters' ranges are not known here. Carried ranges are swept in sorted
+ * order (n log n); each private range is checked against them.
  */
 export function findNetworkOverlaps(tenants: readonly PlannedTenant[], origin: string): string[] {
-    const ranges = tenants.flatMap((tenant) => ipv4Ranges(tenant)).sort((a, b) => a.start - b.start || a.end - b.end);
+    const all = tenants.flatMap((tenant) => ownedRanges(tenant)).sort((a, b) => compare(a.start, b.start) || compare(a.end, b.end));
     const problems: string[] = [];
-    let widest: OwnedRange | undefined;
-    for (const range of ranges) {
-        if (widest && range.start <= widest.end && widest.tenant !== range.tenant) {
-            problems.push(
-                `${origin}: tenant '${range.tenant.name}' ${range.key} ${range.text} overlaps tenant '${widest.tenant.name}' ${widest.key} ${widest.text}; requireDisjointNetworks needs every tenant's IPv4 ranges apart`,
-            );
+    for (const family of ["IPv4", "IPv6"] as const) {
+        const routed = all.filter((range) => range.family === family && range.reach === "routed");
+        let widest: OwnedRange | undefined;
+        for (const range of routed) {
+            if (widest && range.start <= widest.end && widest.tenant !== range.tenant) {
+                problems.push(
+                    `${origin}: tenant '${range.tenant.name}' ${range.key} ${range.text} overlaps tenant '${widest.tenant.name}' ${widest.key} ${widest.text}; requireDisjointNetworks needs every tenant's ${family} ranges apart`,
+                );
+            }
+            if (!widest || range.end > widest.end) {
+                widest = range;
+            }
         }
-        if (!widest || range.end > widest.end) {
-            widest = range;
+        for (const own of all.filter((range) => range.family === family && range.reach === "cluster")) {
+            const other = routed.find((range) => range.tenant !== own.tenant && range.start <= own.end && own.start <= range.end);
+            if (other) {
+                problems.push(
+                    `${origin}: tenant '${own.tenant.name}' ${own.key} ${own.text} overlaps tenant '${other.tenant.name}' ${other.key} ${other.text}; a cluster's own ranges must stay apart from the networks it peers with`,
+                );
+            }
         }
     }
     return problems;
 }
 
-function ipv4Ranges(tenant: PlannedTenant): OwnedRange[] {
+function compare(a: bigint, b: bigint): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function ownedRanges(tenant: PlannedTenant): OwnedRange[] {
     const { config } = tenant.plan;
     const network: Readonly<Record<string, string>> = ("network" in config ? config.network : undefined) ?? {};
-    const ipv4 = Object.entries(network)
-        .map(([name, text]) => ({ name, text, cidr: parseCidr(text, `network.${name}`) }))
-        .filter(({ cidr }) => cidr.family === "IPv4");
-    return ipv4.map(({ name, text, cidr }) => {
-        const start = cidr.address.toByteArray().reduce((value, byte) => value * 256 + byte, 0);
-        return { tenant, key: `network.${name}`, text, start, end: start + 2 ** (32 - cidr.prefixLength) - 1 };
+    const keys = cloudModule(config.cloud).newCluster?.network ?? {};
+    return Object.entries(network).map(([name, text]) => {
+        const cidr = parseCidr(text, `network.${name}`);
+        const bits = cidr.family === "IPv4" ? 32 : 128;
+        const start = cidr.address.toByteArray().reduce((value, byte) => value * 256n + BigInt(byte), 0n);
+        return {
+            tenant,
+            key: `network.${name}`,
+            text,
+            family: cidr.family,
+            reach: keys[name]?.reach ?? "routed",
+            start,
+            end: start + (1n << BigInt(bits - cidr.prefixLength)) - 1n,
+        };
     });
 }

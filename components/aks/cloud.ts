@@ -27,7 +27,8 @@ export const azureSection = z
         }),
         adminGroupObjectIds: textList.optional().meta({ description: "Entra ID group object IDs that get cluster admin. Default: none (the deployer is granted it)." }),
         deployerPrincipalType: z.enum(enumValues(AksPrincipalType)).default(AKS_DEFAULTS.deployerPrincipalType).meta({
-            description: "What runs `pulumi up` (granted AKS RBAC Cluster Admin to install Istio): `User`, or `ServicePrincipal` in CI.",
+            description:
+                "What runs `pulumi up` (granted AKS RBAC Cluster Admin to install Istio): `User`, or `ServicePrincipal` in CI and with any `kubeloginMode` but `azurecli`.",
         }),
         kubeloginMode: z.enum(enumValues(AksKubeloginMode)).default(AKS_DEFAULTS.kubeloginMode).meta({
             description: "How the kubeconfig's `kubelogin get-token` signs in: `azurecli`, `workloadidentity`, `spn` or `msi`.",
@@ -101,10 +102,10 @@ export const AZURE_CLOUD = defineCloud({
         network: {
             ipv4Cidr: { default: AKS_DEFAULTS.network.ipv4Cidr, meaning: "the VNet's and node subnet's range" },
             ipv6Cidr: { default: AKS_DEFAULTS.network.ipv6Cidr, meaning: "the VNet's IPv6 range, /48 to /64 (the node subnet is its first /64)" },
-            podIpv4Cidr: { default: AKS_DEFAULTS.network.podIpv4Cidr, meaning: "the pods' IPv4 overlay range" },
-            podIpv6Cidr: { default: AKS_DEFAULTS.network.podIpv6Cidr, meaning: "the pods' IPv6 overlay range" },
-            serviceIpv4Cidr: { default: AKS_DEFAULTS.network.serviceIpv4Cidr, meaning: "the Services' IPv4 range, smaller than /12" },
-            serviceIpv6Cidr: { default: AKS_DEFAULTS.network.serviceIpv6Cidr, meaning: "the Services' IPv6 range, /108 or smaller" },
+            podIpv4Cidr: { reach: "cluster", default: AKS_DEFAULTS.network.podIpv4Cidr, meaning: "the pods' IPv4 overlay range" },
+            podIpv6Cidr: { reach: "cluster", default: AKS_DEFAULTS.network.podIpv6Cidr, meaning: "the pods' IPv6 overlay range" },
+            serviceIpv4Cidr: { reach: "cluster", default: AKS_DEFAULTS.network.serviceIpv4Cidr, meaning: "the Services' IPv4 range, smaller than /12" },
+            serviceIpv6Cidr: { reach: "cluster", default: AKS_DEFAULTS.network.serviceIpv6Cidr, meaning: "the Services' IPv6 range, /108 or smaller" },
         },
         otherNetworkKeys: "",
         nodes: { count: AKS_DEFAULTS.nodes.count, minCount: AKS_DEFAULTS.nodes.minCount, maxCount: AKS_DEFAULTS.nodes.maxCount, machineType: AKS_DEFAULTS.nodes.vmSize },

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import type { AzureCloudPlan } from "../../components/aks/cloud";
 import { keysNotTakenBy, parseStackConfig } from "../../components/config/parse";
-import { findClashes } from "../../fleet/clashes";
+import { findClashes, findNetworkOverlaps } from "../../fleet/clashes";
 import { FleetCheckError, planFleet } from "../../fleet/fleet-plan";
 import { parseTenantsFile } from "../../fleet/tenants-file";
 import { planStack } from "../../program/stack-plan";
@@ -228,6 +228,39 @@ describe("cloud: azure in a fleet", () => {
         );
         assert.equal(clashes.length, 1, "one clash");
         assert.match(clashes[0], /^tenants\.yaml: tenants 'acme' \(tenants\[0\]\) and 'globex' \(tenants\[1\]\) all claim .*shared-rg/i);
+    });
+
+    it("with requireDisjointNetworks: VNets of both families must be apart, overlays may repeat but not overlap a peer's network", () => {
+        const gke = {
+            name: "gke",
+            index: 3,
+            document: {},
+            plan: planStack(
+                parseStackConfig({
+                    cloud: "gcp",
+                    clusterName: "gke",
+                    region: "europe-west4",
+                    gcp: { project: "my-project" },
+                    network: { ipv4Cidr: "10.244.0.0/20", podIpv4Cidr: "10.16.0.0/14", serviceIpv4Cidr: "10.20.0.0/20" },
+                }),
+                TODAY,
+            ),
+        };
+        const apart = (name: string, index: number, octet: number) => {
+            const document = { ...AZURE, clusterName: name, network: { ipv4Cidr: `10.${octet}.0.0/16`, ipv6Cidr: `fd00:10:${octet}::/48` } };
+            return { name, index, document, plan: planned(document) };
+        };
+        // Distinct VNets: no problem, though every overlay is AKS's default 10.244.0.0/16 and fd12:3456:789a::/64.
+        assert.deepEqual(findNetworkOverlaps([apart("a", 0, 224), apart("b", 1, 225)], "tenants.yaml"), []);
+        // The same VNet ranges (both tenants on the defaults) clash in each family.
+        assert.deepEqual(findNetworkOverlaps([tenant("a", 0, "a", {}), tenant("b", 1, "b", {})], "tenants.yaml"), [
+            "tenants.yaml: tenant 'b' network.ipv4Cidr 10.224.0.0/16 overlaps tenant 'a' network.ipv4Cidr 10.224.0.0/16; requireDisjointNetworks needs every tenant's IPv4 ranges apart",
+            "tenants.yaml: tenant 'b' network.ipv6Cidr fd00:10:224::/48 overlaps tenant 'a' network.ipv6Cidr fd00:10:224::/48; requireDisjointNetworks needs every tenant's IPv6 ranges apart",
+        ]);
+        // An overlay that overlaps another tenant's network would be unreachable across the peering.
+        assert.deepEqual(findNetworkOverlaps([apart("a", 0, 224), gke], "tenants.yaml"), [
+            "tenants.yaml: tenant 'a' network.podIpv4Cidr 10.244.0.0/16 overlaps tenant 'gke' network.ipv4Cidr 10.244.0.0/20; a cluster's own ranges must stay apart from the networks it peers with",
+        ]);
     });
 
     it("checks the clash through the tenants file too", () => {
