@@ -131,7 +131,8 @@ export class AksDualStackCluster extends pulumi.ComponentResource {
                 type: "VirtualMachineScaleSets",
                 ...(plan.availabilityZones ? { availabilityZones: [...plan.availabilityZones] } : {}),
             },
-            child,
+            // The autoscaler owns the size after creation.
+            { ...child, ignoreChanges: ["count"] },
         );
         // Local accounts are off: whoever runs `pulumi up` installs Istio through Azure RBAC.
         const deployer = getClientConfigOutput({ parent: this, provider: azure });

@@ -12,7 +12,7 @@ export const AksNodeOsSku = { Ubuntu: "Ubuntu", AzureLinux: "AzureLinux" } as co
 export type AksNodeOsSku = (typeof AksNodeOsSku)[keyof typeof AksNodeOsSku];
 
 /** The kind of Entra ID principal that runs `pulumi up` (it is granted cluster admin to install Istio). */
-export const AksPrincipalType = { User: "User", ServicePrincipal: "ServicePrincipal", Group: "Group" } as const;
+export const AksPrincipalType = { User: "User", ServicePrincipal: "ServicePrincipal" } as const;
 export type AksPrincipalType = (typeof AksPrincipalType)[keyof typeof AksPrincipalType];
 
 /** How the kubeconfig's `kubelogin` signs in (`kubelogin get-token --login <mode>`): non-interactive modes only. */
@@ -181,10 +181,10 @@ export const AKS_DEFAULTS = {
 
 /**
  * The dual-stack edge: AKS gives a `RequireDualStack` LoadBalancer Service one public IPv4 and one
- * public IPv6 address (https://learn.microsoft.com/azure/aks/configure-dual-stack, from 1.27). Its
- * health probe would otherwise be HTTP `/` on each port (cloud-provider-azure, for `appProtocol`
- * http since 1.24), which the Istio gateway does not answer before a Gateway opens it; these point
- * the probes of the gateway's ports 80 and 443 at Istio's status port
+ * public IPv6 address (https://learn.microsoft.com/azure/aks/configure-dual-stack, from 1.27). The
+ * gateway chart's ports carry no `appProtocol`, so the load balancer would only check that each
+ * port accepts a TCP connection, not that Envoy is ready to serve; these point the probes of
+ * ports 80 and 443 at Istio's readiness endpoint instead
  * (https://learn.microsoft.com/azure/aks/configure-load-balancer-standard, "port_{port}_health-probe_…").
  */
 export const AKS_GATEWAY_PROBE_ANNOTATIONS: Readonly<Record<string, string>> = Object.fromEntries(
@@ -274,6 +274,15 @@ export function planAksCluster(name: string, args: AksDualStackClusterArgs, toda
         throw new InputError("nodeOsSku", `'${nodeOsSku}' is not a node OS image; allowed: ${Object.values(AksNodeOsSku).join(", ")}`);
     }
     checkAuthorizedRanges(args.authorizedIpRanges, warnings);
+    const deployerPrincipalType = args.deployerPrincipalType ?? AKS_DEFAULTS.deployerPrincipalType;
+    const kubeloginMode = args.kubeloginMode ?? AKS_DEFAULTS.kubeloginMode;
+    // The provider installs Istio as whoever kubelogin signs in as, which is the identity granted cluster admin.
+    if (deployerPrincipalType === AksPrincipalType.User && kubeloginMode !== AksKubeloginMode.AzureCli) {
+        throw new InputError(
+            "deployerPrincipalType",
+            `User, but kubeloginMode ${kubeloginMode} signs in as a service principal or managed identity; set deployerPrincipalType: ServicePrincipal`,
+        );
+    }
     (args.adminGroupObjectIds ?? []).forEach((id, index) => {
         if (!GUID.test(id)) {
             throw new InputError(`adminGroupObjectIds[${index}]`, `'${id}' is not an Entra ID object ID; expected a GUID`);
@@ -302,8 +311,8 @@ export function planAksCluster(name: string, args: AksDualStackClusterArgs, toda
         nodeOsSku,
         ...(args.authorizedIpRanges ? { authorizedIpRanges: args.authorizedIpRanges } : {}),
         adminGroupObjectIds: args.adminGroupObjectIds ?? [],
-        deployerPrincipalType: args.deployerPrincipalType ?? AKS_DEFAULTS.deployerPrincipalType,
-        kubeloginMode: args.kubeloginMode ?? AKS_DEFAULTS.kubeloginMode,
+        deployerPrincipalType,
+        kubeloginMode,
         deletionProtection: args.deletionProtection ?? true,
         enableAzurePolicy: args.enableAzurePolicy ?? true,
         enableImageCleaner: args.enableImageCleaner ?? true,

@@ -271,6 +271,16 @@ describe("AKS cluster plan", () => {
         });
     }
 
+    it("refuses a User deployer with a kubelogin mode that signs in as a service principal or managed identity", () => {
+        for (const mode of ["spn", "msi", "workloadidentity"] as const) {
+            assert.equal(
+                refusal({ kubeloginMode: mode }),
+                `deployerPrincipalType: User, but kubeloginMode ${mode} signs in as a service principal or managed identity; set deployerPrincipalType: ServicePrincipal`,
+            );
+            assert.equal(plan({ kubeloginMode: mode, deployerPrincipalType: "ServicePrincipal" }).deployerPrincipalType, "ServicePrincipal");
+        }
+    });
+
     it("refuses a repeated zone, saying that it is repeated (not that '1' is no zone)", () => {
         assert.equal(refusal({ availabilityZones: ["1", "1"] }), "availabilityZones[1]: '1' is listed twice");
     });
