@@ -15,10 +15,10 @@ export interface LaneJob {
 }
 
 /** What a lane reports for a tenant: its resource count, or why its offline run failed. */
-export type LaneResult = { readonly index: number; readonly resources: number } | { readonly index: number; readonly error: string };
+export type LaneResult = { readonly index: number; readonly resources: number } | { readonly index: number; readonly name: string; readonly error: string };
 
-/** How many lanes `fleet plan` uses by default: one per core the process may use. */
-export const DEFAULT_FLEET_PLAN_LANES = availableParallelism();
+/** How many lanes `fleet plan` uses by default: one per core the process may use, at most 8 (each loads the Pulumi SDK). */
+export const DEFAULT_FLEET_PLAN_LANES = Math.min(availableParallelism(), 8);
 
 /**
  * Lanes that plan tenants' stacks offline at once. One lane is this thread; more are as many
@@ -89,17 +89,22 @@ function runOnWorker(worker: Worker, take: () => LaneJob | undefined, counts: nu
                 resolve();
             }
         };
-        worker.removeAllListeners("message").removeAllListeners("error");
+        worker.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
         worker.on("message", (result: LaneResult) => {
             pending--;
             if ("error" in result) {
-                reject(new Error(result.error));
+                reject(new Error(`tenant '${result.name}': ${result.error}`));
                 return;
             }
             counts[result.index] = result.resources;
             send();
         });
         worker.on("error", reject);
+        worker.on("exit", (code) => {
+            if (pending > 0) {
+                reject(new Error(`a fleet plan worker stopped (exit code ${code}) with ${pending} tenant${pending === 1 ? "" : "s"} in hand`));
+            }
+        });
         for (let held = 0; held < IN_HAND; held++) {
             send();
         }

@@ -8,7 +8,7 @@ import type { LaneJob, LaneResult } from "./fleet-plan-lanes";
 parentPort?.on("message", (job: LaneJob) => {
     void planTenant(job).then(
         (result) => parentPort?.postMessage(result),
-        (error: unknown) => parentPort?.postMessage({ index: job.index, error: error instanceof Error ? error.message : String(error) } satisfies LaneResult),
+        (error: unknown) => parentPort?.postMessage({ index: job.index, name: job.name, error: error instanceof Error ? error.message : String(error) } satisfies LaneResult),
     );
 });
 

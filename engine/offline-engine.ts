@@ -189,10 +189,12 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
     // As the real language host, the first unhandled error ends the program (an `apply` that
     // throws, say): what waits on the value it would have produced would otherwise wait forever.
     let endRun: (reason: unknown) => void = () => undefined;
+    let endedEarly = false;
     const unhandled = new Promise<never>((_, reject) => (endRun = reject));
     unhandled.catch(() => undefined);
     const onRejection = (reason: unknown) => {
         errors.push(reason instanceof Error ? reason.message : String(reason));
+        endedEarly = true;
         endRun(reason);
     };
     process.on("unhandledRejection", onRejection);
@@ -207,7 +209,11 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
         await Promise.race([pulumi.runtime.disconnect().catch((error: unknown) => errors.push(String(error))), unhandled.catch(() => undefined)]);
         // Node reports unhandled rejections once the microtasks are done: let the last ones arrive.
         await new Promise((resolve) => setImmediate(resolve));
-        process.off("unhandledRejection", onRejection);
+        // After an early end, what still fails of this run has nowhere else to go: the listener
+        // stays (it only records into this finished run), so the process does not crash on it.
+        if (!endedEarly) {
+            process.off("unhandledRejection", onRejection);
+        }
         restoreConsole();
     }
     const recorded = resources.filter((resource) => resource !== undefined);
