@@ -7,8 +7,8 @@ import { planStack } from "./stack-plan";
 
 /**
  * The root program's body: reads the stack's config, checks all of it, then creates the cluster
- * and Istio. `program/index.ts` runs it for `pulumi up`; the fleet runs it as each tenant's
- * inline program, so both are the same program.
+ * and Istio. `program/index.ts` runs it for `pulumi up`. A fleet's tenants deploy the plan the
+ * fleet checks made with the same `deployStack`, and their stack config is what this would read.
  */
 export async function rootProgram(): Promise<StackOutputs> {
     try {
