@@ -1,5 +1,5 @@
 import { isoDay } from "./clock";
-import type { InputWarning } from "./errors";
+import { InputError, type InputWarning } from "./errors";
 
 /**
  * Where a table of dated support facts (a version calendar) comes from, and when it was last
@@ -39,4 +39,20 @@ export function staleCalendarWarnings(calendar: CalendarProvenance, today: Date,
                 `upgrade pulumi-dualstack-istio, or update ${calendar.file} from ${calendar.source}`,
         },
     ];
+}
+
+/**
+ * Runs a check drawn from `calendar` on `today`: its warnings, then the calendar's own age warning;
+ * a refusal drawn from a stale calendar says so in the same line.
+ */
+export function checkedOnCalendar(calendar: CalendarProvenance, today: Date, field: string, check: () => InputWarning[]): InputWarning[] {
+    const stale = staleCalendarWarnings(calendar, today, field);
+    try {
+        return [...check(), ...stale];
+    } catch (error) {
+        if (error instanceof InputError && stale.length > 0) {
+            throw new InputError(error.field, `${error.problem} (${stale[0].message})`);
+        }
+        throw error;
+    }
 }

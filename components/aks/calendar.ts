@@ -1,6 +1,6 @@
 import { isoDay } from "../clock";
 import { InputError, type InputWarning } from "../errors";
-import { staleCalendarWarnings, type CalendarProvenance } from "../support-calendar";
+import { checkedOnCalendar, type CalendarProvenance } from "../support-calendar";
 import { parseKubernetesVersion } from "../target/cluster-facts";
 
 /** One Kubernetes minor's community support on AKS: GA, then about twelve months to end of life. */
@@ -57,7 +57,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * version is newer than the calendar, and when the calendar itself has grown old.
  */
 export function checkAksVersion(version: string, field: string, today: Date): InputWarning[] {
-    const stale = staleCalendarWarnings(AKS_CALENDAR_PROVENANCE, today, field);
+    return checkedOnCalendar(AKS_CALENDAR_PROVENANCE, today, field, () => checkAksVersionOnCalendar(version, field, today));
+}
+
+function checkAksVersionOnCalendar(version: string, field: string, today: Date): InputWarning[] {
     if (!/^1\.\d+$/.test(version)) {
         throw new InputError(field, `'${version}' is not an AKS version to ask for; give MAJOR.MINOR, e.g. ${RECOMMENDED_AKS_VERSION} (AKS picks the patch and upgrades it)`);
     }
@@ -69,22 +72,19 @@ export function checkAksVersion(version: string, field: string, today: Date): In
     const entry = AKS_CALENDAR.find((candidate) => candidate.minor === minor);
     if (entry === undefined) {
         if (minor < AKS_CALENDAR[0].minor) {
-            throw new InputError(field, `AKS ${version} is past end of life (before ${AKS_CALENDAR[0].endOfLife}); use ${RECOMMENDED_AKS_VERSION}${staleNote(stale)}`);
+            throw new InputError(field, `AKS ${version} is past end of life (before ${AKS_CALENDAR[0].endOfLife}); use ${RECOMMENDED_AKS_VERSION}`);
         }
-        return [
-            { field, message: `AKS ${version} is newer than ${AKS_CALENDAR_PROVENANCE.table} (${AKS_CALENDAR_PROVENANCE.file}); check that AKS offers it in your region` },
-            ...stale,
-        ];
+        return [{ field, message: `AKS ${version} is newer than ${AKS_CALENDAR_PROVENANCE.table} (${AKS_CALENDAR_PROVENANCE.file}); check that AKS offers it in your region` }];
     }
     if (day > entry.endOfLife) {
-        throw new InputError(field, `AKS ${version} reached end of life on ${entry.endOfLife}; use ${newestSupported(day)}${staleNote(stale)}`);
+        throw new InputError(field, `AKS ${version} reached end of life on ${entry.endOfLife}; use ${newestSupported(day)}`);
     }
     const daysLeft = Math.floor((Date.parse(entry.endOfLife) - Date.parse(day)) / DAY_MS);
     const ending: InputWarning[] =
         daysLeft <= WARN_DAYS_BEFORE_END
             ? [{ field, message: `AKS ${version} reaches end of life on ${entry.endOfLife} (${daysLeft} days); plan the upgrade to ${upgradeFrom(minor, day)}` }]
             : [];
-    return [...ending, ...stale];
+    return ending;
 }
 
 /** The version to move to on `day`: the recommended one while it is supported, else the oldest supported after it. */
@@ -96,8 +96,4 @@ function newestSupported(day: string): string {
 function upgradeFrom(minor: number, day: string): string {
     const next = AKS_CALENDAR.find((entry) => entry.minor > minor && entry.endOfLife >= day);
     return next ? `1.${next.minor}` : "the newest version AKS offers";
-}
-
-function staleNote(stale: readonly InputWarning[]): string {
-    return stale.length > 0 ? ` (${stale[0].message})` : "";
 }

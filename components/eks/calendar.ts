@@ -1,6 +1,6 @@
 import { isoDay, today as currentDay } from "../clock";
 import { InputError, type InputWarning } from "../errors";
-import { staleCalendarWarnings, type CalendarProvenance } from "../support-calendar";
+import { checkedOnCalendar, type CalendarProvenance } from "../support-calendar";
 import { parseKubernetesVersion } from "../target/cluster-facts";
 
 /** One Kubernetes minor's life on EKS: 14 months of standard support, then 12 of extended. */
@@ -51,16 +51,7 @@ const EKS_VERSION = /^1\.\d+$/;
  * older than its trusted age.
  */
 export function checkEksVersion(version: string, field: string, today: Date = currentDay()): InputWarning[] {
-    const stale = staleCalendarWarnings(EKS_CALENDAR_PROVENANCE, today, field);
-    try {
-        return [...checkEksVersionOnCalendar(version, field, today), ...stale];
-    } catch (error) {
-        // A refusal drawn from a stale calendar says so, in the same line.
-        if (error instanceof InputError && stale.length > 0) {
-            throw new InputError(error.field, `${error.problem} (${stale[0].message})`);
-        }
-        throw error;
-    }
+    return checkedOnCalendar(EKS_CALENDAR_PROVENANCE, today, field, () => checkEksVersionOnCalendar(version, field, today));
 }
 
 function checkEksVersionOnCalendar(version: string, field: string, today: Date): InputWarning[] {
