@@ -64,13 +64,18 @@ export class PlanLanes {
     }
 }
 
+/** What every lane does with a tenant, here or in a worker: plan it offline, write its files; returns its resource count. */
+export async function planLaneJob(job: LaneJob): Promise<number> {
+    const { run, files } = await planOffline(job.plan, job.name);
+    if (job.out !== undefined) {
+        writePlanFiles(files, join(job.out, job.name));
+    }
+    return run.resources.length;
+}
+
 async function runHere(take: () => LaneJob | undefined, counts: number[]): Promise<void> {
     for (let job = take(); job !== undefined; job = take()) {
-        const { run, files } = await planOffline(job.plan, job.name);
-        if (job.out !== undefined) {
-            writePlanFiles(files, join(job.out, job.name));
-        }
-        counts[job.index] = run.resources.length;
+        counts[job.index] = await planLaneJob(job);
     }
 }
 

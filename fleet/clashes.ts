@@ -1,4 +1,4 @@
-import { parseCidr } from "../components/network/cidr";
+import { blockBounds, parseCidr } from "../components/network/cidr";
 import { cloudModule } from "../components/config/clouds";
 import type { PlannedTenant } from "./planned-tenant";
 
@@ -84,16 +84,6 @@ function ownedRanges(tenant: PlannedTenant): OwnedRange[] {
     const keys = cloudModule(config.cloud).newCluster?.network ?? {};
     return Object.entries(network).map(([name, text]) => {
         const cidr = parseCidr(text, `network.${name}`);
-        const bits = cidr.family === "IPv4" ? 32 : 128;
-        const start = cidr.address.toByteArray().reduce((value, byte) => value * 256n + BigInt(byte), 0n);
-        return {
-            tenant,
-            key: `network.${name}`,
-            text,
-            family: cidr.family,
-            reach: keys[name]?.reach ?? "routed",
-            start,
-            end: start + (1n << BigInt(bits - cidr.prefixLength)) - 1n,
-        };
+        return { tenant, key: `network.${name}`, text, family: cidr.family, reach: keys[name]?.reach ?? "routed", ...blockBounds(cidr) };
     });
 }

@@ -1,5 +1,5 @@
 import { InputError } from "../errors";
-import { type Cidr, containsBlock, parseCidr, parsePrivateIpv4Cidr, requireDisjoint } from "../network/cidr";
+import { blockBounds, type Cidr, containsBlock, parseCidr, parsePrivateIpv4Cidr, requireDisjoint } from "../network/cidr";
 import { IpFamily } from "../target/cluster-facts";
 import type { AksNetworkArgs } from "./plan";
 
@@ -64,7 +64,6 @@ export function checkRanges(network: Required<AksNetworkArgs>): CheckedRanges {
 
 /** The tenth address of an IPv4 block (`10.0.0.0/16` → `10.0.0.10`): AKS's own choice for CoreDNS. */
 export function tenthAddress(block: Cidr): string {
-    const start = block.address.toByteArray().reduce((value, byte) => value * 256 + byte, 0);
-    const address = start + 10;
-    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+    const address = blockBounds(block).start + 10n;
+    return [24n, 16n, 8n, 0n].map((shift) => String((address >> shift) % 256n)).join(".");
 }

@@ -82,6 +82,13 @@ export function parseSourceRange(text: string, field: string, families: readonly
     return cidr;
 }
 
+/** The first and last address of a block, as numbers (BigInt, so IPv6 blocks fit too). */
+export function blockBounds(cidr: Cidr): { readonly start: bigint; readonly end: bigint } {
+    const bits = cidr.family === "IPv4" ? 32 : 128;
+    const start = cidr.address.toByteArray().reduce((value, byte) => value * 256n + BigInt(byte), 0n);
+    return { start, end: start + (1n << BigInt(bits - cidr.prefixLength)) - 1n };
+}
+
 /** True when `outer` contains all of `inner`. */
 export function containsBlock(outer: Cidr, inner: Cidr): boolean {
     return outer.family === inner.family && outer.prefixLength <= inner.prefixLength && (inner.address as ipaddr.IPv4).match(outer.address, outer.prefixLength);
