@@ -1,6 +1,8 @@
 import { stringify } from "yaml";
 import { cloudModule, isCloud } from "../components/config/clouds";
 import { InputError } from "../components/errors";
+import { refuseCredentials } from "../components/network/urls";
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../components/target/schema-parts";
 import { isSelfManagedBackend } from "./backend";
 import type { FleetPlan } from "./fleet-plan";
 import type { PlannedTenant } from "./planned-tenant";
@@ -68,6 +70,7 @@ export function exportOperatorStacks(fleet: FleetPlan, options: OperatorExportOp
     if (options.branch !== undefined && options.commit !== undefined) {
         throw new InputError("--commit", "give a branch to track or a commit to pin, not both");
     }
+    checkOptions(options);
     const namespace = options.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
     const credentialsSecret = options.credentialsSecret ?? "pulumi-credentials";
     const credential = isSelfManagedBackend(options.backend) ? "PULUMI_CONFIG_PASSPHRASE" : "PULUMI_ACCESS_TOKEN";
@@ -128,6 +131,106 @@ function refuseLocalCharts(tenant: PlannedTenant, origin: string): void {
         throw new InputError(
             `${origin}: tenant '${tenant.name}': istio.chartsDir`,
             `${chartsDir} is a folder on this machine, which the operator cannot read; deploy this tenant with fleet up (upstream Istio can leave chartsDir out and use its chart repository)`,
+        );
+    }
+}
+
+/** Each option's flag, and what it takes: a value every Stack carries, so checked before any is written. */
+const OPTION_RULES: { readonly [K in keyof OperatorExportOptions]-?: { readonly flag: string; readonly check: (value: string, flag: string) => void } } = {
+    repo: {
+        flag: "--repo",
+        check: (value, flag) =>
+            refuseCredentials(
+                value,
+                flag,
+                "give the repository without them; the operator authenticates from a Secret you reference in each Stack's spec.gitAuth (accessToken, basicAuth or sshAuth)",
+                true,
+            ),
+    },
+    branch: { flag: "--branch", check: checkBranch },
+    commit: {
+        flag: "--commit",
+        check: (value, flag) => {
+            if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(value)) {
+                throw new InputError(
+                    flag,
+                    `'${value}' is not a full commit hash; give all its lowercase hex digits, 40 (64 in a SHA-256 repository; git rev-parse HEAD), which pin one commit`,
+                );
+            }
+        },
+    },
+    repoDir: { flag: "--repo-dir", check: checkRepoDir },
+    namespace: { flag: "--namespace", check: kubernetesName(DNS1123_LABEL, 63, "namespace") },
+    serviceAccount: { flag: "--service-account", check: kubernetesName(DNS1123_SUBDOMAIN, 253, "ServiceAccount") },
+    credentialsSecret: { flag: "--credentials-secret", check: kubernetesName(DNS1123_SUBDOMAIN, 253, "Secret") },
+    backend: {
+        flag: "--backend",
+        check: (value, flag) =>
+            refuseCredentials(
+                value,
+                flag,
+                "give the backend without them; the Stacks read PULUMI_ACCESS_TOKEN or the passphrase from the Secret --credentials-secret names, and cloud storage through --service-account's identity",
+            ),
+    },
+    stackPrefix: {
+        flag: "--stack-prefix",
+        // https://www.pulumi.com/docs/iac/concepts/stacks/: names are letters, digits, '-', '_' and '.'; the prefix may add an organization (and project) with '/'.
+        check: (value, flag) => {
+            if (!/^(?:[A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]*$/.test(value)) {
+                throw new InputError(
+                    flag,
+                    `'${value}' is not a stack name prefix; use letters, digits, '-', '_' and '.', with at most two '/' after an organization and project, e.g. acme-org/`,
+                );
+            }
+        },
+    },
+};
+
+/** Refuses an empty value, a line break or other control character in any option, then applies its rule. */
+function checkOptions(options: OperatorExportOptions): void {
+    for (const [key, rule] of Object.entries(OPTION_RULES)) {
+        const value = options[key as keyof OperatorExportOptions];
+        if (value === undefined) {
+            continue;
+        }
+        if (value.trim() === "") {
+            throw new InputError(rule.flag, "is empty; give a value, or leave the flag out for its default");
+        }
+        if (/[\u0000-\u001f\u007f]/.test(value)) {
+            throw new InputError(rule.flag, "contains a line break or other control character; give a one-line value");
+        }
+        rule.check(value, rule.flag);
+    }
+}
+
+function kubernetesName(grammar: RegExp, maxLength: number, kind: string): (value: string, flag: string) => void {
+    return (value, flag) => {
+        if (value.length > maxLength || !grammar.test(value)) {
+            throw new InputError(
+                flag,
+                `'${value}' is not a ${kind} name; use lowercase letters, digits and '-'${maxLength > 63 ? " (and '.')" : ""}, starting and ending with a letter or digit, at most ${maxLength}`,
+            );
+        }
+    };
+}
+
+/** The rules of `git check-ref-format --branch` (https://git-scm.com/docs/git-check-ref-format). */
+function checkBranch(value: string, flag: string): void {
+    const broken = /[\s~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|\/$|\.$|(^|\/)\.|\.lock(\/|$)/.test(value) || value === "@";
+    if (broken) {
+        throw new InputError(
+            flag,
+            `'${value}' is not a git branch name; no spaces, ~ ^ : ? * [ \\, '..', '@{' or '//', no part starting with '.' or ending in '.lock', not starting with '-' or '/' nor ending in '/' or '.'`,
+        );
+    }
+}
+
+/** A folder inside the repository: relative, every part a name (no '.', '..' or empty part). */
+function checkRepoDir(value: string, flag: string): void {
+    if (value.includes("\\") || value.split("/").some((part) => part === "" || part === "." || part === "..")) {
+        throw new InputError(
+            flag,
+            `'${value}' is not a folder inside the repository; give a relative path such as infra/pulumi, without a leading or trailing '/', '.' or '..' parts, or '\\'`,
         );
     }
 }

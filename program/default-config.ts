@@ -1,5 +1,3 @@
-import { DEFAULT_ISTIO_VERSION } from "../components/istio/versions";
-
 /**
  * What `dualstack-istio plan` plans when given no `--config`: a GKE cluster with the newest
  * upstream Istio pulled from an example registry of your own. Keys left out take their
@@ -12,7 +10,6 @@ export const DEFAULT_PLAN_CONFIG = {
     gcp: { project: "my-gcp-project" },
     istio: {
         hub: "europe-west4-docker.pkg.dev/my-gcp-project/istio",
-        tag: DEFAULT_ISTIO_VERSION,
         gateway: { enabled: true },
     },
 } as const;

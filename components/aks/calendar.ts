@@ -62,6 +62,8 @@ export function checkAksVersion(version: string, field: string, today: Date): In
 
 function checkAksVersionOnCalendar(version: string, field: string, today: Date): InputWarning[] {
     if (!/^1\.\d+$/.test(version)) {
+        // Not a Kubernetes version at all (a 'v', leading zeros): say so, with the shared check's hint.
+        parseKubernetesVersion(version, field);
         throw new InputError(field, `'${version}' is not an AKS version to ask for; give MAJOR.MINOR, e.g. ${RECOMMENDED_AKS_VERSION} (AKS picks the patch and upgrades it)`);
     }
     const { minor } = parseKubernetesVersion(version, field);

@@ -244,16 +244,16 @@ export function planAksCluster(name: string, args: AksDualStackClusterArgs, toda
     const ipFamilies = checkFamilies(args.ipFamilies ?? [...AKS_DEFAULTS.ipFamilies]);
     checkNetworkPlugin(args.networkPlugin ?? AKS_DEFAULTS.networkPlugin);
 
-    const network = withDefaults<Required<AksNetworkArgs>>(AKS_DEFAULTS.network, args.network);
-    const ranges = checkRanges(network);
-    const dualStack = isDualStack(ipFamilies);
-    const subnetIpv6 = `${ranges.vnetIpv6.address.toString()}/64`;
-
     const nodes = withDefaults<Required<AksNodesArgs>>(AKS_DEFAULTS.nodes, args.nodes);
     checkNodeCounts(nodes, "istiod and the gateway");
     if (!VM_SIZE.test(nodes.vmSize)) {
         throw new InputError("nodes.vmSize", `'${nodes.vmSize}' is not an Azure VM size; expected e.g. Standard_D4s_v5`);
     }
+
+    const network = withDefaults<Required<AksNetworkArgs>>(AKS_DEFAULTS.network, args.network);
+    const ranges = checkRanges(network, nodes.maxCount);
+    const dualStack = isDualStack(ipFamilies);
+    const subnetIpv6 = `${ranges.vnetIpv6.address.toString()}/64`;
     const zones = args.availabilityZones;
     zones?.forEach((zone, index) => {
         if (!/^[1-3]$/.test(zone)) {

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { InputError, type InputWarning } from "../errors";
-import { parsePrivateIpv4Cidr, parseSourceRange, requireDisjoint } from "../network/cidr";
+import { parsePrivateIpv4Cidr, parseSourceRange, prefixHolding, type RangeFloor, requireDisjoint, requireFloor } from "../network/cidr";
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { PlannedArgs } from "../target/planned-args";
@@ -206,6 +206,41 @@ export function checkGkeSecretsKey(name: string, region: string): void {
     }
 }
 
+/** Zones of a regional node pool when none are listed: https://cloud.google.com/kubernetes-engine/docs/concepts/regional-clusters. */
+const GKE_DEFAULT_ZONE_COUNT = 3;
+/** Addresses GCP keeps in every primary range: https://cloud.google.com/vpc/docs/subnets#unusable-ip-addresses-in-every-subnet. */
+const GCP_RESERVED_PER_SUBNET = 4;
+/** A node's pod block at GKE Standard's default 110 pods per node: https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr. */
+const POD_BLOCK_PER_NODE = 24;
+
+/**
+ * The smallest each range may be: GKE's documented minimum, or room for the node pool at its
+ * autoscaling maximum (`maxCount` per zone), whichever is larger.
+ */
+function gkeRangeFloors(maxCount: number, zoneCount: number | undefined): Readonly<Record<keyof GkeNetworkArgs, RangeFloor>> {
+    const nodes = maxCount * (zoneCount ?? GKE_DEFAULT_ZONE_COUNT);
+    const zones = zoneCount === undefined ? `the ${GKE_DEFAULT_ZONE_COUNT} zones GKE picks` : plural(zoneCount, "zone");
+    const pool = `${plural(nodes, "node")} (nodes.maxCount ${maxCount} per zone × ${zones})`;
+    const nodeFloor = prefixHolding(nodes, 32, GCP_RESERVED_PER_SUBNET);
+    return {
+        // https://cloud.google.com/vpc/docs/subnets#valid-ranges: a subnet's primary IPv4 range is /29 or larger.
+        ipv4Cidr:
+            nodeFloor < 29
+                ? { prefix: nodeFloor, why: `it gives each of ${pool} an address, besides the ${GCP_RESERVED_PER_SUBNET} GCP keeps` }
+                : { prefix: 29, why: "GCP's smallest subnet range" },
+        podIpv4Cidr: {
+            prefix: Math.min(POD_BLOCK_PER_NODE, prefixHolding(nodes, POD_BLOCK_PER_NODE)),
+            why: `each node takes a /${POD_BLOCK_PER_NODE} of it (110 pods per node), for ${pool}`,
+        },
+        // https://cloud.google.com/kubernetes-engine/docs/concepts/alias-ips (IP address range planning): the Service range is /27 or larger.
+        serviceIpv4Cidr: { prefix: 27, why: "GKE's smallest Service range" },
+    };
+}
+
+function plural(n: number, thing: string): string {
+    return `${n} ${thing}${n === 1 ? "" : "s"}`;
+}
+
 /**
  * Checks a GKE cluster's arguments and applies defaults, so that rules K1–K10 hold by
  * construction or are refused here, before anything is registered. Errors name the
@@ -258,18 +293,20 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
         throw new InputError("ipv6AccessType", `'${ipv6AccessType}' is not an IPv6 access type; allowed: EXTERNAL, INTERNAL`);
     }
 
-    const network = withDefaults<Required<GkeNetworkArgs>>(GKE_DEFAULTS.network, args.network);
-    requireDisjoint([
-        { field: "network.ipv4Cidr", cidr: parsePrivateIpv4Cidr(network.ipv4Cidr, "network.ipv4Cidr") },
-        { field: "network.podIpv4Cidr", cidr: parsePrivateIpv4Cidr(network.podIpv4Cidr, "network.podIpv4Cidr") },
-        { field: "network.serviceIpv4Cidr", cidr: parsePrivateIpv4Cidr(network.serviceIpv4Cidr, "network.serviceIpv4Cidr") },
-    ]);
-
     const nodes = withDefaults<Required<GkeNodesArgs>>(GKE_DEFAULTS.nodes, args.nodes);
     checkNodeCounts(nodes, "istiod and the gateway");
     if (!MACHINE_TYPE.test(nodes.machineType)) {
         throw new InputError("nodes.machineType", `'${nodes.machineType}' is not a GCE machine type; expected e.g. e2-standard-4`);
     }
+
+    const network = withDefaults<Required<GkeNetworkArgs>>(GKE_DEFAULTS.network, args.network);
+    const floors = gkeRangeFloors(nodes.maxCount, zones?.length);
+    requireDisjoint(
+        (["ipv4Cidr", "podIpv4Cidr", "serviceIpv4Cidr"] as const).map((key) => {
+            const field = `network.${key}`;
+            return { field, cidr: requireFloor(parsePrivateIpv4Cidr(network[key], field), field, floors[key]) };
+        }),
+    );
 
     const releaseChannel = args.releaseChannel ?? GKE_DEFAULTS.releaseChannel;
     if (![...Object.values<string>(GkeReleaseChannel), "UNSPECIFIED"].includes(releaseChannel)) {

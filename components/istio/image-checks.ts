@@ -1,5 +1,8 @@
 import * as semver from "semver";
 import { InputError } from "../errors";
+import { hubLocation, isWithin, refuseCredentials } from "../network/urls";
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../target/schema-parts";
+import { type IstioRelease, OLDEST_UPSTREAM_MINOR } from "./versions";
 
 // Checks of the Istio image and revision settings: where images come from, how they are tagged, how istiod is named.
 
@@ -7,10 +10,23 @@ import { InputError } from "../errors";
 export const DEFAULT_UPSTREAM_HUB = "docker.io/istio";
 
 /**
- * Chart and image locations that Istio retires in December 2026. Anything pinned to them stops
- * installing then, so they are refused now rather than failing at an upgrade later.
+ * Chart and image locations that Istio retires in December 2026, as `urlLocation` and
+ * `hubLocation` write them (so `HTTPS://ISTIO-RELEASE.STORAGE.GOOGLEAPIS.COM:443/charts`, the
+ * bucket path-style and `gcr.io./istio-release` are the same place). Anything pinned to them stops
+ * installing then, so they are refused now rather than failing at an upgrade later. The bucket is
+ * `istio-release.storage.googleapis.com`; GCR serves a project on gcr.io and its us., eu. and
+ * asia. hosts (https://cloud.google.com/artifact-registry/docs/transition/gcr-repositories).
  */
-export const RETIRED_LOCATIONS = ["istio-release.storage.googleapis.com", "gcr.io/istio-release", "registry.istio.io/release"];
+export const RETIRED_LOCATIONS = [
+    "storage.googleapis.com/istio-release",
+    ...["gcr.io", "us.gcr.io", "eu.gcr.io", "asia.gcr.io"].map((host) => `${host}/istio-release`),
+    "registry.istio.io/release",
+];
+
+/** The retired location `location` (as `urlLocation` or `hubLocation` gives it) is in, if any. */
+export function retiredLocation(location: string): string | undefined {
+    return RETIRED_LOCATIONS.find((retired) => isWithin(location, retired));
+}
 
 // go-containerregistry's repository grammar, lowercase only (istioctl validates hubs with it):
 // an optional registry host[:port], then path components of [a-z0-9] joined by '.', '_', '__' or '-'.
@@ -22,6 +38,7 @@ export function validateHub(hub: string, field: string): void {
     if (hub === "") {
         throw new InputError(field, "must not be empty; give a registry path such as docker.io/istio");
     }
+    refuseCredentials(hub, field, "give the registry path alone and the pull credentials as a Secret named in imagePullSecrets");
     if (/\s/.test(hub)) {
         throw new InputError(field, `'${hub}' contains whitespace; give a registry path such as docker.io/istio`);
     }
@@ -37,10 +54,8 @@ export function validateHub(hub: string, field: string): void {
     if (hub.includes("@")) {
         throw new InputError(field, `'${hub}' must not include a digest; the hub is the registry path only`);
     }
-    for (const retired of RETIRED_LOCATIONS) {
-        if (hub === retired || hub.startsWith(`${retired}/`)) {
-            throw new InputError(field, `'${hub}' is retired by Istio in December 2026; use ${DEFAULT_UPSTREAM_HUB} or your own registry`);
-        }
+    if (retiredLocation(hubLocation(hub)) !== undefined) {
+        throw new InputError(field, `'${hub}' is retired by Istio in December 2026; use ${DEFAULT_UPSTREAM_HUB} or your own registry`);
     }
     const parts = hub.split("/");
     const last = parts[parts.length - 1];
@@ -76,20 +91,26 @@ export function validateTag(tag: string, field: string): void {
     }
 }
 
-/** A tag that is itself an Istio release (`1.x.y`, maybe with a suffix) must be from the charts' minor. */
-export function checkTagMatchesRelease(tag: string, version: string): void {
-    const tagVersion = /^1\.\d+\.\d+(?:[-_.].*)?$/.test(tag) ? semver.coerce(tag) : null;
-    if (!tagVersion) {
+/**
+ * A tag that is itself an Istio release (`X.Y.Z`, maybe with a suffix) must be from the charts'
+ * minor. A date-like tag (`20261125.1.0`) is a build tag, not a release.
+ */
+export function checkTagMatchesRelease(tag: string, release: IstioRelease): void {
+    const tagVersion = /^[1-9]\.\d+\.\d+(?:[-_.].*)?$/.test(tag) ? semver.coerce(tag) : null;
+    if (!tagVersion || release.version === undefined || (tagVersion.major === release.major && tagVersion.minor === release.minor)) {
         return;
     }
-    const release = semver.parse(version) as semver.SemVer;
-    if (tagVersion.major !== release.major || tagVersion.minor !== release.minor) {
-        throw new InputError("tag", `'${tag}' is from Istio ${tagVersion.major}.${tagVersion.minor} but version is ${version}; charts and images must come from the same minor`);
-    }
+    // A release newer than the support table plans with a warning; say so, since that is likely why the tag lags.
+    const newer =
+        release.major !== 1 || release.minor !== release.support.minor
+            ? ` (Istio ${release.version} is newer than the releases this package knows, 1.${OLDEST_UPSTREAM_MINOR} to 1.${release.support.minor}, and plans with a warning)`
+            : "";
+    throw new InputError(
+        "tag",
+        `'${tag}' is from Istio ${tagVersion.major}.${tagVersion.minor} but version is ${release.version}${newer}; charts and images must come from the same minor: give a ${release.major}.${release.minor} tag, or leave tag out for ${release.version}`,
+    );
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // Helm release names are at most 53 characters; the revision's istiod release is istiod-<revision>.
 const MAX_REVISION_LENGTH = 53 - "istiod-".length;
 

@@ -1,4 +1,5 @@
 import { InputError, type InputWarning } from "../errors";
+import { refuseCredentials, urlLocation } from "../network/urls";
 import {
     type ClusterFacts,
     type IpFamily,
@@ -9,7 +10,7 @@ import {
     validateIpFamilies,
 } from "../target/cluster-facts";
 import { checkKubernetesCompatibility, type IstioFlavor, IstioFlavor as Flavors, type IstioRelease, parseFlavor, resolveIstioRelease } from "./versions";
-import { checkTagMatchesRelease, DEFAULT_UPSTREAM_HUB, RETIRED_LOCATIONS, validateHub, validatePullSecrets, validateRevision, validateTag } from "./image-checks";
+import { checkTagMatchesRelease, DEFAULT_UPSTREAM_HUB, retiredLocation, validateHub, validatePullSecrets, validateRevision, validateTag } from "./image-checks";
 
 export { DEFAULT_UPSTREAM_HUB } from "./image-checks";
 
@@ -197,9 +198,7 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
     const hub = settings.hub ?? DEFAULT_UPSTREAM_HUB;
     // The branch required a tag above; an upstream release's images are tagged with its version.
     const tag = settings.tag ?? release.version ?? "";
-    if (release.version !== undefined) {
-        checkTagMatchesRelease(tag, release.version);
-    }
+    checkTagMatchesRelease(tag, release);
     const revision = settings.revision ?? "";
     if (settings.revision !== undefined) {
         validateRevision(settings.revision, "revision");
@@ -274,15 +273,20 @@ export function resolveChartSource(settings: IstioSettings): ChartSource {
         return { kind: "directory", path: settings.chartsDir };
     }
     const url = settings.chartRepository ?? DEFAULT_CHART_REPOSITORY;
-    const retired = RETIRED_LOCATIONS.find((location) => url.includes(location));
-    if (retired) {
-        throw new InputError("chartRepository", `'${url}' is retired by Istio in December 2026; use ${DEFAULT_CHART_REPOSITORY} or oci://ghcr.io/istio/release/charts`);
+    // First, so that no later refusal repeats a secret. The Helm Release takes an OCI registry's
+    // login from Helm's registry config (the provider's helmReleaseSettings.registryConfigPath).
+    refuseCredentials(url, "chartRepository", "use an oci:// registry after `helm registry login <host>` where pulumi runs, or the charts in a folder (chartsDir)");
+    if (/[\s\u0000-\u001f\u007f]/.test(url)) {
+        throw new InputError("chartRepository", "contains a space, line break or other control character; give one URL, https://… or oci://…");
     }
     let parsed: URL;
     try {
         parsed = new URL(url);
     } catch {
         throw new InputError("chartRepository", `'${url}' is not a URL; use https://… for a Helm repository or oci://… for a registry`);
+    }
+    if (retiredLocation(urlLocation(parsed)) !== undefined) {
+        throw new InputError("chartRepository", `'${url}' is retired by Istio in December 2026; use ${DEFAULT_CHART_REPOSITORY} or oci://ghcr.io/istio/release/charts`);
     }
     if (parsed.protocol === "oci:") {
         return { kind: "oci", url: url.replace(/\/+$/, "") };

@@ -219,7 +219,7 @@ export function checkKubernetesCompatibility(
     if (release.flavor === IstioFlavor.Upstream && newerThanKnown) {
         warnings.push({
             field: fields.istio,
-            message: `Istio ${release.label} is newer than this package knows (1.${OLDEST_UPSTREAM_MINOR} to 1.${newestKnown}); it is planned with the rules of Istio 1.${support.minor}`,
+            message: `Istio ${release.label} is newer than the releases this package knows (1.${OLDEST_UPSTREAM_MINOR} to 1.${newestKnown}); it is planned with the rules of Istio 1.${support.minor}`,
         });
     }
     if (release.flavor === IstioFlavor.ExperimentalDualStack) {

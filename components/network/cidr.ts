@@ -38,21 +38,83 @@ const PRIVATE_IPV4_BLOCKS: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "19
     return { family: "IPv4", address, prefixLength, text };
 });
 
-/** Parses a CIDR block of either family; the prefix and a canonical network address are required. */
+const LEADING_ZERO = "has a leading zero, which tools read as octal (010 = 8) or as decimal (10); write each number in plain decimal, e.g. 10.0.0.0/20";
+
+/**
+ * Parses a CIDR block of either family; the prefix and a canonical network address are required.
+ *
+ * Only the canonical spelling is accepted (dotted decimal for IPv4, RFC 5952 for IPv6, a prefix
+ * length without leading zeros), so the text kept and sent to the cloud is the block itself: tools
+ * read `010.0.0.0` as 8.0.0.0 (octal) or 10.0.0.0, and a provider that echoes back another spelling
+ * than the one written shows a change on every run.
+ */
 export function parseCidr(text: string, field: string): Cidr {
     let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
     try {
         parsed = ipaddr.parseCIDR(text);
     } catch {
-        throw new InputError(field, `'${text}' is not a CIDR block; expected ADDRESS/PREFIX, e.g. 10.0.0.0/20`);
+        // `0128` is no octal number either: the leading zero is still what to fix.
+        const leadingZero = /^[\d.]+\/\d+$/.test(text) && /(^|[./])0\d/.test(text);
+        throw new InputError(field, leadingZero ? `'${text}' ${LEADING_ZERO}` : `'${text}' is not a CIDR block; expected ADDRESS/PREFIX, e.g. 10.0.0.0/20`);
     }
     const [address, prefixLength] = parsed;
     const family = address.kind() === "ipv4" ? "IPv4" : "IPv6";
+    requireCanonical(text, field, address, prefixLength);
     const network = family === "IPv4" ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
     if (network.toString() !== address.toString()) {
         throw new InputError(field, `'${text}' has host bits set; the block is ${network.toString()}/${prefixLength}`);
     }
     return { family, address, prefixLength, text };
+}
+
+function requireCanonical(text: string, field: string, address: ipaddr.IPv4 | ipaddr.IPv6, prefixLength: number): void {
+    const [written, writtenPrefix] = text.split("/");
+    if (address.kind() === "ipv4" && written !== address.toString()) {
+        const problem = /(^|\.)0\d/.test(written) ? LEADING_ZERO : "is not four decimal numbers a.b.c.d; write each number in plain decimal, e.g. 10.0.0.0/20";
+        throw new InputError(field, `'${text}' ${problem}`);
+    }
+    if (address.kind() === "ipv6" && (address as ipaddr.IPv6).zoneId !== undefined) {
+        throw new InputError(field, `'${text}' has a zone index (%…), which a range never has; write the block without it`);
+    }
+    const canonical = `${address.toString()}/${prefixLength}`;
+    if (writtenPrefix !== String(prefixLength)) {
+        throw new InputError(field, `'${text}' has a leading zero in its prefix length; write it as ${canonical}`);
+    }
+    if (written !== address.toString()) {
+        throw new InputError(field, `'${text}' is not in canonical IPv6 form (RFC 5952: lowercase, no leading zeros, the longest run of zeros as ::); write it as ${canonical}`);
+    }
+}
+
+/**
+ * The smallest a range may be: the longest prefix accepted, and why, as its cloud documents it or
+ * as what the cluster needs to fit in it. Each cloud keeps one per network key.
+ */
+export interface RangeFloor {
+    /** The longest prefix accepted, e.g. 29 for "a /29 or larger". */
+    readonly prefix: number;
+    /** What must fit, or the cloud's rule, for the refusal; name the source in the code. */
+    readonly why: string;
+}
+
+/** Refuses a block smaller than its floor, naming the smallest block allowed and why. */
+export function requireFloor(cidr: Cidr, field: string, floor: RangeFloor): Cidr {
+    if (cidr.prefixLength > floor.prefix) {
+        throw new InputError(field, `'${cidr.text}' is too small; give at least a /${floor.prefix}: ${floor.why}`);
+    }
+    return cidr;
+}
+
+/**
+ * The floor of a range that gives each of `count` nodes a block of /`perNode` (a pod range), or,
+ * with `perNode` 32 or 128, one address each besides `reserved` (a node subnet): the longest prefix
+ * that holds them all.
+ */
+export function prefixHolding(count: number, perNode: number, reserved = 0): number {
+    let prefix = perNode;
+    while (prefix > 0 && 1n << BigInt(perNode - prefix) < BigInt(count + reserved)) {
+        prefix -= 1;
+    }
+    return prefix;
 }
 
 /** Parses an IPv4 CIDR block for a cluster range: private (RFC 1918 or 100.64.0.0/10). */

@@ -68,14 +68,15 @@ export interface KubernetesMinor {
 /** The lowest Kubernetes minor with dual-stack Services GA; nothing older is accepted. */
 export const MIN_KUBERNETES_MINOR = 23;
 
-// MAJOR.MINOR, or MAJOR.MINOR.PATCH with an optional vendor suffix (GKE's 1.33.5-gke.1080000).
-const KUBERNETES_VERSION = /^(\d+)\.(\d+)(?:\.\d+(?:-[0-9A-Za-z.-]+)?)?$/;
+// MAJOR.MINOR, or MAJOR.MINOR.PATCH with an optional vendor suffix (GKE's 1.33.5-gke.1080000);
+// numbers without leading zeros, as Kubernetes and semver write them (1.033 is not 1.33 to every tool).
+const KUBERNETES_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?)?$/;
 
 /** Parses a Kubernetes version; `field` names the input in errors. */
 export function parseKubernetesVersion(text: string, field: string): KubernetesMinor {
     const match = KUBERNETES_VERSION.exec(text);
     if (!match) {
-        const hint = /^v\d/.test(text) ? " without the leading 'v'" : "";
+        const hint = /^v\d/.test(text) ? " without the leading 'v'" : /(^|\.)0\d/.test(text.split("-")[0]) ? " without leading zeros" : "";
         throw new InputError(field, `'${text}' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH${hint}, e.g. 1.33`);
     }
     const version = { major: Number(match[1]), minor: Number(match[2]), text };

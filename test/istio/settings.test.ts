@@ -77,7 +77,7 @@ describe("Istio settings", () => {
             ["sha256:abc", "tag: 'sha256:abc' must be a plain tag, not a digest or image reference"],
             [".hidden", "tag: '.hidden' is not an image tag; use letters, digits, '_', '.' and '-', not starting with '.' or '-'"],
             ["x".repeat(129), "tag: is 129 characters long; tags are at most 128"],
-            ["1.29.4", "tag: '1.29.4' is from Istio 1.29 but version is 1.30.3; charts and images must come from the same minor"],
+            ["1.29.4", "tag: '1.29.4' is from Istio 1.29 but version is 1.30.3; charts and images must come from the same minor: give a 1.30 tag, or leave tag out for 1.30.3"],
         ];
         for (const [tag, message] of refused) {
             it(`refuses '${tag.length > 20 ? `${tag.slice(0, 10)}…` : tag}'`, () => refuses({ hub: "docker.io/istio", tag }, message));

@@ -195,7 +195,7 @@ describe("Istio versions", () => {
             assert.equal(release.support.minor, 31);
             assert.throws(() => checkKubernetesCompatibility(release, k8s("1.31"), fields, NOW), /needs Kubernetes 1\.32 or newer/);
             assert.deepEqual(checkKubernetesCompatibility(release, k8s("1.33"), fields, NOW), [
-                { field: "version", message: "Istio 1.33.0 is newer than this package knows (1.17 to 1.31); it is planned with the rules of Istio 1.31" },
+                { field: "version", message: "Istio 1.33.0 is newer than the releases this package knows (1.17 to 1.31); it is planned with the rules of Istio 1.31" },
             ]);
         });
 
@@ -206,7 +206,7 @@ describe("Istio versions", () => {
             assert.equal(release.cniValuesKey, "pilot.cni");
             assert.equal(release.istiodServiceFamilyKeys, true);
             assert.deepEqual(checkKubernetesCompatibility(release, k8s("1.33"), fields, NOW), [
-                { field: "version", message: "Istio 2.0.0 is newer than this package knows (1.17 to 1.31); it is planned with the rules of Istio 1.31" },
+                { field: "version", message: "Istio 2.0.0 is newer than the releases this package knows (1.17 to 1.31); it is planned with the rules of Istio 1.31" },
             ]);
         });
 
