@@ -1,13 +1,7 @@
-import { isAbsolute, resolve } from "node:path";
-import { CLOUDS, isCloud } from "../components/config/clouds";
+import { isCloud } from "../components/config/clouds";
+import { anchorPathKeys } from "../components/config/paths";
 import { keysNotTakenBy } from "../components/config/parse";
 import { isMap, type ConfigDocument, type TenantEntry, type TenantsFile } from "./tenants-file";
-
-/** Config keys that hold a path on the deploying machine (Istio's and each cloud's), resolved against the tenants file's folder. */
-const PATH_KEYS: readonly { readonly section: string; readonly key: string; readonly isInline?: (value: string) => boolean }[] = [
-    ...CLOUDS.flatMap((cloud) => (cloud.pathKeys ?? []).map((key) => ({ section: cloud.name, key, isInline: cloud.isInlineValue }))),
-    { section: "istio", key: "chartsDir" },
-];
 
 /**
  * A tenant's stack config as written: the file's defaults with the tenant's keys laid over them.
@@ -19,8 +13,9 @@ const PATH_KEYS: readonly { readonly section: string; readonly key: string; read
  *   and `nodes` for an existing cluster) are left out, so one defaults block can serve a
  *   fleet across clouds. Keys a tenant writes itself are never left out: the schema judges them.
  * - `clusterName` defaults to the tenant's name.
- * - Relative paths (`existing.kubeconfig`, `istio.chartsDir`) are made absolute against the
- *   tenants file's folder, so the fleet means the same wherever it is run from.
+ * - Paths (`existing.kubeconfig`, `istio.chartsDir`) are made absolute: `~` is the home folder,
+ *   and a relative path is relative to the tenants file's folder, so the fleet means the same
+ *   wherever it is run from.
  */
 export function mergeTenantConfig(file: TenantsFile, tenant: TenantEntry): ConfigDocument {
     const cloud = tenant.overrides.cloud ?? file.defaults.cloud;
@@ -32,13 +27,7 @@ export function mergeTenantConfig(file: TenantsFile, tenant: TenantEntry): Confi
     }
     const merged = withoutNulls(deepMerge(defaults, tenant.overrides));
     merged.clusterName ??= tenant.name;
-    for (const { section, key, isInline } of PATH_KEYS) {
-        const parent = merged[section];
-        const value = isMap(parent) ? parent[key] : undefined;
-        if (isMap(parent) && typeof value === "string" && !isInline?.(value)) {
-            parent[key] = anchoredPath(value, file.directory);
-        }
-    }
+    anchorPathKeys(merged, file.directory);
     return merged;
 }
 
@@ -60,11 +49,4 @@ function withoutNulls(document: ConfigDocument): ConfigDocument {
         }
     }
     return result;
-}
-
-function anchoredPath(value: string, directory: string): string {
-    if (value === "" || isAbsolute(value) || value.startsWith("~")) {
-        return value;
-    }
-    return resolve(directory, value);
 }

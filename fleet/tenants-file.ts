@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError } from "../components/errors";
-import { fileProblem } from "../components/read-errors";
+import { INPUT_LIMITS, readInputFile } from "../components/input-files";
+import { parseYamlInput } from "../components/yaml-input";
 import { nearestName } from "../components/config/nearest";
-import { parseYamlText, typeConfigValues } from "../components/config/sources";
+import { typeConfigValues } from "../components/config/sources";
 
 /** A config document (or part of one): YAML maps, lists and text, `null` for "unset". */
 export type ConfigDocument = { [key: string]: unknown };
@@ -42,13 +42,7 @@ const TENANT_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /** Reads a tenants file; problems are one-line {@link InputError}s naming the file and the key. */
 export function readTenantsFile(path: string): TenantsFile {
-    let content: string;
-    try {
-        content = readFileSync(path, "utf8");
-    } catch (error) {
-        throw new InputError(path, `cannot read the tenants file (${fileProblem(error)})`);
-    }
-    return parseTenantsFile(content, path, dirname(resolve(path)));
+    return parseTenantsFile(readInputFile(path, path, INPUT_LIMITS.tenants), path, dirname(resolve(path)));
 }
 
 /**
@@ -57,7 +51,7 @@ export function readTenantsFile(path: string): TenantsFile {
  * against the stack config schema, once merged with the defaults.
  */
 export function parseTenantsFile(content: string, origin: string, directory: string): TenantsFile {
-    const document = parseYamlText(content, origin, { plainNulls: true });
+    const document = parseYamlInput(content, { field: origin, plainNulls: true });
     if (!isMap(document)) {
         throw new InputError(origin, "expected a map with `tenants:` (a list of `name:` and config keys) and optionally `defaults:`");
     }

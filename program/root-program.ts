@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../components/config/parse";
+import { anchorPathKeys } from "../components/config/paths";
 import { readPulumiConfig } from "../components/config/sources";
 import { InputError } from "../components/errors";
 import { deployStack, type StackOutputs } from "./deploy-stack";
@@ -12,7 +13,10 @@ import { planStack } from "./stack-plan";
  */
 export async function rootProgram(): Promise<StackOutputs> {
     try {
-        const config = parseStackConfig(readPulumiConfig(pulumi.runtime.allConfig(), pulumi.getProject()));
+        const document = readPulumiConfig(pulumi.runtime.allConfig(), pulumi.getProject());
+        // Pulumi runs the program in the project's folder, which is where relative paths point.
+        anchorPathKeys(document, process.cwd());
+        const config = parseStackConfig(document);
         return await deployStack(planStack(config));
     } catch (error) {
         // A bad config is one line naming the key, not a stack trace.

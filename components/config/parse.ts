@@ -42,8 +42,18 @@ export function keysNotTakenBy(cloud: Cloud): readonly (keyof StackConfigDocumen
     return cloudModule(cloud).newCluster ? otherSections : [...otherSections, ...KEYS_FOR_NEW_CLUSTERS];
 }
 
+/**
+ * What every cloud's cluster name must be at least, because it names the stack's resources and
+ * so is part of their URNs (`urn:pulumi:<stack>::<project>::<type>::<name>`), where `::`, `$`
+ * and line breaks do not belong; each cloud adds its own rule.
+ */
+const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 function resolveStackConfig(document: StackConfigDocument): StackConfig {
     const { cloud } = document;
+    if (!RESOURCE_NAME.test(document.clusterName)) {
+        throw new InputError("clusterName", "expected 1 to 100 letters, digits, '-', '_' and '.', starting with a letter or digit (it names the stack's resources)");
+    }
     for (const section of CLOUD_NAMES) {
         if (document[section] !== undefined && cloud !== section) {
             throw new InputError(section, `only allowed with cloud: ${section} (cloud is ${cloud})`);

@@ -1,6 +1,5 @@
-import { parseDocument, visit } from "yaml";
 import { InputError } from "../errors";
-import { yamlProblem } from "../read-errors";
+import { checkKeySegment, checkPlainData, parseYamlInput } from "../yaml-input";
 import { CLOUDS } from "./clouds";
 import { keySchemaAt, type KeySchema } from "./keys";
 
@@ -24,7 +23,7 @@ type Document = { [key: string]: unknown };
  * `origin` names the file in errors.
  */
 export function readConfigText(content: string, origin: string): Document {
-    const document = parseYamlText(content, origin);
+    const document = parseYamlInput(content, { field: origin });
     if (document === null || document === undefined) {
         return {};
     }
@@ -36,31 +35,6 @@ export function readConfigText(content: string, origin: string): Document {
         Object.keys(map).length > 0 && Object.keys(map).every((key) => ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"].includes(key));
     return typeConfigValues(isStackFile ? unwrapStackFile(map.config, origin) : map, []) as Document;
 }
-
-/**
- * Parses YAML with every scalar kept as text (the schema types it later). With `plainNulls`, an
- * unquoted `null`, `~` or empty value becomes `null`, for documents where null means "unset".
- */
-export function parseYamlText(content: string, origin: string, options: { readonly plainNulls?: boolean } = {}): unknown {
-    const parsed = parseDocument(content, { schema: "failsafe", uniqueKeys: true, prettyErrors: true });
-    const problem = parsed.errors[0];
-    if (problem) {
-        const line = problem.linePos?.[0].line;
-        throw new InputError(origin, `does not parse as YAML${line ? ` (line ${line})` : ""}: ${yamlProblem(problem)}`);
-    }
-    if (options.plainNulls) {
-        visit(parsed, {
-            Scalar(key, node) {
-                if (key !== "key" && node.type === "PLAIN" && YAML_NULLS.has(String(node.source ?? node.value))) {
-                    node.value = null;
-                }
-            },
-        });
-    }
-    return parsed.toJS() as unknown;
-}
-
-const YAML_NULLS = new Set(["", "~", "null", "Null", "NULL"]);
 
 function unwrapStackFile(config: unknown, origin: string): Document {
     if (config === undefined || config === null) {
@@ -74,6 +48,7 @@ function unwrapStackFile(config: unknown, origin: string): Document {
         const separator = namespaced.indexOf(":");
         const namespace = separator < 0 ? ROOT_PROJECT : namespaced.slice(0, separator);
         const key = namespaced.slice(separator + 1);
+        checkKeySegment(key, `${origin}: config.${namespaced}`);
         if (namespace !== ROOT_PROJECT) {
             if (PROVIDER_NAMESPACES.has(namespace)) {
                 continue;
@@ -99,9 +74,11 @@ export function readPulumiConfig(entries: Readonly<Record<string, string>>, proj
             continue;
         }
         const key = namespaced.slice(project.length + 1);
+        checkKeySegment(key, namespaced);
         const schema = keySchemaAt([key]);
         if (schema?.type === "object" || schema?.type === "array") {
             document[key] = parseJsonValue(raw);
+            checkPlainData(document[key], namespaced);
         } else {
             document[key] = raw;
         }
@@ -133,6 +110,7 @@ export function applyOverrides(document: Document, overrides: readonly string[])
         if (path.some((segment) => segment === "")) {
             throw new InputError("--set", `'${override.slice(0, separator)}' is not a key path, e.g. istio.gateway.enabled`);
         }
+        path.forEach((segment) => checkKeySegment(segment, "--set"));
         let node: Document = result;
         for (const [index, segment] of path.slice(0, -1).entries()) {
             const next = node[segment];

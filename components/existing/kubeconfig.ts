@@ -1,9 +1,6 @@
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { resolve } from "node:path";
-import { parse } from "yaml";
 import { InputError } from "../errors";
-import { fileProblem, yamlProblem } from "../read-errors";
+import { checkInputSize, INPUT_LIMITS, readInputFile, resolveInputPath } from "../input-files";
+import { parseYamlInput } from "../yaml-input";
 
 /** The part of a kubeconfig a Kubernetes provider will use. */
 export interface SelectedKubeconfig {
@@ -36,16 +33,13 @@ export function isInlineKubeconfig(kubeconfig: string): boolean {
  */
 export function selectKubeconfig(kubeconfig: string, context: string | undefined, field: string, contextField: string): SelectedKubeconfig {
     const inline = isInlineKubeconfig(kubeconfig);
-    const path = inline ? undefined : resolve(kubeconfig.replace(/^~(?=$|\/)/, homedir()));
+    const path = inline ? undefined : resolveInputPath(kubeconfig, process.cwd());
+    if (inline) {
+        checkInputSize(kubeconfig, INPUT_LIMITS.kubeconfig, field);
+    }
     const content = inline ? kubeconfig : readKubeconfigFile(path as string, field);
     const where = path ? `${path}` : "the kubeconfig";
-
-    let document: unknown;
-    try {
-        document = parse(content);
-    } catch (error) {
-        throw new InputError(field, `${where} does not parse as YAML: ${yamlProblem(error)}`);
-    }
+    const document = parseYamlInput(content, { field, subject: where });
     if (document === null || typeof document !== "object" || Array.isArray(document)) {
         throw new InputError(field, `${where} is not a kubeconfig: expected a map with clusters, contexts and users`);
     }
@@ -76,9 +70,13 @@ export function selectKubeconfig(kubeconfig: string, context: string | undefined
 
 function readKubeconfigFile(path: string, field: string): string {
     try {
-        return readFileSync(path, "utf8");
+        return readInputFile(path, field, INPUT_LIMITS.kubeconfig);
     } catch (error) {
-        throw new InputError(field, `cannot read ${path} (${fileProblem(error)}); give a kubeconfig path or the kubeconfig content`);
+        // Only a missing or unreadable file may have been meant as content.
+        if (error instanceof InputError && error.problem.startsWith("cannot read")) {
+            throw new InputError(field, `${error.problem}; give a kubeconfig path or the kubeconfig content`);
+        }
+        throw error;
     }
 }
 

@@ -61,7 +61,7 @@ describe("stack config sources", () => {
 
         const cases: [string, string, string][] = [
             ["broken YAML", "cloud: [gcp\n", "f.yaml: does not parse as YAML (line 2): Flow sequence in block collection must be sufficiently indented and end with a ]"],
-            ["duplicate keys", "cloud: gcp\ncloud: aws\n", "f.yaml: does not parse as YAML (line 2): Map keys must be unique"],
+            ["duplicate keys", "cloud: gcp\ncloud: aws\n", "f.yaml: does not parse as YAML (line 2): key 'cloud' appears twice in one map"],
             ["a list", "- cloud: gcp\n", "f.yaml: expected a map of config keys (cloud, clusterName, …)"],
             [
                 "another project's key",

@@ -40,16 +40,16 @@ describe("existing cluster", () => {
                 () => select("/nonexistent/kubeconfig"),
                 "existing.kubeconfig: cannot read /nonexistent/kubeconfig (no such file); give a kubeconfig path or the kubeconfig content",
             ],
-            ["a folder", () => select(os.tmpdir()), `existing.kubeconfig: cannot read ${os.tmpdir()} (is a directory); give a kubeconfig path or the kubeconfig content`],
+            ["a folder", () => select(os.tmpdir()), `existing.kubeconfig: ${os.tmpdir()} is a folder, not a file; give a regular file`],
             [
                 "content that is not YAML",
                 () => select("apiVersion: v1\nclusters: [\n"),
-                "existing.kubeconfig: the kubeconfig does not parse as YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+                "existing.kubeconfig: the kubeconfig does not parse as YAML (line 3): Flow sequence in block collection must be sufficiently indented and end with a ]",
             ],
             [
                 "a list",
                 () => select("apiVersion: v1\n---\n"),
-                "existing.kubeconfig: the kubeconfig does not parse as YAML: Source contains multiple documents; please use YAML.parseAllDocuments()",
+                "existing.kubeconfig: the kubeconfig does not parse as YAML (line 2): it holds more than one document (---); give one",
             ],
             ["no contexts", () => select("apiVersion: v1\nclusters: []\n"), "existing.kubeconfig: the kubeconfig is not a kubeconfig: it has no contexts"],
             [

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseStackConfig } from "../../components/config/parse";
 import { readPulumiConfig } from "../../components/config/sources";
@@ -92,7 +93,7 @@ describe("tenants file: shape", () => {
         assert.equal(readTenantsFile(written).directory, path.dirname(written));
         assert.equal(
             refusal(() => readTenantsFile("/nonexistent/t.yaml")),
-            "/nonexistent/t.yaml: cannot read the tenants file (no such file)",
+            "/nonexistent/t.yaml: cannot be read (no such file)",
         );
     });
 });
@@ -145,13 +146,13 @@ describe("tenants file: merging", () => {
         assert.equal(merged("defaults:\n  clusterName: shared\ntenants:\n  - name: t\n    clusterName: own\n").clusterName, "own");
     });
 
-    it("anchors relative kubeconfig and chart paths at the tenants file; absolute, ~ and inline ones stay", () => {
+    it("anchors relative kubeconfig and chart paths at the tenants file, expands ~; absolute and inline ones stay", () => {
         const yaml = (kubeconfig: string) =>
             `tenants:\n  - name: t\n    cloud: existing\n    existing:\n      kubeconfig: ${kubeconfig}\n    istio:\n      chartsDir: ../istio/manifests/charts\n`;
         assert.deepEqual(merged(yaml("clusters/t.yaml")).existing, { kubeconfig: "/fleet/clusters/t.yaml" });
         assert.deepEqual(merged(yaml("clusters/t.yaml")).istio, { chartsDir: "/istio/manifests/charts" });
         assert.deepEqual(merged(yaml("/etc/kube.yaml")).existing, { kubeconfig: "/etc/kube.yaml" });
-        assert.deepEqual(merged(yaml("~/.kube/config")).existing, { kubeconfig: "~/.kube/config" });
+        assert.deepEqual(merged(yaml("~/.kube/config")).existing, { kubeconfig: path.join(os.homedir(), ".kube/config") });
         const inline = "apiVersion: v1\nkind: Config\n";
         assert.deepEqual(merged(`tenants:\n  - name: t\n    existing:\n      kubeconfig: ${JSON.stringify(inline)}\n`).existing, { kubeconfig: inline });
     });

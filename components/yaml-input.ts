@@ -1,0 +1,148 @@
+import { isScalar, Lexer, LineCounter, parseDocument, visit, type Document } from "yaml";
+import { InputError } from "./errors";
+
+/**
+ * The deepest nesting any input may have. Configs and kubeconfigs are a few levels deep; the
+ * `yaml` library itself exhausts the stack (or memory) on some thousands of nested `[`, and so
+ * would every recursive walk of the result.
+ */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Key names that would reach an object's prototype if used as a key; never a config key. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The one refusal of a reserved key name, whichever input it came from (YAML, `--set`, a tenants file, Pulumi config). */
+export const RESERVED_KEY_PROBLEM = "is not allowed as a key: __proto__, constructor and prototype are reserved names and never config keys";
+
+/** Throws the {@link RESERVED_KEY_PROBLEM} when `segment` is a reserved key name; `field` names where it was given. */
+export function checkKeySegment(segment: string, field: string): void {
+    if (RESERVED_KEYS.has(segment)) {
+        throw new InputError(field, `'${segment}' ${RESERVED_KEY_PROBLEM}`);
+    }
+}
+
+/** How {@link parseYamlInput} words its refusals. */
+export interface YamlInputOptions {
+    /** The field errors are about: the file (`tenants.yaml`) or the key that held the text (`kubeconfig`). */
+    readonly field: string;
+    /** Put before the problem, e.g. the file a `kubeconfig` key named: `/home/me/kube does not parse…`. */
+    readonly subject?: string;
+    /** An unquoted `null`, `~` or empty value becomes `null` (documents where null means "unset"). @default false */
+    readonly plainNulls?: boolean;
+}
+
+/**
+ * Parses YAML from any input (a config, a tenants file, a kubeconfig) with every scalar kept as
+ * text, in time linear in its size, and refuses one line naming `field` for anything that is not
+ * plain data: a syntax error, a key twice in one map, nesting past {@link MAX_INPUT_DEPTH}, an
+ * alias bomb, or a reserved key name anywhere.
+ */
+export function parseYamlInput(content: string, options: YamlInputOptions): unknown {
+    const refuse = (problem: string) => new InputError(options.field, options.subject ? `${options.subject} ${problem}` : problem);
+    if (flowDepth(content) > MAX_INPUT_DEPTH) {
+        throw refuse(`does not parse as YAML: nested deeper than ${MAX_INPUT_DEPTH} levels`);
+    }
+    const lines = new LineCounter();
+    // The library's own duplicate-key check compares each key with every other (quadratic in a
+    // map's size); the check below uses a set per map instead.
+    const parsed = parseDocument(content, { schema: "failsafe", uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+    const problem = parsed.errors[0];
+    if (problem) {
+        const line = lines.linePos(problem.pos[0]).line;
+        const message = problem.code === "MULTIPLE_DOCS" ? "it holds more than one document (---); give one" : firstLine(problem.message);
+        throw refuse(`does not parse as YAML (line ${line}): ${message}`);
+    }
+    const duplicate = firstDuplicateKey(parsed);
+    if (duplicate) {
+        throw refuse(`does not parse as YAML (line ${lines.linePos(duplicate.offset).line}): key '${duplicate.key}' appears twice in one map`);
+    }
+    if (options.plainNulls) {
+        visit(parsed, {
+            Scalar(key, node) {
+                if (key !== "key" && node.type === "PLAIN" && YAML_NULLS.has(String(node.source ?? node.value))) {
+                    node.value = null;
+                }
+            },
+        });
+    }
+    let value: unknown;
+    try {
+        // The library's own guard: an alias expanding past 100 nodes ("billion laughs") throws.
+        value = parsed.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+        if (error instanceof ReferenceError || error instanceof RangeError) {
+            throw refuse("does not parse as YAML: its aliases (*name) expand too far; write the values out");
+        }
+        throw error;
+    }
+    checkPlainData(value, options.field);
+    return value;
+}
+
+const YAML_NULLS = new Set(["", "~", "null", "Null", "NULL"]);
+
+/**
+ * Refuses a reserved key name or nesting past {@link MAX_INPUT_DEPTH} anywhere in parsed data
+ * (YAML, or JSON from Pulumi config), naming its key path under `field`.
+ */
+export function checkPlainData(value: unknown, field: string): void {
+    checkPlainDataAt(value, field, "", 0);
+}
+
+function checkPlainDataAt(value: unknown, field: string, path: string, depth: number): void {
+    if (value === null || typeof value !== "object") {
+        return;
+    }
+    if (depth >= MAX_INPUT_DEPTH) {
+        throw new InputError(field, `nested deeper than ${MAX_INPUT_DEPTH} levels`);
+    }
+    if (Array.isArray(value)) {
+        value.forEach((item, index) => checkPlainDataAt(item, field, `${path}[${index}]`, depth + 1));
+        return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+        checkKeySegment(key, path ? `${field}: ${path}` : field);
+        checkPlainDataAt(child, field, path ? `${path}.${key}` : key, depth + 1);
+    }
+}
+
+/** The deepest nesting of flow collections (`[…]`, `{…}`), counted on the lexer's tokens so quotes and comments do not count. */
+function flowDepth(content: string): number {
+    let depth = 0;
+    let deepest = 0;
+    for (const token of new Lexer().lex(content)) {
+        if (token === "[" || token === "{") {
+            deepest = Math.max(deepest, ++depth);
+        } else if (token === "]" || token === "}") {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+function firstDuplicateKey(document: Document): { key: string; offset: number } | undefined {
+    let found: { key: string; offset: number } | undefined;
+    visit(document, {
+        Map(_, map) {
+            const seen = new Set<string>();
+            for (const pair of map.items) {
+                // Collection keys become "[object Object]"-like text; no input of ours has them.
+                if (!isScalar(pair.key)) {
+                    continue;
+                }
+                const key = String(pair.key.value);
+                if (seen.has(key)) {
+                    found = { key, offset: pair.key.range?.[0] ?? 0 };
+                    return visit.BREAK;
+                }
+                seen.add(key);
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
+
+function firstLine(message: string): string {
+    return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+}
