@@ -1,10 +1,9 @@
-import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { planFleet, type FleetPlan } from "../fleet/fleet-plan";
 import type { PlannedTenant } from "../fleet/planned-tenant";
 import { readTenantsFile } from "../fleet/tenants-file";
 import { DEFAULT_FLEET_PLAN_LANES, PlanLanes } from "./fleet-plan-lanes";
 import { wholeNumberFlag } from "./flags";
+import { PlanOutput, stageFiles } from "./plan-output";
 import { renderTable } from "./table";
 
 /** The flags of `dualstack-istio fleet plan`. */
@@ -40,27 +39,31 @@ export interface FleetPlanResult {
 /**
  * Checks a tenants file (every problem of every tenant, then clashes) and plans each tenant's
  * stack of the root program under the offline engine, `concurrency` tenants at once (one per core
- * by default; each lane has its own engine). With `out`, each tenant's files are written as soon
- * as it is planned, so memory stays flat however many tenants there are; the output is the same
- * whatever the concurrency.
+ * by default; each lane has its own engine). With `out`, each tenant's files are staged as soon
+ * as it is planned, so memory stays flat however many tenants there are, and replace the folder's
+ * previous plan at once when every tenant is planned (see {@link PlanOutput}); the output is the
+ * same whatever the concurrency.
  */
 export async function fleetPlanCommand(file: string, flags: FleetPlanFlags = {}, today?: Date): Promise<FleetPlanResult> {
     const concurrency = wholeNumberFlag(flags.concurrency, "--concurrency", DEFAULT_FLEET_PLAN_LANES);
+    const output = flags.out === undefined ? undefined : PlanOutput.check(flags.out);
     const tenantsFile = readTenantsFile(file);
     const lanes = new PlanLanes(Math.min(concurrency, tenantsFile.tenants.length));
-    let fleet: FleetPlan;
-    let counts: number[];
     try {
-        fleet = planFleet(tenantsFile, today);
-        counts = await lanes.plan(fleet.tenants, flags.out);
+        const fleet = planFleet(tenantsFile, today);
+        const planAll = async (staging?: string): Promise<FleetPlanResult> => {
+            // Stopped before the output is committed or thrown away: no worker writes into a removed staging folder.
+            const counts = await lanes.plan(fleet.tenants, staging).finally(() => lanes.close());
+            const rows = fleet.tenants.map((tenant, index) => summaryRow(tenant, counts[index]));
+            if (staging !== undefined) {
+                stageFiles(staging, new Map([["fleet.json", `${JSON.stringify({ tenants: rows, warnings: fleet.warnings }, null, 2)}\n`]]));
+            }
+            return { fleet, rows, report: renderFleetSummary(rows, fleet.warnings) };
+        };
+        return await (output === undefined ? planAll() : output.write(planAll));
     } finally {
         await lanes.close();
     }
-    const rows = fleet.tenants.map((tenant, index) => summaryRow(tenant, counts[index]));
-    if (flags.out !== undefined) {
-        writeFileSync(join(resolve(flags.out), "fleet.json"), `${JSON.stringify({ tenants: rows, warnings: fleet.warnings }, null, 2)}\n`);
-    }
-    return { fleet, rows, report: renderFleetSummary(rows, fleet.warnings) };
 }
 
 function summaryRow(tenant: PlannedTenant, resources: number): FleetPlanRow {

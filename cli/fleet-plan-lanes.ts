@@ -1,21 +1,52 @@
 import { availableParallelism } from "node:os";
 import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { InputError, OperationError } from "../components/errors";
 import type { PlannedTenant } from "../fleet/planned-tenant";
 import type { StackPlan } from "../program/stack-plan";
-import { planOffline, writePlanFiles } from "./plan-command";
+import { planOffline } from "./plan-command";
+import { stageFiles } from "./plan-output";
 
 /** One tenant for a lane: its checked plan (a structured clone of it, in a worker), planned under its own name. */
 export interface LaneJob {
     readonly index: number;
     readonly name: string;
     readonly plan: StackPlan;
-    /** The folder to write `<name>/…` into. */
+    /** The staging folder of `--out` to write `<name>/…` into. */
     readonly out?: string;
 }
 
-/** What a lane reports for a tenant: its resource count, or why its offline run failed. */
-export type LaneResult = { readonly index: number; readonly resources: number } | { readonly index: number; readonly name: string; readonly error: string };
+/**
+ * What a lane reports for a tenant: its resource count, or why it failed, as plain data that
+ * survives the trip from a worker: `field` when that was bad input (an {@link InputError} on
+ * `field`, `error` its problem), `operation` when the tenant's offline program failed (an
+ * {@link OperationError}); neither is a bug.
+ */
+export type LaneResult =
+    | { readonly index: number; readonly resources: number }
+    | { readonly index: number; readonly name: string; readonly error: string; readonly field?: string; readonly operation?: true };
+
+export type LaneFailure = Extract<LaneResult, { error: string }>;
+
+/** The {@link LaneResult} of a job that failed. */
+export function laneFailure(job: LaneJob, error: unknown): LaneFailure {
+    if (error instanceof InputError) {
+        return { index: job.index, name: job.name, error: error.problem, field: error.field };
+    }
+    if (error instanceof OperationError) {
+        return { index: job.index, name: job.name, error: error.message, operation: true };
+    }
+    return { index: job.index, name: job.name, error: error instanceof Error ? error.message : String(error) };
+}
+
+/** The error a failed lane job ends the plan with, the same from this thread and from a worker. */
+export function laneError(failure: LaneFailure): Error {
+    if (failure.field !== undefined) {
+        return new InputError(failure.field, failure.error);
+    }
+    const message = `tenant '${failure.name}': ${failure.error}`;
+    return failure.operation ? new OperationError(message) : new Error(message);
+}
 
 /** How many lanes `fleet plan` uses by default: one per core the process may use, at most 8 (each loads the Pulumi SDK). */
 export const DEFAULT_FLEET_PLAN_LANES = Math.min(availableParallelism(), 8);
@@ -36,8 +67,8 @@ export class PlanLanes {
 
     /**
      * Plans every tenant, each lane taking the next as it finishes one, and returns each tenant's
-     * resource count in tenant order. Each lane writes the files of the tenants it planned, so the
-     * output is the serial run's, byte for byte, whatever the order.
+     * resource count in tenant order. Each lane stages the files of the tenants it planned into
+     * `out`, so the output is the serial run's, byte for byte, whatever the order.
      */
     async plan(tenants: readonly PlannedTenant[], out: string | undefined): Promise<number[]> {
         const counts: number[] = new Array<number>(tenants.length);
@@ -58,24 +89,28 @@ export class PlanLanes {
         return counts;
     }
 
-    /** Stops the workers. */
+    /** Stops the workers; once stopped, none writes any more. Closing again does nothing. */
     async close(): Promise<void> {
-        await Promise.all(this.workers.map((worker) => worker.terminate()));
+        await Promise.all(this.workers.splice(0).map((worker) => worker.terminate()));
     }
 }
 
-/** What every lane does with a tenant, here or in a worker: plan it offline, write its files; returns its resource count. */
+/** What every lane does with a tenant, here or in a worker: plan it offline, stage its files; returns its resource count. */
 export async function planLaneJob(job: LaneJob): Promise<number> {
     const { run, files } = await planOffline(job.plan, job.name);
     if (job.out !== undefined) {
-        writePlanFiles(files, join(job.out, job.name));
+        stageFiles(job.out, files, job.name);
     }
     return run.resources.length;
 }
 
 async function runHere(take: () => LaneJob | undefined, counts: number[]): Promise<void> {
     for (let job = take(); job !== undefined; job = take()) {
-        counts[job.index] = await planLaneJob(job);
+        try {
+            counts[job.index] = await planLaneJob(job);
+        } catch (error) {
+            throw laneError(laneFailure(job, error));
+        }
     }
 }
 
@@ -98,7 +133,7 @@ function runOnWorker(worker: Worker, take: () => LaneJob | undefined, counts: nu
         worker.on("message", (result: LaneResult) => {
             pending--;
             if ("error" in result) {
-                reject(new Error(`tenant '${result.name}': ${result.error}`));
+                reject(laneError(result));
                 return;
             }
             counts[result.index] = result.resources;

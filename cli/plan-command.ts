@@ -1,14 +1,15 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parseStackConfig, type StackConfig } from "../components/config/parse";
 import { applyOverrides, readConfigText, ROOT_PROJECT } from "../components/config/sources";
-import { InputError } from "../components/errors";
-import { fileProblem } from "../components/read-errors";
+import { OperationError } from "../components/errors";
+import { INPUT_LIMITS, readInputFile } from "../components/input-files";
+import { anchorPathKeys } from "../components/config/paths";
 import { OfflineRunError, runOffline, type OfflineRun } from "../engine/offline-engine";
 import { cloudModule } from "../components/config/clouds";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { deployStack } from "../program/deploy-stack";
 import { planStack, type StackPlan } from "../program/stack-plan";
+import { PlanOutput, stageFiles } from "./plan-output";
 import { planFiles, renderSummary, renderTree, type PlanFiles } from "./plan-report";
 
 /** The flags of `dualstack-istio plan`. */
@@ -34,34 +35,35 @@ export interface PlanResult {
 
 export const DEFAULT_PLAN_STACK = "dev";
 
-/** Reads the config the flags describe: the file (or the embedded example), then `--set`. */
+/**
+ * Reads the config the flags describe: the file (or the embedded example), then `--set`. Paths
+ * in the file are relative to the file's folder (as in a tenants file), paths given with `--set`
+ * to the working directory; `~` is the home folder in both.
+ */
 export function loadPlanConfig(flags: PlanFlags): StackConfig {
     let document: Record<string, unknown>;
     if (flags.config !== undefined) {
-        let content: string;
-        try {
-            content = readFileSync(flags.config, "utf8");
-        } catch (error) {
-            throw new InputError("--config", `cannot read ${flags.config} (${fileProblem(error)})`);
-        }
-        document = readConfigText(content, flags.config);
+        document = readConfigText(readInputFile(flags.config, "--config", INPUT_LIMITS.config), flags.config);
+        anchorPathKeys(document, dirname(resolve(flags.config)));
     } else {
         document = structuredClone(DEFAULT_PLAN_CONFIG);
     }
-    return parseStackConfig(applyOverrides(document, flags.set ?? []));
+    const configured = applyOverrides(document, flags.set ?? []);
+    anchorPathKeys(configured, process.cwd());
+    return parseStackConfig(configured);
 }
 
 /**
- * Plans the root program for a config: checks it (a bad config throws an {@link InputError}
- * before anything runs), runs the program under the offline engine, and renders the report and
- * files. Writes nothing unless everything succeeded and `out` is given.
+ * Plans the root program for a config: checks `out` and the config (a bad one throws an
+ * {@link InputError} before anything runs), runs the program under the offline engine, and
+ * renders the report and files. Writes nothing unless everything succeeded and `out` is given;
+ * then replaces the folder's previous plan files at once (see {@link PlanOutput}).
  */
 export async function planCommand(flags: PlanFlags): Promise<PlanResult> {
+    const output = flags.out === undefined ? undefined : PlanOutput.check(flags.out);
     const plan = planStack(loadPlanConfig(flags));
     const result = await planOffline(plan, flags.stack ?? DEFAULT_PLAN_STACK);
-    if (flags.out !== undefined) {
-        writePlanFiles(result.files, flags.out);
-    }
+    await output?.write((staging) => stageFiles(staging, result.files));
     return result;
 }
 
@@ -76,19 +78,10 @@ export async function planOffline(plan: StackPlan, stack: string): Promise<PlanR
         });
     } catch (error) {
         if (error instanceof OfflineRunError) {
-            throw new Error(`the program failed: ${error.message.split("\n")[0]}`);
+            throw new OperationError(`the program failed: ${error.message.split("\n")[0]}`, { cause: error });
         }
         throw error;
     }
     const report = `${renderTree(run.resources)}\n${renderSummary(plan, run.resources)}`;
     return { plan, run, report, files: planFiles(plan, run.resources) };
-}
-
-/** Writes plan files into a folder, creating it. */
-export function writePlanFiles(files: PlanFiles, folder: string): void {
-    const directory = resolve(folder);
-    mkdirSync(directory, { recursive: true });
-    for (const [name, content] of files) {
-        writeFileSync(join(directory, name), content);
-    }
 }

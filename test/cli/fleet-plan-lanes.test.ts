@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { laneError, laneFailure, type LaneJob } from "../../cli/fleet-plan-lanes";
+import { InputError, OperationError } from "../../components/errors";
 
 // The compiled bin, whose workers run the compiled worker module (npm test builds it first).
 const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
@@ -36,8 +38,9 @@ describe("fleet plan on several lanes", function () {
         const serial = fleetPlan("--concurrency", "1");
         assert.equal(serial.status, 0, serial.stderr);
         // Each tenant's plan, report, IstioOperator and one values file per Helm Release (the EKS
-        // tenant's load-balancer controller, the canary's CNI), and the fleet's summary.
-        assert.equal(Object.keys(serial.files).length, 4 * 6 + 2 + 1);
+        // tenant's load-balancer controller, the canary's CNI), the fleet's summary, and the list of
+        // the files the plan owns there (.dualstack-istio-plan.json).
+        assert.equal(Object.keys(serial.files).length, 4 * 6 + 2 + 1 + 1);
         assert.ok(serial.files["initech/aws-load-balancer-controller-values.yaml"] && serial.files["globex/istiod-canary-values.yaml"] && serial.files["fleet.json"]);
         for (const lanes of ["2", "3"]) {
             const parallel = fleetPlan("--concurrency", lanes);
@@ -48,12 +51,27 @@ describe("fleet plan on several lanes", function () {
         }
     });
 
-    it("refuses a concurrency that is not a whole number of at least 1, naming the flag, exit 2, writing nothing", () => {
-        for (const bad of ["0", "two", "-1"]) {
+    it("refuses a concurrency that is not a whole number from 1 to 64, naming the flag, exit 2, writing nothing", () => {
+        for (const bad of ["0", "two", "-1", "65", "99999999999"]) {
             const result = fleetPlan("--concurrency", bad);
             assert.equal(result.status, 2);
-            assert.equal(result.stderr, `error: --concurrency: expected a whole number of at least 1, got '${bad}'\n`);
+            assert.equal(result.stderr, `error: --concurrency: expected a whole number from 1 to 64, got '${bad}'\n`);
             assert.deepEqual(result.files, {});
         }
+    });
+
+    it("ends a failed tenant the same from this thread and from a worker: bad input, a failed operation, or a bug", () => {
+        const job = { index: 3, name: "acme" } as LaneJob;
+        // A worker posts the failure as data; structuredClone is that trip.
+        const across = (error: unknown) => laneError(structuredClone(laneFailure(job, error)));
+        const input = across(new InputError("--out", "is a file"));
+        assert.ok(input instanceof InputError);
+        assert.equal(input.message, "--out: is a file");
+        const failed = across(new OperationError("the program failed: boom"));
+        assert.ok(failed instanceof OperationError);
+        assert.equal(failed.message, "tenant 'acme': the program failed: boom");
+        const bug = across(new TypeError("x is undefined"));
+        assert.ok(!(bug instanceof OperationError) && !(bug instanceof InputError));
+        assert.equal(bug.message, "tenant 'acme': x is undefined");
     });
 });

@@ -72,7 +72,15 @@ describe("dualstack-istio plan", () => {
         assert.equal(cli("plan", "--out", first).status, 0);
         assert.equal(cli("plan", "--out", second).status, 0);
         const files = fs.readdirSync(first).sort();
-        assert.deepEqual(files, ["istio-base-values.yaml", "istio-ingressgateway-values.yaml", "istio-operator.yaml", "istiod-values.yaml", "plan.json", "plan.md"]);
+        assert.deepEqual(files, [
+            ".dualstack-istio-plan.json",
+            "istio-base-values.yaml",
+            "istio-ingressgateway-values.yaml",
+            "istio-operator.yaml",
+            "istiod-values.yaml",
+            "plan.json",
+            "plan.md",
+        ]);
         for (const file of files) {
             assert.equal(fs.readFileSync(path.join(first, file), "utf8"), fs.readFileSync(path.join(second, file), "utf8"), file);
         }
@@ -210,7 +218,7 @@ describe("dualstack-istio plan", () => {
         ["a wrong type", ["--set", "istio.gateway.enabled=yes"], 'error: istio.gateway.enabled: expected true or false, got "yes"'],
         ["a component rule", ["--set", "region=europe-west4-a"], "error: region: 'europe-west4-a' is a zone; give its region, europe-west4, for a regional cluster"],
         ["a missing config file", ["--config", "/nonexistent.yaml"], "error: --config: cannot read /nonexistent.yaml (no such file)"],
-        ["a folder as the config file", ["--config", os.tmpdir()], `error: --config: cannot read ${os.tmpdir()} (is a directory)`],
+        ["a folder as the config file", ["--config", os.tmpdir()], `error: --config: ${os.tmpdir()} is a folder, not a file; give a regular file`],
         ["a bad --set", ["--set", "nodes.count"], "error: --set: 'nodes.count' is not key.path=value, e.g. istio.gateway.enabled=true"],
         [
             "dual-stack pods on EKS",
