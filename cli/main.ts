@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
-import { InputError } from "../components/errors";
+import { ExitCode, InputError } from "../components/errors";
+import { failureReport } from "./failure";
 import { DEFAULT_ISTIO_VERSION } from "../components/istio/versions";
 import type { FleetExportFlags } from "./fleet-export-command";
 import type { FleetPlanFlags } from "./fleet-plan-command";
 import type { FleetRunFlags } from "./fleet-run-command";
 import type { PlanFlags } from "./plan-command";
+import { checkStackName } from "./flags";
+import { cancelOnSignals } from "./signals";
+import { printable, printableLine } from "./terminal-text";
 import { DEFAULT_VALUES_KUBERNETES_VERSION, VALUES_CHARTS, VALUES_FORMATS, valuesCommand, type ValuesFlags } from "./values-command";
-
-/** Exit code for bad input, as for any command-line usage error. */
-const EXIT_USAGE = 2;
 
 function collect(value: string, previous: string[] = []): string[] {
     return [...previous, value];
@@ -46,9 +47,9 @@ function buildProgram(outcome: CommandOutcome): Command {
         .action((flags: ValuesFlags) => {
             const output = valuesCommand(flags);
             for (const warning of output.warnings) {
-                process.stderr.write(`warning: ${warning}\n`);
+                warn(warning);
             }
-            process.stdout.write(output.document);
+            writeOut(output.document);
         });
     program
         .command("plan")
@@ -58,12 +59,13 @@ function buildProgram(outcome: CommandOutcome): Command {
         .option("--out <dir>", "write plan.json, plan.md, <release>-values.yaml and istio-operator.yaml into this folder")
         .option("--stack <name>", "the stack name in URNs", "dev")
         .action(async (flags: PlanFlags) => {
+            checkStackName(flags.stack ?? "dev", "--stack");
             // Loaded only for this command: it brings in the Pulumi SDK and the components.
             const { planCommand } = await import("./plan-command");
             const result = await planCommand(flags);
-            process.stdout.write(result.report);
+            writeOut(result.report);
             if (flags.out !== undefined) {
-                process.stdout.write(`\nWrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
+                writeOut(`\nWrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
             }
         });
     addFleetCommands(program, outcome);
@@ -90,9 +92,9 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
         .action(async (file: string, flags: FleetPlanFlags) => {
             const { fleetPlanCommand } = await import("./fleet-plan-command");
             const result = await fleetPlanCommand(file, flags);
-            process.stdout.write(result.report);
+            writeOut(result.report);
             if (flags.out !== undefined) {
-                process.stdout.write(`\nWrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}\n`);
+                writeOut(`\nWrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}\n`);
             }
         });
     for (const operation of ["preview", "up", "destroy"] as const) {
@@ -111,7 +113,7 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
                 try {
                     const result = await fleetRunCommand(FleetOperation[operation === "preview" ? "Preview" : operation === "up" ? "Up" : "Destroy"], file, flags, {
                         ...cancellation,
-                        write: (text) => process.stdout.write(text),
+                        write: (text) => writeOut(text),
                     });
                     outcome.exitCode = result.exitCode;
                 } finally {
@@ -134,45 +136,11 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
         .action(async (file: string, flags: FleetExportFlags) => {
             const { fleetExportCommand } = await import("./fleet-export-command");
             const result = fleetExportCommand(file, flags);
-            process.stdout.write(result.manifests);
+            writeOut(result.manifests);
             for (const secret of result.secretsToCreate) {
-                process.stderr.write(`note: create Secret ${secret}\n`);
+                writeErr(`note: create Secret ${printableLine(secret)}\n`);
             }
         });
-}
-
-/**
- * Ctrl-C once: no new tenant starts, and running ones stop at a safe point, because the terminal
- * delivers that same SIGINT to the `pulumi` processes (they share the process group); forwarding
- * it again would count as Pulumi's second Ctrl-C, which stops at once and can leave pending
- * operations in the state. Ctrl-C twice: leave now. SIGTERM (CI cancelling the job): no new
- * tenant, and running ones are told to cancel.
- */
-function cancelOnSignals(): { stopNew: AbortSignal; stopRunning: AbortSignal; dispose: () => void } {
-    const stopNew = new AbortController();
-    const stopRunning = new AbortController();
-    const onInterrupt = () => {
-        if (stopNew.signal.aborted) {
-            process.stderr.write("\nstopping now; check each running tenant with pulumi stack (and pulumi cancel if it is locked)\n");
-            process.exit(130);
-        }
-        stopNew.abort();
-        process.stderr.write("\ncancelling: no new tenant starts; running ones stop at a safe point (Ctrl-C again to stop at once)\n");
-    };
-    const onTerminate = () => {
-        stopNew.abort();
-        stopRunning.abort();
-    };
-    process.on("SIGINT", onInterrupt);
-    process.on("SIGTERM", onTerminate);
-    return {
-        stopNew: stopNew.signal,
-        stopRunning: stopRunning.signal,
-        dispose: () => {
-            process.off("SIGINT", onInterrupt);
-            process.off("SIGTERM", onTerminate);
-        },
-    };
 }
 
 /** Turns commander's own errors into `<flag>: <problem>` with the flag first. */
@@ -199,6 +167,11 @@ function commanderProblem(error: CommanderError): string {
     }
 }
 
+/**
+ * Runs the CLI and returns its exit code, the one contract of every command: 0 success; 1 an
+ * operation (a tenant, the offline program) failed; 2 bad input, refused before anything was
+ * done; 130 cancelled. Every error is one `error:` line; `internal:` marks a bug of this package.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
     try {
         const outcome: CommandOutcome = { exitCode: 0 };
@@ -210,24 +183,32 @@ export async function main(argv: readonly string[]): Promise<number> {
             if (error.exitCode === 0) {
                 return 0;
             }
-            process.stderr.write(`error: ${commanderProblem(error)}\n`);
-            return EXIT_USAGE;
+            return fail(commanderProblem(error), ExitCode.BadInput);
         }
-        if (error instanceof InputError) {
-            process.stderr.write(`error: ${error.message}\n`);
-            return EXIT_USAGE;
+        const report = failureReport(error);
+        report.lines.forEach((line) => writeErr(`${printableLine(line)}\n`));
+        if (report.stack !== undefined) {
+            writeErr(`${printable(report.stack)}\n`);
         }
-        // By name, so that commands other than fleet never load the fleet's modules.
-        if (error instanceof Error && error.name === "FleetCheckError") {
-            for (const problem of (error as Error & { problems: readonly string[] }).problems) {
-                process.stderr.write(`error: ${problem}\n`);
-            }
-            return EXIT_USAGE;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`error: internal: ${message.split("\n")[0]}\n`);
-        return 1;
+        return report.code;
     }
+}
+
+function fail(message: string, code: number): number {
+    writeErr(`error: ${printableLine(message)}\n`);
+    return code;
+}
+
+function writeOut(text: string): void {
+    process.stdout.write(printable(text));
+}
+
+function writeErr(text: string): void {
+    process.stderr.write(printable(text));
+}
+
+function warn(warning: string): void {
+    writeErr(`warning: ${printableLine(warning)}\n`);
 }
 
 if (require.main === module) {

@@ -58,3 +58,25 @@ export function checkedFor<T>(component: string, name: string, check: () => T): 
         throw error;
     }
 }
+
+/**
+ * An operation that was asked for correctly but failed (the offline program, a tenant's
+ * deployment): exit code 1, one line, and not a bug of this package.
+ */
+export class OperationError extends Error {
+    constructor(message: string, options?: ErrorOptions) {
+        super(message, options);
+        this.name = "OperationError";
+    }
+}
+
+/** The exit codes of every command. */
+export const ExitCode = {
+    Succeeded: 0,
+    /** An operation (a tenant, the offline program) failed, or this package has a bug. */
+    Failed: 1,
+    /** Bad input: refused before anything was done. */
+    BadInput: 2,
+    /** Cancelled by a signal (128 + SIGINT). */
+    Cancelled: 130,
+} as const;

@@ -1,0 +1,26 @@
+/**
+ * Characters that a terminal acts on rather than shows: C0 controls (ESC starts colour, cursor
+ * and title sequences; NUL, BEL, backspace and CR rewrite what was shown), DEL, C1 controls
+ * (8-bit CSI and OSC) and the Unicode bidirectional overrides that reorder a line as displayed.
+ * Tab and newline are kept in documents; a one-line message escapes newlines too.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `\u001b`: a character as its escape, so it is seen instead of obeyed. */
+function escaped(character: string): string {
+    return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * Text for a terminal or a log: every control character that could rewrite what the reader
+ * sees (from a config value, a file name, a flag) shown as its `\uXXXX` escape instead.
+ */
+export function printable(text: string): string {
+    return text.replace(UNPRINTABLE, escaped);
+}
+
+/** One line for a terminal: as {@link printable}, with tabs and newlines escaped too. */
+export function printableLine(text: string): string {
+    return text.replace(UNPRINTABLE_IN_A_LINE, escaped);
+}
