@@ -2,10 +2,10 @@ import { dirname, join, resolve } from "node:path";
 import { wholeNumberFlag } from "./flags";
 import { nearestName } from "../components/config/nearest";
 import { cloudModule } from "../components/config/clouds";
-import { InputError } from "../components/errors";
+import { ExitCode, InputError } from "../components/errors";
 import { FleetCheckError, planFleet } from "../fleet/fleet-plan";
 import type { PlannedTenant } from "../fleet/planned-tenant";
-import { FleetOperation, runFleet, TenantStatus, type FleetReporter, type ResourceChanges, type TenantOutcome, type TenantStacks } from "../fleet/orchestrator";
+import { FleetOperation, runFleet, runLogDir, TenantStatus, type FleetReporter, type ResourceChanges, type TenantOutcome, type TenantStacks } from "../fleet/orchestrator";
 import { readTenantsFile } from "../fleet/tenants-file";
 import { renderTable } from "./table";
 
@@ -23,18 +23,24 @@ export interface FleetRunFlags {
     readonly parallel?: string;
 }
 
+/** Tenants at once, when `--concurrency` is not given. */
 export const DEFAULT_FLEET_CONCURRENCY = 4;
+/** The work folder's name (next to the tenants file), when `--work-dir` is not given. */
 export const FLEET_WORK_DIR = ".dualstack-istio-fleet";
 
-/** Exit codes: all succeeded; some tenant failed; cancelled before every tenant finished. */
-export const FleetExit = { Succeeded: 0, Failed: 1, Cancelled: 130 } as const;
+/** `--parallel`'s ceiling: resource operations within one tenant are goroutines of its `pulumi`, not processes. */
+const MAX_PARALLEL = 1024;
 
 /** What the command needs from outside: Pulumi, signals, where to write. */
 export interface FleetRunContext {
     /** @default the Automation API */
     readonly stacks?: TenantStacks;
+    /** Aborted: no tenant starts. */
     readonly stopNew?: AbortSignal;
+    /** Aborted: each running `pulumi` is sent one SIGINT, and stops at a safe point. */
     readonly stopRunning?: AbortSignal;
+    /** Aborted: each running `pulumi` is sent another SIGINT, and stops at once (Automation API only). */
+    readonly stopNow?: AbortSignal;
     readonly write: (text: string) => void;
     readonly today?: Date;
 }
@@ -48,11 +54,12 @@ export interface FleetRunResult {
 /**
  * `fleet preview|up|destroy`: checks the whole fleet (nothing runs when any tenant is wrong),
  * then runs the operation on the chosen tenants' stacks, at most `concurrency` at a time, with a
- * line of progress per event, each tenant's log in its own file, and a summary at the end.
+ * line of progress per event, each tenant's log in its own file in this run's own folder
+ * (`<work dir>/logs/<operation>/<UTC time>-<random>/`), and a summary at the end.
  */
 export async function fleetRunCommand(operation: FleetOperation, file: string, flags: FleetRunFlags, context: FleetRunContext): Promise<FleetRunResult> {
     const concurrency = wholeNumberFlag(flags.concurrency, "--concurrency", DEFAULT_FLEET_CONCURRENCY);
-    const parallel = flags.parallel === undefined ? undefined : wholeNumberFlag(flags.parallel, "--parallel", 0);
+    const parallel = flags.parallel === undefined ? undefined : wholeNumberFlag(flags.parallel, "--parallel", 0, MAX_PARALLEL);
     const fleet = planFleet(readTenantsFile(file), context.today);
     const tenants = selectTenants(fleet.tenants, flags.tenant ?? []);
     if (operation === FleetOperation.Destroy) {
@@ -66,21 +73,22 @@ export async function fleetRunCommand(operation: FleetOperation, file: string, f
             workRoot,
             ...(flags.secretsProvider !== undefined ? { secretsProvider: flags.secretsProvider } : {}),
             ...(parallel !== undefined ? { parallel } : {}),
+            ...(context.stopNow ? { stopNow: context.stopNow } : {}),
         });
     }
     const { backend } = await stacks.prepare(tenants);
+    // Named only once the checks passed, and made only when a tenant starts.
+    const logDir = runLogDir(join(workRoot, "logs", operation));
     for (const warning of fleet.warnings) {
         context.write(`warning: ${warning}\n`);
     }
-    context.write(
-        `${operation}: ${tenants.length} tenant${tenants.length === 1 ? "" : "s"}, at most ${concurrency} at once, state in ${backend}; logs in ${join(workRoot, "logs", operation)}\n`,
-    );
+    context.write(`${operation}: ${tenants.length} tenant${tenants.length === 1 ? "" : "s"}, at most ${concurrency} at once, state in ${backend}; logs in ${logDir}\n`);
     const outcomes = await runFleet({
         tenants,
         operation,
         stacks,
         concurrency,
-        logDir: join(workRoot, "logs", operation),
+        logDir,
         reporter: lineReporter(operation, context.write),
         ...(context.stopNew ? { stopNew: context.stopNew } : {}),
         ...(context.stopRunning ? { stopRunning: context.stopRunning } : {}),
@@ -154,7 +162,7 @@ export function renderOutcomes(outcomes: readonly TenantOutcome[]): string {
             outcome.status,
             outcome.status === TenantStatus.Succeeded ? formatChanges(outcome.changes) : "-",
             outcome.status === TenantStatus.Skipped ? "-" : formatDuration(outcome.durationMs),
-            outcome.logFile,
+            outcome.logFile ?? "-",
         ]),
     ];
     const lines = renderTable(table);
@@ -169,14 +177,18 @@ export function renderOutcomes(outcomes: readonly TenantOutcome[]): string {
     return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The run's exit code, by the contract of every command ({@link ExitCode}): a failed tenant wins
+ * over a cancellation, because a failure needs looking at.
+ */
 export function exitCodeOf(outcomes: readonly TenantOutcome[]): number {
     if (outcomes.some((outcome) => outcome.status === TenantStatus.Failed)) {
-        return FleetExit.Failed;
+        return ExitCode.Failed;
     }
     if (outcomes.some((outcome) => outcome.status === TenantStatus.Cancelled || outcome.status === TenantStatus.Skipped)) {
-        return FleetExit.Cancelled;
+        return ExitCode.Cancelled;
     }
-    return FleetExit.Succeeded;
+    return ExitCode.Succeeded;
 }
 
 /** `create 12, same 3`, in Pulumi's order of kinds; `no changes` when there are none. */
@@ -193,6 +205,7 @@ function rank(order: readonly string[], kind: string): number {
     return index < 0 ? order.length : index;
 }
 
+/** `42s`, or `12m05s` from a minute on. */
 export function formatDuration(milliseconds: number): string {
     const seconds = Math.round(milliseconds / 1000);
     return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;

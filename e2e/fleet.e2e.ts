@@ -11,6 +11,36 @@ import { e2eTools, istioChartsRelease, REPO_ROOT, type E2eTools } from "./suppor
 /** The API server of the tenant whose cluster is down: a privileged loopback port nothing here listens on. */
 const DEAD_SERVER = "https://127.0.0.1:1";
 
+/**
+ * A harness kubeconfig with everything inline: its certificate and key as `-data`, so that the
+ * fleet keeps it as a secret and has real credentials to keep out of what it prints.
+ */
+function inlineKubeconfig(file: string): { text: string; credentials: string[] } {
+    const config = YAML.parse(fs.readFileSync(file, "utf8")) as { users: { user: Record<string, string> }[] };
+    const credentials: string[] = [];
+    for (const { user } of config.users) {
+        for (const key of ["client-certificate", "client-key"]) {
+            if (user[key] !== undefined) {
+                user[`${key}-data`] = fs.readFileSync(path.resolve(path.dirname(file), user[key])).toString("base64");
+                delete user[key];
+            }
+            if (user[`${key}-data`] !== undefined) {
+                credentials.push(user[`${key}-data`]);
+            }
+        }
+        if (user.token !== undefined) {
+            credentials.push(user.token);
+        }
+    }
+    return { text: YAML.stringify(config), credentials };
+}
+
+/** Every log file of the fleet's runs of `operation`, by run folder. */
+function runLogs(fleetDir: string, operation: string): Map<string, string[]> {
+    const root = path.join(fleetDir, "logs", operation);
+    return new Map(fs.readdirSync(root).map((run) => [run, fs.readdirSync(path.join(root, run)).sort()]));
+}
+
 /** The summary row `fleet` printed for a tenant. */
 function summaryRow(stdout: string, tenant: string): string {
     return stdout.split("\n").find((line) => new RegExp(`^\\s*${tenant}\\s`).test(line)) ?? "";
@@ -27,6 +57,7 @@ describe("a fleet on real control planes", function () {
     let work: string;
     let tenantsFile: string;
     let env: NodeJS.ProcessEnv;
+    let betaCredentials: string[];
 
     const fleet = (...args: string[]) => {
         const result = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/main.js"), "fleet", ...args], {
@@ -51,6 +82,8 @@ describe("a fleet on real control planes", function () {
         const downKubeconfig = path.join(work, "down.kubeconfig");
         fs.writeFileSync(downKubeconfig, YAML.stringify(down));
         tenantsFile = path.join(work, "tenants.yaml");
+        const beta = inlineKubeconfig(clusters[1].kubeconfig);
+        betaCredentials = beta.credentials;
         fs.writeFileSync(
             tenantsFile,
             YAML.stringify({
@@ -62,7 +95,7 @@ describe("a fleet on real control planes", function () {
                 },
                 tenants: [
                     { name: "alpha", existing: { kubeconfig: clusters[0].kubeconfig } },
-                    { name: "beta", existing: { kubeconfig: clusters[1].kubeconfig } },
+                    { name: "beta", existing: { kubeconfig: beta.text } },
                     { name: "gamma", existing: { kubeconfig: downKubeconfig } },
                 ],
             }),
@@ -87,6 +120,9 @@ describe("a fleet on real control planes", function () {
         assert.match(row("beta"), /succeeded/, result.stdout);
         assert.match(row("gamma"), /failed/, result.stdout);
         assert.match(result.stdout + result.stderr, /gamma.*(connection refused|connect: )/, result.stdout);
+        for (const credential of betaCredentials) {
+            assert.ok(!(result.stdout + result.stderr).includes(credential), "a credential of beta's kubeconfig was printed");
+        }
         for (const cluster of clusters) {
             const releases = cluster
                 .helmReleases()
@@ -95,6 +131,21 @@ describe("a fleet on real control planes", function () {
             assert.deepEqual(releases, ["istio-base deployed", "istiod deployed"], shown(releases));
             const istiod = cluster.get("service", "istiod", "istio-system");
             assert.equal(istiod.spec.ipFamilyPolicy, "RequireDualStack", shown(istiod.spec));
+        }
+    });
+
+    it("7a'. beta's inline kubeconfig is a secret of its stack, set without a command line, and never printed", () => {
+        const fleetDir = path.join(work, "fleet");
+        const stackFile = fs.readFileSync(path.join(fleetDir, "beta", "Pulumi.beta.yaml"), "utf8");
+        assert.match(stackFile, /dualstack-istio:existing:\s+secure: /, stackFile);
+        assert.ok(betaCredentials.length > 0, "the harness kubeconfig has credentials to keep");
+        const [run, logs] = [...runLogs(fleetDir, "up")][0];
+        assert.deepEqual(logs, ["alpha.log", "beta.log", "gamma.log"], run);
+        const texts = logs.map((log) => fs.readFileSync(path.join(fleetDir, "logs", "up", run, log), "utf8"));
+        for (const text of texts) {
+            for (const credential of betaCredentials) {
+                assert.ok(!text.includes(credential), "a credential of beta's kubeconfig was printed");
+            }
         }
     });
 
@@ -107,6 +158,12 @@ describe("a fleet on real control planes", function () {
         for (const tenant of ["alpha", "beta", "gamma"]) {
             assert.match(row(tenant), /succeeded/, result.stdout);
         }
+        for (const credential of betaCredentials) {
+            assert.ok(!(result.stdout + result.stderr).includes(credential), "a credential of beta's kubeconfig was printed");
+        }
+        const runs = runLogs(path.join(work, "fleet"), "destroy");
+        assert.equal(runs.size, 1, "destroy keeps its logs apart from up's");
+        assert.match(result.stdout, new RegExp(`logs in \\S+${[...runs.keys()][0]}\\n`), result.stdout);
         for (const cluster of clusters) {
             assert.deepEqual(cluster.helmReleases(), []);
             assert.deepEqual(cluster.list("deployments", "istio-system"), []);

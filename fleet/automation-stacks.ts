@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { EngineEvent, LocalWorkspace, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { cloudModule } from "../components/config/clouds";
 import { ROOT_PROJECT } from "../components/config/sources";
 import { InputError } from "../components/errors";
@@ -8,6 +8,7 @@ import { isSelfManagedBackend } from "./backend";
 import type { PlannedTenant } from "./planned-tenant";
 import { FleetOperation, type PreparedStacks, type ResourceChanges, type TenantProgress, type TenantRun, type TenantStacks } from "./orchestrator";
 import { ambientPluginLookup, pluginsToInstall } from "./plugins";
+import { PulumiProcesses, runningThrough } from "./pulumi-process";
 import { stackConfigEntries } from "./stack-config";
 
 /** How the fleet reaches Pulumi. */
@@ -41,6 +42,11 @@ export interface AutomationStacksOptions {
      * @default 1000
      */
     readonly retryDelayMs?: number;
+    /**
+     * Aborted to stop every running `pulumi` at once: each is sent another SIGINT (after the one
+     * a cancelled operation's own signal sent), which Pulumi takes as "stop now".
+     */
+    readonly stopNow?: AbortSignal;
 }
 
 /** Attempts at selecting a stack and setting its config, when the backend fails transiently. */
@@ -58,36 +64,45 @@ type Automation = typeof import("@pulumi/pulumi/automation");
 /**
  * The fleet's stacks through the Automation API: one `LocalWorkspace` per tenant, in its own
  * folder, running the root program inline, against whatever backend `pulumi` is logged in to
- * (`PULUMI_BACKEND_URL`, `pulumi login`).
+ * (`PULUMI_BACKEND_URL`, `pulumi login`). Every `pulumi` runs in its own process group
+ * ({@link PulumiProcesses}): only the fleet decides which interrupts it gets.
  */
 export class AutomationStacks implements TenantStacks {
     private readonly options: AutomationStacksOptions;
     private command?: PulumiCommand;
+    private processes?: PulumiProcesses;
 
     constructor(options: AutomationStacksOptions) {
         this.options = options;
+        options.stopNow?.addEventListener("abort", () => this.processes?.interruptAll(), { once: true });
     }
 
     /**
      * Finds the CLI (one line saying how to install it when it is missing), checks the backend
      * and its secrets, and installs each provider plugin the engine would not find, once, at the
      * version this package uses, before tenants run in parallel (parallel installs into one
-     * `PULUMI_HOME` could collide).
+     * `PULUMI_HOME` could collide). When a check fails, the folders it made are removed again.
      */
     async prepare(tenants: readonly PlannedTenant[]): Promise<PreparedStacks> {
         const automation = await loadAutomation();
+        const command = await findCli(automation);
+        this.processes = new PulumiProcesses(command.command, automation);
+        this.command = runningThrough(command, this.processes);
+        const workDir = join(this.options.workRoot, ".fleet");
+        // The first folder this made, if any: never one that was there before.
+        const created = mkdirSync(workDir, { recursive: true });
         try {
-            this.command = await automation.PulumiCommand.get();
+            return await this.check(automation, tenants, workDir);
         } catch (error) {
-            if (/ENOENT/.test(commandFailure(error))) {
-                throw new InputError(
-                    "pulumi",
-                    "the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again",
-                );
+            if (created !== undefined) {
+                rmSync(created, { recursive: true, force: true });
             }
-            throw new Error(`pulumi: ${commandFailure(error)}`);
+            throw error;
         }
-        const workspace = await this.workspace(automation, join(this.options.workRoot, ".fleet"));
+    }
+
+    private async check(automation: Automation, tenants: readonly PlannedTenant[], workDir: string): Promise<PreparedStacks> {
+        const workspace = await automation.LocalWorkspace.create(this.workspaceOptions(workDir));
         let who: { url?: string };
         try {
             who = await workspace.whoAmI();
@@ -119,9 +134,13 @@ export class AutomationStacks implements TenantStacks {
         const workDir = join(this.options.workRoot, tenant.name);
         const stack = await this.withRetries(async () => {
             const selected = await this.stack(automation, tenant, operation, workDir);
-            await syncConfig(selected, tenant);
+            await this.syncConfig(selected, tenant);
             return selected;
         });
+        if (signal.aborted) {
+            // Cancelled while its stack was being set up: the operation has not begun.
+            throw new Error("cancelled before the operation started");
+        }
         const options = {
             onOutput: log,
             onEvent: (event: EngineEvent) => digestEvent(event, progress),
@@ -166,9 +185,35 @@ export class AutomationStacks implements TenantStacks {
         return automation.LocalWorkspace.createOrSelectStack({ stackName: tenant.name, projectName: ROOT_PROJECT, program }, this.workspaceOptions(workDir));
     }
 
-    private workspace(automation: Automation, workDir: string): Promise<LocalWorkspace> {
-        mkdirSync(workDir, { recursive: true });
-        return automation.LocalWorkspace.create(this.workspaceOptions(workDir));
+    /**
+     * Makes the stack's config exactly the tenant's: sets every key, and removes keys of ours the
+     * tenants file no longer has (else a key deleted from the file would live on in the stack).
+     * A secret is set through the command's standard input: the Automation API would put it on
+     * the command line, which a failed command prints whole.
+     */
+    private async syncConfig(stack: Stack, tenant: PlannedTenant): Promise<void> {
+        const wanted = stackConfigEntries(tenant.document);
+        const stale = Object.keys(await stack.getAllConfig()).filter((key) => key.startsWith(`${ROOT_PROJECT}:`) && !(key in wanted));
+        if (stale.length > 0) {
+            await stack.removeAllConfig(stale);
+        }
+        const plain = Object.fromEntries(Object.entries(wanted).filter(([, entry]) => !entry.secret));
+        if (Object.keys(plain).length > 0) {
+            await stack.setAllConfig(plain);
+        }
+        const workspace = stack.workspace;
+        const env = { ...(workspace.pulumiHome ? { PULUMI_HOME: workspace.pulumiHome } : {}), ...workspace.envVars };
+        for (const [key, entry] of Object.entries(wanted).filter(([, candidate]) => candidate.secret)) {
+            // The CLI reads a value from a non-terminal stdin and drops exactly one final newline.
+            await this.requireProcesses().runWithInput(["config", "set", "--stack", stack.name, "--secret", key, "--non-interactive"], workspace.workDir, `${entry.value}\n`, env);
+        }
+    }
+
+    private requireProcesses(): PulumiProcesses {
+        if (!this.processes) {
+            throw new Error("AutomationStacks.prepare must run before a tenant does");
+        }
+        return this.processes;
     }
 
     private workspaceOptions(workDir: string) {
@@ -181,17 +226,16 @@ export class AutomationStacks implements TenantStacks {
     }
 }
 
-/**
- * Makes the stack's config exactly the tenant's: sets every key, and removes keys of ours the
- * tenants file no longer has (else a key deleted from the file would live on in the stack).
- */
-async function syncConfig(stack: Stack, tenant: PlannedTenant): Promise<void> {
-    const wanted = stackConfigEntries(tenant.document);
-    const stale = Object.keys(await stack.getAllConfig()).filter((key) => key.startsWith(`${ROOT_PROJECT}:`) && !(key in wanted));
-    if (stale.length > 0) {
-        await stack.removeAllConfig(stale);
+/** The CLI on PATH, or one line saying how to install it. */
+async function findCli(automation: Automation): Promise<PulumiCommand> {
+    try {
+        return await automation.PulumiCommand.get();
+    } catch (error) {
+        if (/ENOENT/.test(commandFailure(error))) {
+            throw new InputError("pulumi", "the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again");
+        }
+        throw new Error(`pulumi: ${commandFailure(error)}`);
     }
-    await stack.setAllConfig(wanted);
 }
 
 /** Engine events, reduced to what the fleet shows: finished steps and errors. */

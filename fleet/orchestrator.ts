@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { PlannedTenant } from "./planned-tenant";
+import { Redactor } from "./redaction";
 
 /** What the fleet does to each tenant's stack. */
 export const FleetOperation = {
@@ -67,8 +69,8 @@ export interface TenantOutcome {
     /** Why it failed: the engine's first error, else the first line of the failure. */
     readonly message?: string;
     readonly durationMs: number;
-    /** The tenant's log of this operation. */
-    readonly logFile: string;
+    /** The tenant's log of this run; none for a tenant that never started. */
+    readonly logFile?: string;
 }
 
 /** Live progress, as the orchestrator sees it. */
@@ -85,7 +87,10 @@ export interface FleetRunOptions {
     readonly stacks: TenantStacks;
     /** Never more than this many tenants at once. */
     readonly concurrency: number;
-    /** Where each tenant's log goes: `<logDir>/<tenant>.log`. */
+    /**
+     * This run's own folder for logs ({@link runLogDir}): `<logDir>/<tenant>.log` for each tenant
+     * that starts, the folder made when the first one does.
+     */
     readonly logDir: string;
     readonly reporter: FleetReporter;
     /** Once aborted, no tenant starts; the running ones go on unless {@link stopRunning} aborts too. */
@@ -97,9 +102,23 @@ export interface FleetRunOptions {
 }
 
 /**
+ * A new folder name for one run's logs, under `<logsRoot>`: its UTC start time and a random
+ * suffix, so that no run overwrites another's logs (a cancelled run's included) and a listing
+ * sorts by time, e.g. `20261125T101530Z-3f9a`.
+ */
+export function runLogDir(logsRoot: string, now: number = Date.now()): string {
+    const stamp = new Date(now)
+        .toISOString()
+        .replace(/\.\d+Z$/, "Z")
+        .replace(/[-:]/g, "");
+    return join(logsRoot, `${stamp}-${randomBytes(2).toString("hex")}`);
+}
+
+/**
  * Runs one operation over every tenant, at most `concurrency` at a time, in file order. Each
  * tenant is isolated: its own stack, its own log, its failure caught and reported while the
- * others go on. Resolves with every tenant's outcome in file order; never rejects for a
+ * others go on. Everything written about a tenant (its log, its progress, its failure) has its
+ * secrets redacted. Resolves with every tenant's outcome in file order; never rejects for a
  * tenant's sake.
  */
 export async function runFleet(options: FleetRunOptions): Promise<TenantOutcome[]> {
@@ -107,7 +126,6 @@ export async function runFleet(options: FleetRunOptions): Promise<TenantOutcome[
     if (!Number.isInteger(concurrency) || concurrency < 1) {
         throw new RangeError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
     }
-    mkdirSync(options.logDir, { recursive: true });
     const outcomes: TenantOutcome[] = new Array<TenantOutcome>(tenants.length);
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -126,7 +144,7 @@ function logFileOf(tenant: PlannedTenant, options: FleetRunOptions): string {
 }
 
 function skipped(tenant: PlannedTenant, options: FleetRunOptions): TenantOutcome {
-    const outcome = { tenant: tenant.name, status: TenantStatus.Skipped, changes: {}, durationMs: 0, logFile: logFileOf(tenant, options) };
+    const outcome = { tenant: tenant.name, status: TenantStatus.Skipped, changes: {}, durationMs: 0 };
     options.reporter.finished(outcome);
     return outcome;
 }
@@ -134,9 +152,12 @@ function skipped(tenant: PlannedTenant, options: FleetRunOptions): TenantOutcome
 async function runTenant(tenant: PlannedTenant, options: FleetRunOptions): Promise<TenantOutcome> {
     const now = options.now ?? Date.now;
     const logFile = logFileOf(tenant, options);
-    const log = createWriteStream(logFile, { flags: "w" });
+    const redactor = Redactor.forTenant(tenant.document);
+    mkdirSync(options.logDir, { recursive: true });
+    const file = createWriteStream(logFile, { flags: "w" });
     // A log that cannot be written must not take the tenant's operation (or the fleet) down.
-    log.on("error", () => undefined);
+    file.on("error", () => undefined);
+    const log = redactor.stream((text) => file.write(text));
     const started = now();
     log.write(`# dualstack-istio fleet ${options.operation}: tenant ${tenant.name}, started ${new Date(started).toISOString()}\n`);
     options.reporter.started(tenant.name, logFile);
@@ -166,12 +187,14 @@ async function runTenant(tenant: PlannedTenant, options: FleetRunOptions): Promi
             tenant: tenant.name,
             status: signal.aborted || options.stopNew?.aborted ? TenantStatus.Cancelled : TenantStatus.Failed,
             changes: {},
-            message: firstLine(firstError ?? detail),
+            // Redacted whole, before a line is taken: a secret can span lines.
+            message: firstLine(redactor.redact(firstError ?? detail)),
             durationMs: now() - started,
             logFile,
         };
     }
-    await new Promise<void>((resolve) => log.end(resolve));
+    log.end();
+    await new Promise<void>((resolve) => file.end(resolve));
     options.reporter.finished(outcome);
     return outcome;
 }

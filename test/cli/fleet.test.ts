@@ -47,7 +47,7 @@ describe("dualstack-istio fleet", function () {
         const { status, stdout } = cli(["fleet", "plan", EXAMPLE, "--out", out]);
         assert.equal(status, 0);
         assert.match(stdout, new RegExp(`Wrote 4 tenants' plans and fleet.json to ${out}\\n$`));
-        assert.deepEqual(fs.readdirSync(out).sort(), ["acme", "fleet.json", "globex", "initech", "umbrella"]);
+        assert.deepEqual(fs.readdirSync(out).sort(), [".dualstack-istio-plan.json", "acme", "fleet.json", "globex", "initech", "umbrella"]);
         assert.deepEqual(fs.readdirSync(path.join(out, "acme")).sort(), [
             "istio-base-values.yaml",
             "istio-ingressgateway-values.yaml",
@@ -110,7 +110,7 @@ describe("dualstack-istio fleet", function () {
         assert.deepEqual(cli(["fleet", "preview", EXAMPLE, "--tenant", "acm"]).stderr, "error: --tenant: 'acm' is not a tenant of this file; did you mean 'acme'?\n");
         const { status, stderr } = cli(["fleet", "preview", EXAMPLE, "--concurrency", "0"]);
         assert.equal(status, 2);
-        assert.equal(stderr, "error: --concurrency: expected a whole number of at least 1, got '0'\n");
+        assert.equal(stderr, "error: --concurrency: expected a whole number from 1 to 64, got '0'\n");
     });
 
     it("export-operator prints a Stack per tenant and names the Secrets to create", () => {
@@ -155,8 +155,18 @@ describe("dualstack-istio fleet", function () {
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-        const log = path.join(work, "logs", "up", "t0.log");
-        for (let wait = 0; wait < 300 && !(fs.existsSync(log) && fs.readFileSync(log, "utf8").includes("Updating (t0):")); wait++) {
+        // Each run logs into a folder of its own under logs/up/.
+        const t0Log = () => {
+            const runs = path.join(work, "logs", "up");
+            const log = fs.existsSync(runs)
+                ? fs
+                      .readdirSync(runs)
+                      .map((run) => path.join(runs, run, "t0.log"))
+                      .find((candidate) => fs.existsSync(candidate))
+                : undefined;
+            return log === undefined ? "" : fs.readFileSync(log, "utf8");
+        };
+        for (let wait = 0; wait < 300 && !t0Log().includes("Updating (t0):"); wait++) {
             await new Promise((resolve) => setTimeout(resolve, 50));
         }
         process.kill(-(child.pid ?? 0), "SIGINT");

@@ -15,7 +15,7 @@ const versions = (name: string) => (JSON.parse(fs.readFileSync(require.resolve(`
 
 // The Automation API cannot be mocked (pulumi/pulumi#7790), so these tests run the real
 // AutomationStacks against a fake `pulumi` on PATH that answers what the API sends and records it.
-const FAKE = path.resolve(__dirname, "../support/fake-pulumi.js");
+const FAKE = path.resolve(__dirname, "support/fake-pulumi.js");
 
 interface Call {
     readonly args: string[];
@@ -52,6 +52,8 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         delete process.env.FAKE_PULUMI_FORBIDDEN;
         delete process.env.FAKE_PULUMI_PLUGINS;
         delete process.env.PULUMI_IGNORE_AMBIENT_PLUGINS;
+        delete process.env.FAKE_PULUMI_SIGNALS;
+        delete process.env.FAKE_PULUMI_FAIL_SECRET;
     });
 
     afterEach(() => {
@@ -178,7 +180,52 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         const inline = kubeconfigText(["kind"]);
         const [existing] = fleetOf(`tenants:\n  - name: onprem\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${JSON.stringify(inline)}\n`);
         await run(existing);
-        assert.deepEqual(stackConfig("onprem")["dualstack-istio:existing"], { value: JSON.stringify({ kubeconfig: inline }), secret: true });
+        assert.deepEqual(stackConfig("onprem")["dualstack-istio:existing"], { value: JSON.stringify({ kubeconfig: inline }), secret: true }, "exactly the value, set as a secret");
+        assert.equal(stackConfig("onprem")["dualstack-istio:cloud"].secret, false);
+        const onprem = calls().filter((call) => call.args.includes("onprem") && call.args[0] === "config");
+        assert.ok(
+            onprem.some((call) => call.args.join(" ") === "config set --stack onprem --secret dualstack-istio:existing"),
+            "the secret through stdin",
+        );
+        assert.ok(
+            calls().every((call) => !call.args.some((arg) => arg.includes("secret-token") || arg.includes("kind: Config"))),
+            "no secret on any command line",
+        );
+    });
+
+    it("a secret that fails to be set is not printed: not in the tenant's failure, nor its log", async () => {
+        process.env.FAKE_PULUMI_FAIL_SECRET = "1";
+        const inline = kubeconfigText(["kind"]);
+        const tenants = fleetOf(`tenants:\n  - name: onprem\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${JSON.stringify(inline)}\n`);
+        const stacks = new AutomationStacks({ workRoot });
+        await stacks.prepare(tenants);
+        const logDir = path.join(workRoot, "logs");
+        const [outcome] = await runFleet({ tenants, operation: FleetOperation.Up, stacks, concurrency: 1, logDir, reporter: silent });
+        assert.equal(outcome.status, "failed");
+        assert.equal(outcome.message, "could not set dualstack-istio:existing: pulumi config set dualstack-istio:existing [secret]");
+        const log = fs.readFileSync(path.join(logDir, "onprem.log"), "utf8");
+        for (const text of [outcome.message ?? "", log]) {
+            for (const leak of ["secret-token", inline, JSON.stringify(inline).slice(1, -1)]) {
+                assert.ok(!text.includes(leak), text);
+            }
+        }
+    });
+
+    it("a failed pre-check leaves no work folder behind, and never removes one that was there", async () => {
+        delete process.env.PULUMI_CONFIG_PASSPHRASE;
+        const tenants = fleetOf(`${GCP}tenants:\n  - name: a\n`);
+        const fresh = path.join(workRoot, "new", "work");
+        await assert.rejects(new AutomationStacks({ workRoot: fresh }).prepare(tenants), /PULUMI_CONFIG_PASSPHRASE: not set/);
+        assert.deepEqual(fs.readdirSync(workRoot), [], "the folders it made are gone");
+        await assert.rejects(new AutomationStacks({ workRoot }).prepare(tenants), /PULUMI_CONFIG_PASSPHRASE: not set/);
+        assert.deepEqual(fs.readdirSync(workRoot), [], "its own .fleet is gone, the work folder given stays");
+        fs.mkdirSync(path.join(workRoot, ".fleet"));
+        fs.writeFileSync(path.join(workRoot, ".fleet", "Pulumi.yaml"), "name: dualstack-istio\n");
+        await assert.rejects(new AutomationStacks({ workRoot }).prepare(tenants), /PULUMI_CONFIG_PASSPHRASE: not set/);
+        assert.ok(fs.existsSync(path.join(workRoot, ".fleet", "Pulumi.yaml")), "a folder that was there stays");
+        process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "empty-bin-"));
+        await assert.rejects(new AutomationStacks({ workRoot: fresh }).prepare(tenants), /the Pulumi CLI is not on PATH/);
+        assert.equal(fs.existsSync(path.join(workRoot, "new")), false);
     });
 
     it("runs a fleet through runFleet: a failing tenant is reported by its engine error, the others succeed, each logs to its own file", async () => {
@@ -200,8 +247,10 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
         assert.doesNotMatch(fs.readFileSync(path.join(logDir, "a.log"), "utf8"), /\(b\)/);
     });
 
-    it("cancels a running update through its signal: Pulumi stops, the tenant ends as cancelled", async () => {
+    it("cancels a running update through its signal: Pulumi gets exactly one SIGINT and stops, the tenant ends as cancelled", async () => {
         process.env.FAKE_PULUMI_HANG = "slow";
+        const signals = path.join(state, "signals");
+        process.env.FAKE_PULUMI_SIGNALS = signals;
         const tenants = fleetOf(`${GCP}tenants:\n  - name: slow\n`);
         const stacks = new AutomationStacks({ workRoot });
         await stacks.prepare(tenants);
@@ -220,6 +269,42 @@ describe("AutomationStacks (the Automation API, against a fake pulumi CLI)", fun
             outcomes.map(({ status, message }) => [status, message]),
             [["cancelled", "update canceled"]],
         );
+        assert.equal(fs.readFileSync(signals, "utf8"), "SIGINT\n");
+    });
+
+    it("stopNow sends each running pulumi a second SIGINT: Pulumi's stop at once", async () => {
+        process.env.FAKE_PULUMI_HANG = "slow";
+        const signals = path.join(state, "signals");
+        process.env.FAKE_PULUMI_SIGNALS = signals;
+        const tenants = fleetOf(`${GCP}tenants:\n  - name: slow\n`);
+        const stopRunning = new AbortController();
+        const stopNow = new AbortController();
+        const stacks = new AutomationStacks({ workRoot, stopNow: stopNow.signal });
+        await stacks.prepare(tenants);
+        const reporter: FleetReporter = {
+            ...silent,
+            step: () => {
+                stopRunning.abort();
+                // Signals sent at the same instant would merge: the second once the first is in.
+                const second = setInterval(() => {
+                    if (fs.existsSync(signals)) {
+                        clearInterval(second);
+                        stopNow.abort();
+                    }
+                }, 10);
+            },
+        };
+        const outcomes = await runFleet({
+            tenants,
+            operation: FleetOperation.Up,
+            stacks,
+            concurrency: 1,
+            logDir: path.join(workRoot, "logs"),
+            reporter,
+            stopRunning: stopRunning.signal,
+        });
+        assert.equal(outcomes[0].status, "cancelled");
+        assert.equal(fs.readFileSync(signals, "utf8"), "SIGINT\nSIGINT\n");
     });
 
     it("retries a transient backend failure in stack setup, and reports a lasting one at once", async () => {

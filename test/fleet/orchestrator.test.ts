@@ -8,6 +8,7 @@ import type { PlannedTenant } from "../../fleet/planned-tenant";
 import {
     FleetOperation,
     runFleet,
+    runLogDir,
     TenantStatus,
     type FleetReporter,
     type PreparedStacks,
@@ -187,7 +188,8 @@ describe("fleet orchestration (against a test double of the workspace boundary)"
         const stacks = new FakeStacks().held();
         const stopNew = new AbortController();
         const reporter = new RecordingReporter();
-        const run = runFleet({ tenants: tenants(5), operation: FleetOperation.Up, stacks, concurrency: 2, logDir: logDir(), reporter, stopNew: stopNew.signal });
+        const directory = logDir();
+        const run = runFleet({ tenants: tenants(5), operation: FleetOperation.Up, stacks, concurrency: 2, logDir: directory, reporter, stopNew: stopNew.signal });
         await tick();
         assert.deepEqual(stacks.calls, ["up t0", "up t1"]);
         stopNew.abort();
@@ -200,6 +202,39 @@ describe("fleet orchestration (against a test double of the workspace boundary)"
             ["succeeded", "succeeded", "skipped", "skipped", "skipped"],
         );
         assert.equal(exitCodeOf(outcomes), 130);
+        assert.deepEqual(
+            outcomes.map((outcome) => outcome.logFile && path.basename(outcome.logFile)),
+            ["t0.log", "t1.log", undefined, undefined, undefined],
+        );
+        assert.deepEqual(fs.readdirSync(directory).sort(), ["t0.log", "t1.log"], "no log for a tenant that never started");
+    });
+
+    it("makes the run's log folder only when a tenant starts", async () => {
+        const stopNew = new AbortController();
+        stopNew.abort();
+        const directory = path.join(logDir(), "run");
+        const outcomes = await runFleet({
+            tenants: tenants(2),
+            operation: FleetOperation.Up,
+            stacks: new FakeStacks(),
+            concurrency: 2,
+            logDir: directory,
+            reporter: new RecordingReporter(),
+            stopNew: stopNew.signal,
+        });
+        assert.deepEqual(
+            outcomes.map((outcome) => outcome.status),
+            ["skipped", "skipped"],
+        );
+        assert.equal(fs.existsSync(directory), false);
+    });
+
+    it("names each run's log folder by its UTC start time and a random suffix", () => {
+        const at = Date.UTC(2026, 10, 25, 10, 15, 30, 123);
+        const first = runLogDir("/w/logs/up", at);
+        assert.match(first, /^\/w\/logs\/up\/20261125T101530Z-[0-9a-f]{4}$/);
+        const names = new Set(Array.from({ length: 50 }, () => runLogDir("/w/logs/up", at)));
+        assert.ok(names.size > 40, "runs started in the same second get folders of their own");
     });
 
     it("cancelling the running operations hands them the abort, and they end as cancelled", async () => {
@@ -260,7 +295,10 @@ describe("fleet preview|up|destroy command", () => {
         assert.equal(exitCode, 0);
         assert.deepEqual(stacks.prepared, ["t0", "t2"]);
         assert.deepEqual(stacks.calls, ["preview t0", "preview t2"]);
-        const logs = path.join(path.dirname(file), "work", "logs", "preview");
+        const runs = path.join(path.dirname(file), "work", "logs", "preview");
+        assert.equal(fs.readdirSync(runs).length, 1);
+        const logs = path.join(runs, fs.readdirSync(runs)[0]);
+        assert.deepEqual(fs.readdirSync(logs).sort(), ["t0.log", "t2.log"]);
         assert.deepEqual(output.split("\n").slice(0, 5), [
             `preview: 2 tenants, at most 1 at once, state in s3://fleet-state; logs in ${logs}`,
             `[t0] preview started (log: ${logs}/t0.log)`,
@@ -289,8 +327,14 @@ describe("fleet preview|up|destroy command", () => {
             /^InputError: --tenant: 't3' is not a tenant of this file; did you mean 't0'\?$/,
         );
         await assert.rejects(command(FleetOperation.Up, tenantsYaml(2), { tenant: ["acme"] }, stacks), /--tenant: 'acme' is not a tenant of this file; tenants: t0, t1$/);
-        await assert.rejects(command(FleetOperation.Up, tenantsYaml(2), { concurrency: "0" }, stacks), /--concurrency: expected a whole number of at least 1, got '0'/);
-        await assert.rejects(command(FleetOperation.Up, tenantsYaml(2), { concurrency: "two" }, stacks), /--concurrency: expected a whole number of at least 1, got 'two'/);
+        await assert.rejects(
+            command(FleetOperation.Up, tenantsYaml(2), { concurrency: "0" }, stacks),
+            /--concurrency: expected a whole number (of at least 1|from 1 to \d+), got '0'/,
+        );
+        await assert.rejects(
+            command(FleetOperation.Up, tenantsYaml(2), { concurrency: "two" }, stacks),
+            /--concurrency: expected a whole number (of at least 1|from 1 to \d+), got 'two'/,
+        );
         assert.deepEqual(stacks.calls, []);
         assert.deepEqual(stacks.prepared, []);
     });
@@ -318,7 +362,7 @@ describe("fleet summary", () => {
         const outcomes: TenantOutcome[] = [
             { tenant: "acme", status: "succeeded", changes: { create: 56 }, durationMs: 754_000, logFile: "logs/acme.log" },
             { tenant: "globex", status: "failed", changes: {}, message: "quota", durationMs: 5_000, logFile: "logs/globex.log" },
-            { tenant: "initech", status: "skipped", changes: {}, durationMs: 0, logFile: "logs/initech.log" },
+            { tenant: "initech", status: "skipped", changes: {}, durationMs: 0 },
         ];
         assert.equal(
             renderOutcomes(outcomes),
@@ -326,7 +370,7 @@ describe("fleet summary", () => {
                 "Tenant   Result     Changes    Time    Log",
                 "acme     succeeded  create 56  12m34s  logs/acme.log",
                 "globex   failed     -          5s      logs/globex.log",
-                "initech  skipped    -          -       logs/initech.log",
+                "initech  skipped    -          -       -",
                 "",
                 "1 succeeded, 1 failed, 1 skipped",
                 "  globex: quota",

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { tempFile } from "../support/fixtures";
+
+const ROOT = path.resolve(__dirname, "../..");
+const FAKE = path.resolve(__dirname, "support/fake-pulumi.js");
+const TENANTS =
+    "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\n    authorizedNetworks: [81.2.69.0/24]\ntenants:\n  - name: t0\n  - name: t1\n  - name: t2\n";
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+    for (let wait = 0; wait < 600 && !condition(); wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(condition(), `timed out waiting for ${what}`);
+}
+
+const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
+
+/**
+ * `fleet up` of three tenants, one at a time, from the sources, with a fake `pulumi` on PATH
+ * whose update of t0 runs until interrupted and records every signal it gets.
+ */
+function fleetUp(lingerMs: number) {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-bin-"));
+    fs.chmodSync(FAKE, 0o755);
+    fs.symlinkSync(FAKE, path.join(bin, "pulumi"));
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-state-"));
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-work-"));
+    const signals = path.join(state, "signals");
+    const child = spawn(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", "cli/main.ts", "fleet", "up", tempFile("tenants.yaml", TENANTS), "--concurrency", "1", "--work-dir", work],
+        {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+            env: {
+                ...process.env,
+                PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+                FAKE_PULUMI_STATE: state,
+                FAKE_PULUMI_HANG: "t0",
+                FAKE_PULUMI_SIGNALS: signals,
+                FAKE_PULUMI_LINGER_MS: String(lingerMs),
+                PULUMI_CONFIG_PASSPHRASE: "x",
+            },
+        },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const runs = path.join(work, "logs", "up");
+    const runFolder = () => (fs.existsSync(runs) ? path.join(runs, fs.readdirSync(runs)[0] ?? "") : "");
+    /** Resolves once t0's pulumi is updating (and listening for signals). */
+    const updating = () => until(() => lines(path.join(runFolder(), "t0.log")).includes("Updating (t0):"), "t0's update");
+    return { child, exited, signals, runFolder, updating, output: () => ({ stdout, stderr }) };
+}
+
+describe("fleet up and signals, end to end (the CLI from source, a fake pulumi)", function () {
+    this.timeout(120_000);
+
+    it("one SIGINT to the CLI's own PID: the running pulumi gets exactly one SIGINT and cancels, no other tenant starts, exit 130", async () => {
+        const run = fleetUp(500);
+        await run.updating();
+        process.kill(run.child.pid ?? 0, "SIGINT");
+        const code = await run.exited;
+        const { stdout, stderr } = run.output();
+        assert.equal(code, 130, stdout + stderr);
+        assert.equal(lines(run.signals), "SIGINT\n", "one interrupt is one");
+        assert.match(stderr, /cancelling: no new tenant starts; running ones stop at a safe point \(Ctrl-C again to stop at once\)/);
+        assert.match(stdout, /\[t0\] up cancelled after \d+s: update canceled\n/);
+        assert.match(stdout, /\[t1\] skipped: cancelled before it started\n\[t2\] skipped: cancelled before it started\n/);
+        assert.match(stdout, /\nt1 +skipped +- +- +-\nt2 +skipped +- +- +-\n/, "no log named for a tenant that never ran");
+        assert.match(stdout, /\n1 cancelled, 2 skipped\n {2}t0: update canceled\n$/);
+        assert.deepEqual(fs.readdirSync(run.runFolder()), ["t0.log"]);
+    });
+
+    it("a second SIGINT: the running pulumi gets its second (stop at once), and the CLI exits 130 at once", async () => {
+        const run = fleetUp(5_000);
+        await run.updating();
+        process.kill(run.child.pid ?? 0, "SIGINT");
+        await until(() => lines(run.signals) === "SIGINT\n", "the first interrupt");
+        const second = performance.now();
+        process.kill(run.child.pid ?? 0, "SIGINT");
+        const code = await run.exited;
+        const { stdout, stderr } = run.output();
+        assert.equal(code, 130, stdout + stderr);
+        assert.ok(performance.now() - second < 2_500, "without waiting for the pulumi still running");
+        assert.match(stderr, /stopping now; check each running tenant with pulumi stack \(and pulumi cancel if it is locked\)\n$/);
+        await until(() => lines(run.signals) === "SIGINT\nSIGINT\n", "the second interrupt");
+    });
+});

@@ -1,0 +1,38 @@
+/** A kubeconfig with a credential of every kind, and things that are not credentials. */
+export const CREDENTIAL_KUBECONFIG = [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "- name: onprem",
+    "  cluster:",
+    "    server: https://10.0.0.1:6443",
+    "    certificate-authority-data: Q0EtREFUQS1OT1QtU0VDUkVU",
+    "contexts:",
+    "- name: onprem",
+    "  context: {cluster: onprem, user: admin}",
+    "current-context: onprem",
+    "users:",
+    "- name: admin",
+    "  user:",
+    "    token: tok-abc123-XYZ",
+    "    client-certificate-data: Q0xJRU5ULUNFUlQ=",
+    "    client-key-data: Q0xJRU5ULUtFWQ==",
+    "    tokenFile: /var/run/token",
+    "- name: basic",
+    "  user: {username: admin, password: 'p@ss\"word!'}",
+    "- name: oidc",
+    "  user:",
+    "    auth-provider:",
+    "      name: oidc",
+    "      config: {client-id: fleet-oidc-client, idp-issuer-url: 'https://idp.example', refresh-token: rt-98765}",
+    "- name: cloud",
+    "  user:",
+    "    exec:",
+    "      apiVersion: client.authentication.k8s.io/v1beta1",
+    "      command: gke-gcloud-auth-plugin",
+    "      env: [{name: AWS_SECRET_ACCESS_KEY, value: exec-env-secret-42}]",
+    "",
+].join("\n");
+
+/** Every credential in {@link CREDENTIAL_KUBECONFIG}. */
+export const CREDENTIALS = ["tok-abc123-XYZ", "Q0xJRU5ULUNFUlQ=", "Q0xJRU5ULUtFWQ==", 'p@ss"word!', "fleet-oidc-client", "https://idp.example", "rt-98765", "exec-env-secret-42"];
