@@ -36,7 +36,7 @@ export function failureReport(error: unknown, env: NodeJS.ProcessEnv = process.e
     return {
         code: ExitCode.Failed,
         lines: [
-            `error: internal: ${message.split("\n")[0] ?? ""}`,
+            `error: internal: ${shortened(message.split("\n")[0] ?? "")}`,
             `this is a bug in dualstack-istio ${packageVersion()}; please report it (npm bugs pulumi-dualstack-istio) with the command you ran and this message`,
         ],
         ...(env.DUALSTACK_ISTIO_DEBUG && error instanceof Error && error.stack ? { stack: error.stack } : {}),
@@ -53,4 +53,12 @@ function filesystemProblem(error: unknown): string | undefined {
         return undefined;
     }
     return `${path}: ${fileProblem(error)}`;
+}
+
+/**
+ * A bug's message, cut short: it may quote any input it choked on (a regular expression built from
+ * values, say), so only its start is shown; `DUALSTACK_ISTIO_DEBUG=1` shows the whole stack.
+ */
+function shortened(message: string): string {
+    return message.length > 200 ? `${message.slice(0, 200)}… (cut)` : message;
 }

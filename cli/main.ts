@@ -9,7 +9,7 @@ import type { FleetRunFlags } from "./fleet-run-command";
 import type { PlanFlags } from "./plan-command";
 import { checkStackName } from "./flags";
 import { cancelOnSignals } from "./signals";
-import { printable, printableLine } from "./terminal-text";
+import { printable, printableLine } from "../components/terminal-text";
 import { DEFAULT_VALUES_KUBERNETES_VERSION, VALUES_CHARTS, VALUES_FORMATS, valuesCommand, type ValuesFlags } from "./values-command";
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -199,12 +199,31 @@ function fail(message: string, code: number): number {
     return code;
 }
 
+/** Streams whose reader has gone (`… | head -1`): what is left to say is dropped, and the command goes on. */
+const closedStreams = new Set<NodeJS.WriteStream>();
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+    if (!closedStreams.has(stream)) {
+        stream.write(text);
+    }
+}
+
+/** A closed pipe (EPIPE) ends the output, not the command: a fleet run goes on to its end and its exit code. */
+function dropOutputWhenClosed(stream: NodeJS.WriteStream): void {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") {
+            throw error;
+        }
+        closedStreams.add(stream);
+    });
+}
+
 function writeOut(text: string): void {
-    process.stdout.write(printable(text));
+    write(process.stdout, printable(text));
 }
 
 function writeErr(text: string): void {
-    process.stderr.write(printable(text));
+    write(process.stderr, printable(text));
 }
 
 function warn(warning: string): void {
@@ -212,6 +231,8 @@ function warn(warning: string): void {
 }
 
 if (require.main === module) {
+    dropOutputWhenClosed(process.stdout);
+    dropOutputWhenClosed(process.stderr);
     void main(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });

@@ -53,7 +53,7 @@ export function readInputFile(path: string, field: string, limit: InputLimit): s
         throw unreadable(path, field, error);
     }
     // A file named by its own path in errors (a tenants file) is not named twice.
-    const subject = field === path ? "" : `${path} `;
+    const subject = field === path ? "" : `${shownPath(path)} `;
     try {
         const kind = fileKind(fstatSync(descriptor));
         if (kind !== undefined) {
@@ -81,7 +81,12 @@ export function readInputFile(path: string, field: string, limit: InputLimit): s
 }
 
 function unreadable(path: string, field: string, error: unknown): InputError {
-    return new InputError(field, field === path ? `cannot be read (${fileProblem(error)})` : `cannot read ${path} (${fileProblem(error)})`);
+    return new InputError(field, field === path ? `cannot be read (${fileProblem(error)})` : `cannot read ${shownPath(path)} (${fileProblem(error)})`);
+}
+
+/** A path as errors show it: a very long one (content given where a path was expected) is cut short. */
+function shownPath(path: string): string {
+    return path.length > 200 ? `${path.slice(0, 60)}… (${path.length} characters)` : path;
 }
 
 function fileKind(stats: Stats): string | undefined {

@@ -1,4 +1,4 @@
-import { isScalar, Lexer, LineCounter, parseDocument, visit, type Document } from "yaml";
+import { isScalar, LineCounter, parseDocument, Parser, visit, type CST, type Document } from "yaml";
 import { InputError } from "./errors";
 
 /**
@@ -39,7 +39,7 @@ export interface YamlInputOptions {
  */
 export function parseYamlInput(content: string, options: YamlInputOptions): unknown {
     const refuse = (problem: string) => new InputError(options.field, options.subject ? `${options.subject} ${problem}` : problem);
-    if (flowDepth(content) > MAX_INPUT_DEPTH) {
+    if (nestingDepth(content) > MAX_INPUT_DEPTH) {
         throw refuse(`does not parse as YAML: nested deeper than ${MAX_INPUT_DEPTH} levels`);
     }
     const lines = new LineCounter();
@@ -52,9 +52,9 @@ export function parseYamlInput(content: string, options: YamlInputOptions): unkn
         const message = problem.code === "MULTIPLE_DOCS" ? "it holds more than one document (---); give one" : firstLine(problem.message);
         throw refuse(`does not parse as YAML (line ${line}): ${message}`);
     }
-    const duplicate = firstDuplicateKey(parsed);
-    if (duplicate) {
-        throw refuse(`does not parse as YAML (line ${lines.linePos(duplicate.offset).line}): key '${duplicate.key}' appears twice in one map`);
+    const keyProblem = firstKeyProblem(parsed);
+    if (keyProblem) {
+        throw refuse(`does not parse as YAML (line ${lines.linePos(keyProblem.offset).line}): ${keyProblem.problem}`);
     }
     if (options.plainNulls) {
         visit(parsed, {
@@ -70,8 +70,12 @@ export function parseYamlInput(content: string, options: YamlInputOptions): unkn
         // The library's own guard: an alias expanding past 100 nodes ("billion laughs") throws.
         value = parsed.toJS({ maxAliasCount: 100 });
     } catch (error) {
-        if (error instanceof ReferenceError || error instanceof RangeError) {
+        if (error instanceof ReferenceError && /excessive alias count/i.test(error.message)) {
             throw refuse("does not parse as YAML: its aliases (*name) expand too far; write the values out");
+        }
+        if (error instanceof ReferenceError) {
+            // An alias with no anchor before it.
+            throw refuse(`does not parse as YAML: ${firstLine(error.message)}`);
         }
         throw error;
     }
@@ -106,33 +110,47 @@ function checkPlainDataAt(value: unknown, field: string, path: string, depth: nu
     }
 }
 
-/** The deepest nesting of flow collections (`[…]`, `{…}`), counted on the lexer's tokens so quotes and comments do not count. */
-function flowDepth(content: string): number {
-    let depth = 0;
+/**
+ * The deepest nesting of collections (block and flow alike), measured on the concrete syntax tree
+ * that the library's parser builds without recursion, walked here with a stack of our own: the
+ * library's composer recurses, and exhausts the stack or memory on deep enough input. Stops
+ * counting past {@link MAX_INPUT_DEPTH}.
+ */
+function nestingDepth(content: string): number {
     let deepest = 0;
-    for (const token of new Lexer().lex(content)) {
-        if (token === "[" || token === "{") {
-            deepest = Math.max(deepest, ++depth);
-        } else if (token === "]" || token === "}") {
-            depth--;
+    const pending: [CST.Token | undefined, number][] = [];
+    for (const token of new Parser().parse(content)) {
+        pending.push([token, 0]);
+    }
+    for (let next = pending.pop(); next !== undefined && deepest <= MAX_INPUT_DEPTH; next = pending.pop()) {
+        const [token, depth] = next;
+        if (token?.type === "document") {
+            pending.push([token.value, depth]);
+        } else if (token?.type === "block-map" || token?.type === "block-seq" || token?.type === "flow-collection") {
+            deepest = Math.max(deepest, depth + 1);
+            for (const item of token.items) {
+                pending.push(["key" in item ? (item.key ?? undefined) : undefined, depth + 1], [item.value, depth + 1]);
+            }
         }
     }
     return deepest;
 }
 
-function firstDuplicateKey(document: Document): { key: string; offset: number } | undefined {
-    let found: { key: string; offset: number } | undefined;
+/** The first key that is not plain, unique text in its map: a list, map or alias as a key, or a key given twice. */
+function firstKeyProblem(document: Document): { problem: string; offset: number } | undefined {
+    let found: { problem: string; offset: number } | undefined;
     visit(document, {
         Map(_, map) {
             const seen = new Set<string>();
             for (const pair of map.items) {
-                // Collection keys become "[object Object]"-like text; no input of ours has them.
-                if (!isScalar(pair.key)) {
-                    continue;
+                if (pair.key !== null && !isScalar(pair.key)) {
+                    // The library would turn it into text, with a warning of its own on stderr.
+                    found = { problem: "a key is a list, a map or an alias; keys are plain text", offset: (pair.key as { range?: [number] }).range?.[0] ?? 0 };
+                    return visit.BREAK;
                 }
-                const key = String(pair.key.value);
+                const key = pair.key === null ? "" : String(pair.key.value);
                 if (seen.has(key)) {
-                    found = { key, offset: pair.key.range?.[0] ?? 0 };
+                    found = { problem: `key '${key}' appears twice in one map`, offset: pair.key?.range?.[0] ?? 0 };
                     return visit.BREAK;
                 }
                 seen.add(key);

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import { cloudModule, isCloud } from "../components/config/clouds";
 import { InputError } from "../components/errors";
 import { refuseCredentials } from "../components/network/urls";
+import { isPrintableLine } from "../components/terminal-text";
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from "../components/target/schema-parts";
 import { isSelfManagedBackend } from "./backend";
 import type { FleetPlan } from "./fleet-plan";
@@ -196,7 +197,7 @@ function checkOptions(options: OperatorExportOptions): void {
         if (value.trim() === "") {
             throw new InputError(rule.flag, "is empty; give a value, or leave the flag out for its default");
         }
-        if (/[\u0000-\u001f\u007f]/.test(value)) {
+        if (!isPrintableLine(value)) {
             throw new InputError(rule.flag, "contains a line break or other control character; give a one-line value");
         }
         rule.check(value, rule.flag);

@@ -3,6 +3,7 @@ import { parseStackConfig } from "../components/config/parse";
 import { anchorPathKeys } from "../components/config/paths";
 import { readPulumiConfig } from "../components/config/sources";
 import { InputError } from "../components/errors";
+import { printableLine } from "../components/terminal-text";
 import { deployStack, type StackOutputs } from "./deploy-stack";
 import { planStack } from "./stack-plan";
 
@@ -20,6 +21,6 @@ export async function rootProgram(): Promise<StackOutputs> {
         return await deployStack(planStack(config));
     } catch (error) {
         // A bad config is one line naming the key, not a stack trace.
-        throw error instanceof InputError ? new pulumi.RunError(`config: ${error.message}`) : error;
+        throw error instanceof InputError ? new pulumi.RunError(`config: ${printableLine(error.message)}`) : error;
     }
 }

@@ -142,6 +142,8 @@ function issueToError(issue: z.core.$ZodIssue, document: unknown): InputError {
                 return new InputError(field, "must not be empty");
             }
             return new InputError(field, `must be ${String(issue.minimum)} or more, got ${show(given)}`);
+        case "too_big":
+            return new InputError(field, `must be ${String(issue.maximum)} or less, got ${show(given)}`);
         default:
             return new InputError(field, issue.message);
     }

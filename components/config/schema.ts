@@ -36,10 +36,20 @@ const networkSection = z
     )
     .meta({ description: `The cluster's own address ranges (the cloud assigns the rest); ${newClusterClouds}.` });
 
+/**
+ * The most nodes any cloud here allows in one cluster (GKE Standard: 15,000,
+ * https://cloud.google.com/kubernetes-engine/quotas; AKS 5,000; EKS by quota), so that a typo
+ * cannot ask for ranges sized for billions of nodes; each cloud's own limits come after.
+ */
+const MAX_NODES = 15_000;
+
 const nodeCount = (meaning: string, key: "count" | "minCount" | "maxCount") =>
-    wholeNumber.optional().meta({
-        description: `${meaning}. Default ${perCloud((_cloud, keys) => `${keys.nodes[key]}${keys.nodeCountsAre ? ` ${keys.nodeCountsAre}` : ""}`)}.`,
-    });
+    wholeNumber
+        .max(MAX_NODES)
+        .optional()
+        .meta({
+            description: `${meaning}. Default ${perCloud((_cloud, keys) => `${keys.nodes[key]}${keys.nodeCountsAre ? ` ${keys.nodeCountsAre}` : ""}`)}.`,
+        });
 
 const nodesSection = z
     .strictObject({

@@ -113,7 +113,8 @@ export function applyOverrides(document: Document, overrides: readonly string[])
         path.forEach((segment) => checkKeySegment(segment, "--set"));
         let node: Document = result;
         for (const [index, segment] of path.slice(0, -1).entries()) {
-            const next = node[segment];
+            // Own keys only: `toString` is not a section of a config.
+            const next = Object.hasOwn(node, segment) ? node[segment] : undefined;
             if (next === undefined) {
                 node[segment] = {};
             } else if (next === null || typeof next !== "object" || Array.isArray(next)) {

@@ -1,5 +1,6 @@
 import { InputError } from "../errors";
 import { checkInputSize, INPUT_LIMITS, readInputFile, resolveInputPath } from "../input-files";
+import { refuseCredentials } from "../network/urls";
 import { parseYamlInput } from "../yaml-input";
 
 /** The part of a kubeconfig a Kubernetes provider will use. */
@@ -21,9 +22,13 @@ interface Named<T> {
     readonly user?: T;
 }
 
-/** True when `kubeconfig` is the kubeconfig itself rather than a path to one. */
+/**
+ * True when `kubeconfig` is the kubeconfig itself rather than a path to one: several lines, a
+ * flow collection, or a line that starts as a YAML key does (`apiVersion: v1`, `clusters: […]`).
+ * Content taken for a path would be echoed in the error of a failed read, credentials and all.
+ */
 export function isInlineKubeconfig(kubeconfig: string): boolean {
-    return kubeconfig.includes("\n") || /^\s*(?:\{|apiVersion:)/.test(kubeconfig);
+    return kubeconfig.includes("\n") || /^\s*(?:[{[]|[\w.-]+:\s)/.test(kubeconfig);
 }
 
 /**
@@ -61,6 +66,12 @@ export function selectKubeconfig(kubeconfig: string, context: string | undefined
     const cluster = clusters.find((candidate) => candidate.name === entry.cluster)?.cluster;
     if (typeof cluster?.server !== "string" || cluster.server === "") {
         throw new InputError(field, `context '${chosen}' names cluster ${JSON.stringify(entry.cluster)}, which ${where} does not define with a server`);
+    }
+    try {
+        // The server is printed in plans and registered as an output, so it must hold no secret.
+        refuseCredentials(cluster.server, field, "give the user's token or client certificate under users:, not in the server URL");
+    } catch (error) {
+        throw error instanceof InputError ? new InputError(field, `the server of context '${chosen}' in ${where} ${error.problem}`) : error;
     }
     if (entry.user !== undefined && !users.some((candidate) => candidate.name === entry.user)) {
         throw new InputError(field, `context '${chosen}' names user ${JSON.stringify(entry.user)}, which ${where} does not define`);

@@ -10,8 +10,9 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { "https:": "443", "http
  * Cloud Storage serves a bucket path-style on these hosts and virtual-host style on
  * `BUCKET.storage.googleapis.com` (https://cloud.google.com/storage/docs/request-endpoints).
  */
-const GCS_PATH_STYLE_HOSTS = new Set(["storage.googleapis.com", "storage.cloud.google.com"]);
-const GCS_VIRTUAL_HOST = /^([a-z0-9][a-z0-9._-]*)\.storage\.googleapis\.com$/;
+// commondatastorage.googleapis.com is Cloud Storage's legacy endpoint name, path- and host-style alike.
+const GCS_PATH_STYLE_HOSTS = new Set(["storage.googleapis.com", "storage.cloud.google.com", "commondatastorage.googleapis.com"]);
+const GCS_VIRTUAL_HOST = /^([a-z0-9][a-z0-9._-]*)\.(?:storage|commondatastorage)\.googleapis\.com$/;
 
 /**
  * Where a URL points, as `host/path/…`, with the spellings of one place made equal: scheme, user,

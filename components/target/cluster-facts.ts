@@ -80,6 +80,12 @@ export function parseKubernetesVersion(text: string, field: string): KubernetesM
         throw new InputError(field, `'${text}' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH${hint}, e.g. 1.33`);
     }
     const version = { major: Number(match[1]), minor: Number(match[2]), text };
+    if (version.major > 1) {
+        throw new InputError(
+            field,
+            `Kubernetes ${text} is not a release this package knows; Kubernetes versions are 1.x (1.${MIN_KUBERNETES_MINOR} or newer for dual-stack Services)`,
+        );
+    }
     if (version.major !== 1 || version.minor < MIN_KUBERNETES_MINOR) {
         throw new InputError(field, `Kubernetes ${text} is not supported; dual-stack Services need Kubernetes 1.${MIN_KUBERNETES_MINOR} or newer`);
     }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { failureReport } from "../../cli/failure";
-import { printable, printableLine } from "../../cli/terminal-text";
+import { printable, printableLine } from "../../components/terminal-text";
 import { ExitCode, InputError, OperationError } from "../../components/errors";
 import { allConfigKeys } from "../../components/config/keys";
 import { runCli } from "../support/run-cli";
@@ -27,6 +28,20 @@ describe("the exit-code contract", () => {
         assert.match(bug.lines[1], /^this is a bug in dualstack-istio \d+\.\d+\.\d+; please report it \(npm bugs pulumi-dualstack-istio\)/);
         assert.equal(bug.stack, undefined);
         assert.match(failureReport(new TypeError("x"), { DUALSTACK_ISTIO_DEBUG: "1" }).stack ?? "", /^TypeError: x\n\s+at /);
+        // A bug's message may quote what it choked on (a secret, say): only its start is shown.
+        assert.equal(
+            failureReport(new SyntaxError(`Invalid regular expression: /${"s".repeat(5000)}/`), {}).lines[0],
+            `error: internal: Invalid regular expression: /${"s".repeat(171)}… (cut)`,
+        );
+    });
+});
+
+describe("a closed pipe", () => {
+    it("ends the output, not the command: no stack trace, the command's own exit code", () => {
+        const bin = path.resolve(__dirname, "../../dist/cli/main.js");
+        // `| head -c 1` as a shell would run it; the CLI writes far more than a pipe holds.
+        const result = spawnSync("bash", ["-c", `"${process.execPath}" "${bin}" plan | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], { encoding: "utf8" });
+        assert.equal(result.stderr, "exit 0\n");
     });
 });
 

@@ -12,6 +12,7 @@ import { MAX_INPUT_DEPTH, parseYamlInput, RESERVED_KEY_PROBLEM } from "../../com
 import { parseTenantsFile } from "../../fleet/tenants-file";
 import { loadPlanConfig } from "../../cli/plan-command";
 import { selectKubeconfig } from "../../components/existing/kubeconfig";
+import { planStack } from "../../program/stack-plan";
 import { runCli } from "../support/run-cli";
 import { kubeconfigText } from "../support/fixtures";
 
@@ -127,7 +128,13 @@ describe("hostile input: parsing YAML", () => {
         const block = Array.from({ length: MAX_INPUT_DEPTH + 1 }, (_, depth) => `${"  ".repeat(depth)}k:`).join("\n");
         assert.equal(
             refusal(() => parseYamlInput(block, { field: "f.yaml" })),
-            `f.yaml: nested deeper than ${MAX_INPUT_DEPTH} levels`,
+            `f.yaml: does not parse as YAML: nested deeper than ${MAX_INPUT_DEPTH} levels`,
+        );
+        // JSON from Pulumi config has no YAML parse before it; the same limit holds.
+        const json = `${"[".repeat(MAX_INPUT_DEPTH + 1)}${"]".repeat(MAX_INPUT_DEPTH + 1)}`;
+        assert.equal(
+            refusal(() => readPulumiConfig({ "dualstack-istio:istio": `{"a": ${json}}` })),
+            `dualstack-istio:istio: nested deeper than ${MAX_INPUT_DEPTH} levels`,
         );
     });
 });
@@ -223,5 +230,65 @@ describe("hostile input: names that would break URNs", () => {
                 );
             }
         }
+    });
+});
+
+describe("hostile input: found by review", () => {
+    it("refuses a key that is a list, map or alias, an alias with no anchor, and block nesting, each in one line", () => {
+        const cases: [string, string][] = [
+            ["a: 1\n? [a, b]\n: x\n", "f.yaml: does not parse as YAML (line 2): a key is a list, a map or an alias; keys are plain text"],
+            ["a: &x k\n*x : 2\n", "f.yaml: does not parse as YAML (line 2): a key is a list, a map or an alias; keys are plain text"],
+            ["clusterName: *nope\n", "f.yaml: does not parse as YAML: Unresolved alias (the anchor must be set before the alias): nope"],
+            [`${"- ".repeat(100_000)}x`, `f.yaml: does not parse as YAML: nested deeper than ${MAX_INPUT_DEPTH} levels`],
+        ];
+        for (const [text, expected] of cases) {
+            assert.equal(
+                refusal(() => parseYamlInput(text, { field: "f.yaml" })),
+                expected,
+            );
+        }
+    });
+
+    it("refuses a kubeconfig whose server URL carries a credential, without repeating it", () => {
+        const kubeconfig = kubeconfigText(["dev"]).replace("https://127.0.0.1:6443", "https://admin:HUNTER2PW@10.0.0.1:6443");
+        const message = refusal(() => selectKubeconfig(kubeconfig, undefined, "existing.kubeconfig", "existing.context"));
+        assert.equal(
+            message,
+            "existing.kubeconfig: the server of context 'dev' in the kubeconfig carries a credential (a user or password before the host, not repeated here); keep secrets out of URLs: give the user's token or client certificate under users:, not in the server URL",
+        );
+        const query = kubeconfigText(["dev"]).replace("https://127.0.0.1:6443", "https://10.0.0.1:6443?token=QTOKEN");
+        assert.doesNotMatch(
+            refusal(() => selectKubeconfig(query, undefined, "existing.kubeconfig", "existing.context")),
+            /QTOKEN/,
+        );
+    });
+
+    it("takes a one-line kubeconfig for content, not a path, so a failed read never echoes its token", () => {
+        const oneLine = "clusters: [{name: c, cluster: {server: 'https://10.0.0.1'}}], users: [{name: u, user: {token: SEKRET}}]";
+        assert.doesNotMatch(
+            refusal(() => selectKubeconfig(oneLine, undefined, "existing.kubeconfig", "existing.context")),
+            /SEKRET/,
+        );
+        assert.doesNotMatch(
+            refusal(() => selectKubeconfig(`/x/${"y".repeat(300)}`, undefined, "k", "c")),
+            /y{100}/,
+        );
+    });
+
+    it("bounds node counts, reads --set paths through own keys only, and names a Kubernetes 2.x as unknown", () => {
+        const base = { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" } };
+        assert.equal(
+            refusal(() => parseStackConfig({ ...base, nodes: { maxCount: 9007199254740991 } })),
+            "nodes.maxCount: must be 15000 or less, got 9007199254740991",
+        );
+        assert.deepEqual(applyOverrides({}, ["toString.a=1"]), { toString: { a: "1" } });
+        assert.equal(
+            refusal(() => loadPlanConfig({ set: ["toString.a=1"] })),
+            "toString: unknown key; allowed: cloud, clusterName, region, kubernetesVersion, gcp, aws, azure, existing, network, nodes, istio",
+        );
+        assert.equal(
+            refusal(() => planStack(loadPlanConfig({ set: ["kubernetesVersion=2.0"] }))),
+            "kubernetesVersion: Kubernetes 2.0 is not a release this package knows; Kubernetes versions are 1.x (1.23 or newer for dual-stack Services)",
+        );
     });
 });

@@ -30,7 +30,10 @@ const FLAGS: Record<Exclude<keyof OperatorExportOptions, "commit">, string> = {
 
 describe("fleet export-operator flags", () => {
     it("refuses an empty value or one with a line break or control character in any flag, in one line naming the flag (property)", () => {
-        const control = fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code));
+        // C0 controls, DEL, C1 controls (NEL), the Unicode line and paragraph separators, bidi overrides.
+        const control = fc
+            .oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }), fc.constantFrom(0x2028, 0x2029, 0x202e, 0x2066))
+            .map((code) => String.fromCharCode(code));
         fc.assert(
             fc.property(
                 fc.constantFrom(...(Object.keys(FLAGS) as (keyof typeof FLAGS)[])),

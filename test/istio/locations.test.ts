@@ -11,7 +11,13 @@ describe("Istio chart and image locations", () => {
     it("refuses the retired chart bucket however it is spelt (property)", () => {
         const spelling = fc.record({
             scheme: fc.constantFrom("https", "HTTPS", "http", "oci"),
-            host: fc.constantFrom("istio-release.storage.googleapis.com/", "storage.googleapis.com/istio-release/", "storage.cloud.google.com/istio-release/"),
+            host: fc.constantFrom(
+                "istio-release.storage.googleapis.com/",
+                "storage.googleapis.com/istio-release/",
+                "storage.cloud.google.com/istio-release/",
+                "commondatastorage.googleapis.com/istio-release/",
+                "istio-release.commondatastorage.googleapis.com/",
+            ),
             upper: fc.boolean(),
             dot: fc.boolean(),
             port: fc.boolean(),

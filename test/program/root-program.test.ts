@@ -175,6 +175,11 @@ describe("root program", () => {
             { cloud: "aws", clusterName: "x", region: "eu-west-1", nodes: { machineType: "t2.large" } },
             "config: nodes.machineType: t2.large is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)",
         ],
+        [
+            "a key with control characters, shown as escapes",
+            { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { "hub\u001b]0;owned\u0007": "x" } },
+            "config: istio.hub\\u001b]0;owned\\u0007: unknown key; allowed: flavor, version, hub, tag, imagePullPolicy, revision, chartsDir, chartRepository, imagePullSecrets, base, gateway, cni",
+        ],
     ];
     for (const [what, config, message] of refusals) {
         it(`refuses ${what} with one line and registers nothing`, async () => {

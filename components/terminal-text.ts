@@ -1,11 +1,12 @@
 /**
  * Characters that a terminal acts on rather than shows: C0 controls (ESC starts colour, cursor
  * and title sequences; NUL, BEL, backspace and CR rewrite what was shown), DEL, C1 controls
- * (8-bit CSI and OSC) and the Unicode bidirectional overrides that reorder a line as displayed.
+ * (8-bit CSI and OSC, NEL), the Unicode line and paragraph separators, and the bidirectional
+ * overrides that reorder a line as displayed.
  * Tab and newline are kept in documents; a one-line message escapes newlines too.
  */
-const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const UNPRINTABLE_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `\u001b`: a character as its escape, so it is seen instead of obeyed. */
 function escaped(character: string): string {
@@ -23,4 +24,9 @@ export function printable(text: string): string {
 /** One line for a terminal: as {@link printable}, with tabs and newlines escaped too. */
 export function printableLine(text: string): string {
     return text.replace(UNPRINTABLE_IN_A_LINE, escaped);
+}
+
+/** True when `text` is one line with nothing a terminal would obey: what a one-line flag or value must be. */
+export function isPrintableLine(text: string): boolean {
+    return !new RegExp(UNPRINTABLE_IN_A_LINE.source).test(text);
 }
