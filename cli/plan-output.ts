@@ -1,6 +1,8 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../components/errors";
+import { readInputFile, type InputLimit } from "../components/input-files";
 
 /** The file in an `--out` folder listing what the plan wrote there, so a later run removes only its own stale files. */
 export const PLAN_MANIFEST = ".dualstack-istio-plan.json";
@@ -8,10 +10,34 @@ export const PLAN_MANIFEST = ".dualstack-istio-plan.json";
 // The staging folder is inside the --out folder rather than next to it: the folder may be a mount
 // point (a container volume), where a rename from its parent fails with EXDEV, or writable when
 // its parent is not.
-/** How a run's staging folder inside the `--out` folder begins; the rest is random. */
+/** How a run's staging folder inside the `--out` folder begins; then the process ID and random characters. */
 export const STAGING_PREFIX = ".dualstack-istio-staging-";
 
+/** A staging folder as mkdtemp names it: this version's `<pid>-XXXXXX`, or an earlier one's `XXXXXX`. */
+const STAGING_NAME = /^\.dualstack-istio-staging-(?:(\d+)-)?[A-Za-z0-9]{6}$/;
+
 const PROBE_PREFIX = ".dualstack-istio-probe-";
+
+/**
+ * The most a manifest may hold. It lists about 8 files a tenant, so a 10,000-tenant fleet's is
+ * about 4 MiB; a larger one is not a plan's and is refused before it is parsed.
+ */
+export const MANIFEST_LIMIT: InputLimit = { bytes: 16 * 1024 * 1024, what: "a plan manifest" };
+
+type Interrupt = "SIGINT" | "SIGTERM" | "SIGHUP";
+
+/** The signals that end a run early; while a run writes `--out`, each first removes its staging folder. */
+const INTERRUPTS: readonly Interrupt[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** Where {@link PlanOutput.write} hears signals and how it ends the process on one; the process's own by default. */
+export interface InterruptOptions {
+    readonly source?: Pick<NodeJS.EventEmitter, "on" | "off">;
+    /** Called with 128 + the signal's number (130 for SIGINT) once the run is cleaned up. */
+    readonly exit?: (code: number) => void;
+}
+
+/** The staging folders this process is writing, so that committing one never removes another as stale. */
+const liveStaging = new Set<string>();
 
 const REASONS: Readonly<Record<string, string>> = {
     EACCES: "permission denied",
@@ -70,8 +96,15 @@ function refuseLink(folder: string, out: string): void {
  */
 export function stageFiles(staging: string, files: ReadonlyMap<string, string>, subfolder = ""): void {
     mapped(dirname(staging), () => {
-        const folder = join(staging, subfolder);
-        mkdirSync(folder, { recursive: true });
+        // One level at a time, never the staging folder itself: once an interrupted run removed
+        // it, a worker lane still writing fails instead of making it again.
+        let folder = staging;
+        for (const segment of subfolder.split("/").filter((part) => part !== "")) {
+            folder = join(folder, segment);
+            if (entryAt(folder) === undefined) {
+                mkdirSync(folder);
+            }
+        }
         for (const [name, content] of files) {
             // "wx": a fresh file in a folder only this run writes; never an existing file or a link.
             writeFileSync(join(folder, name), content, { flag: "wx" });
@@ -86,7 +119,8 @@ export function stageFiles(staging: string, files: ReadonlyMap<string, string>, 
  * owns what it wrote there ({@link PLAN_MANIFEST}): the next run removes those files (and the
  * folders they leave empty) that it no longer writes, and nothing else. Nothing is written
  * through a symbolic link: a link as the folder, or where the plan writes a folder, is refused;
- * a link where it writes a file is replaced by the file.
+ * a link where it writes a file is replaced by the file. A run killed while it wrote (SIGKILL, a
+ * crash) leaves its staging folder; the next successful run removes it.
  */
 export class PlanOutput {
     /** The folder, resolved. */
@@ -125,30 +159,47 @@ export class PlanOutput {
     }
 
     /**
-     * Runs `produce` with a fresh staging folder to write the output into (see
-     * {@link stageFiles}); when it succeeds, moves every file into place, removes the stale ones
-     * and records what was written. On any failure the staging folder is removed and the previous
-     * output is left as it was (and a folder this run created, empty, is removed). `produce` must
-     * have stopped writing when it settles.
+     * Runs `produce` with a fresh staging folder to write the output into (see {@link stageFiles});
+     * when it succeeds, moves every file into place, removes the stale ones (and the staging folders
+     * of killed runs) and records what was written. On any failure, or SIGINT, SIGTERM or SIGHUP
+     * before it settles, the staging folder and the folders this run created, while empty, are
+     * removed and the previous output is left as it was; a signal then ends the process with 128 +
+     * its number (130 for SIGINT). `produce` must have stopped writing when it settles.
      */
-    async write<T>(produce: (staging: string) => T | Promise<T>): Promise<T> {
+    async write<T>(produce: (staging: string) => T | Promise<T>, interrupts: InterruptOptions = {}): Promise<T> {
         const created = mapped(this.out, () => {
             const first = mkdirSync(this.folder, { recursive: true });
             refuseLink(this.folder, this.out);
             return first;
         });
-        const staging = mapped(this.out, () => mkdtempSync(join(this.folder, STAGING_PREFIX)));
+        const staging = mapped(this.out, () => mkdtempSync(join(this.folder, `${STAGING_PREFIX}${process.pid}-`)));
+        liveStaging.add(staging);
         let committed = false;
-        try {
-            const result = await produce(staging);
-            mapped(this.out, () => this.commit(staging));
-            committed = true;
-            return result;
-        } finally {
-            mapped(this.out, () => rmSync(staging, { recursive: true, force: true }));
+        let interrupted: Interrupt | undefined;
+        const discard = (remove: (folder: string) => void) => {
+            remove(staging);
             if (!committed && created !== undefined) {
                 removeEmptyFolders(this.folder, created);
             }
+        };
+        const stopListening = exitOnInterrupt(interrupts, (signal) => {
+            interrupted = signal;
+            discard(removeStaging);
+        });
+        try {
+            const result = await produce(staging);
+            if (interrupted !== undefined) {
+                // Only reached when the exit given returned (a test's): the output is gone, nothing is committed.
+                throw new Error(`cancelled by ${interrupted}`);
+            }
+            mapped(this.out, () => this.commit(staging));
+            committed = true;
+            removeStaleStaging(this.folder);
+            return result;
+        } finally {
+            stopListening();
+            liveStaging.delete(staging);
+            discard((folder) => mapped(this.out, () => rmSync(folder, { recursive: true, force: true })));
         }
     }
 
@@ -253,11 +304,15 @@ function isOwnPath(path: unknown): path is string {
 /** The files a previous run wrote into a folder, from its manifest; none when there is none. */
 function readManifest(folder: string, out: string): string[] {
     const path = join(folder, PLAN_MANIFEST);
+    const shown = join(out, PLAN_MANIFEST);
     const found = mapped(out, () => entryAt(path));
     if (found === undefined) {
         return [];
     }
-    const text = found.isFile() ? mapped(out, () => readFileSync(path, "utf8")) : "";
+    if (found.isSymbolicLink()) {
+        throw new InputError("--out", `${shown} is a symbolic link; remove it and run again (a plan's list of its files is never read through a link)`);
+    }
+    const text = readInputFile(shown, "--out", MANIFEST_LIMIT);
     let files: unknown;
     try {
         files = (JSON.parse(text) as { files?: unknown }).files;
@@ -265,7 +320,7 @@ function readManifest(folder: string, out: string): string[] {
         files = undefined;
     }
     if (!Array.isArray(files) || !files.every(isOwnPath)) {
-        throw new InputError("--out", `${join(out, PLAN_MANIFEST)} is not a plan's list of its files; remove it and run again`);
+        throw new InputError("--out", `${shown} is not a plan's list of its files; remove it and run again`);
     }
     return files;
 }
@@ -281,5 +336,65 @@ function removeEmptyFolders(folder: string, created: string): void {
         if (current === created || dirname(current) === current) {
             return;
         }
+    }
+}
+
+/**
+ * Listens for {@link INTERRUPTS} until the returned function is called: on one, runs `cleanUp`
+ * and ends the process with 128 + the signal's number, even when cleaning up failed.
+ */
+function exitOnInterrupt(options: InterruptOptions, cleanUp: (signal: Interrupt) => void): () => void {
+    const source = options.source ?? process;
+    const exit = options.exit ?? ((code: number) => process.exit(code));
+    const listeners = INTERRUPTS.map((signal) => {
+        const listener = () => {
+            try {
+                cleanUp(signal);
+            } finally {
+                exit(128 + osConstants.signals[signal]);
+            }
+        };
+        source.on(signal, listener);
+        return { signal, listener };
+    });
+    return () => listeners.forEach(({ signal, listener }) => source.off(signal, listener));
+}
+
+/**
+ * Removes from a folder the staging folders of runs killed while they wrote: named as mkdtemp
+ * names one, a real folder (never a link), and of no run still writing (a live process, or this
+ * process's own). One that cannot be removed is left for a later run: this one has succeeded.
+ */
+function removeStaleStaging(folder: string): void {
+    for (const name of readdirSync(folder)) {
+        const owner = STAGING_NAME.exec(name);
+        const path = join(folder, name);
+        try {
+            if (owner !== null && !liveStaging.has(path) && !(owner[1] !== undefined && isOtherLiveProcess(Number(owner[1]))) && entryAt(path)?.isDirectory()) {
+                rmSync(path, { recursive: true, force: true });
+            }
+        } catch {
+            // Another user's, or in use: not a failure of this run.
+        }
+    }
+}
+
+/** Removes a staging folder that worker lanes may still be writing into (they cannot make it again, see {@link stageFiles}). */
+function removeStaging(staging: string): void {
+    for (let attempt = 0; attempt < 100 && entryAt(staging) !== undefined; attempt++) {
+        try {
+            rmSync(staging, { recursive: true, force: true });
+        } catch {
+            // A lane added an entry while it was being emptied (ENOTEMPTY): empty it again.
+        }
+    }
+}
+
+/** Whether a process other than this one runs with this ID (one of another user's included). */
+function isOtherLiveProcess(pid: number): boolean {
+    try {
+        return pid !== process.pid && process.kill(pid, 0);
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
     }
 }

@@ -135,6 +135,19 @@ describe("plan --out and fleet plan --out: the folder's contents", function () {
         assert.deepEqual(stagingLeft(out), []);
     });
 
+    it("refuses an oversized manifest (a sparse 700 MB file) before planning: exit 2 and one line on --out naming it, the folder untouched", async () => {
+        const root = tempFolder();
+        const out = path.join(root, "out");
+        fs.mkdirSync(out);
+        fs.writeFileSync(path.join(out, PLAN_MANIFEST), "");
+        fs.truncateSync(path.join(out, PLAN_MANIFEST), 700 * 1000 * 1000);
+        const refusal = { status: 2, stdout: "", stderr: `error: --out: ${out}/${PLAN_MANIFEST} is larger than 16 MiB, the limit for a plan manifest\n` };
+        assert.deepEqual(await cli("plan", "--out", out), refusal);
+        assert.deepEqual(await cli("fleet", "plan", tenantsFile(root, ["a"]), "--out", out), refusal);
+        assert.deepEqual(fs.readdirSync(out), [PLAN_MANIFEST]);
+        assert.equal(fs.statSync(path.join(out, PLAN_MANIFEST)).size, 700 * 1000 * 1000);
+    });
+
     it("refuses --out that is a file, empty, or a link, before planning: exit 2 and one line naming --out", async () => {
         const root = tempFolder();
         const file = path.join(root, "plan.txt");
