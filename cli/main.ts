@@ -31,7 +31,7 @@ function buildProgram(outcome: CommandOutcome): Command {
         .command("values")
         .description("Print one Istio chart's Helm values (or an IstioOperator) for a dual-stack cluster.")
         .option("--flavor <flavor>", "upstream or experimental-dual-stack", "upstream")
-        .option("--istio-version <version>", `upstream Istio release X.Y.Z (default ${DEFAULT_ISTIO_VERSION} for upstream)`)
+        .option("--istio-version <version>", `upstream Istio release X.Y.Z or X.Y.Z-rc.N (default ${DEFAULT_ISTIO_VERSION} for upstream)`)
         .option("--kubernetes-version <version>", "the cluster's Kubernetes version", DEFAULT_VALUES_KUBERNETES_VERSION)
         .option("--ip-families <families>", "the cluster's IP families, primary first", "IPv4,IPv6")
         .option("--platform <platform>", "generic, gke or eks", "generic")

@@ -67,7 +67,7 @@ const istioSection = z
         flavor: z.enum(values(IstioFlavor)).optional().meta({
             description: "`upstream` (an Istio release) or `experimental-dual-stack` (your build of that branch). Default `upstream`.",
         }),
-        version: text.optional().meta({ description: `The upstream Istio release X.Y.Z. Default ${DEFAULT_ISTIO_VERSION}.` }),
+        version: text.optional().meta({ description: `The upstream Istio release X.Y.Z (or a pre-release X.Y.Z-rc.N, with a warning). Default ${DEFAULT_ISTIO_VERSION}.` }),
         hub: text.optional().meta({
             description: `Registry path of your Istio images, e.g. \`europe-docker.pkg.dev/p/istio\`. Default ${DEFAULT_UPSTREAM_HUB} (required for the branch).`,
         }),

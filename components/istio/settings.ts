@@ -84,8 +84,9 @@ export interface IstioSettings {
      */
     readonly flavor?: IstioFlavor;
     /**
-     * The upstream release, `X.Y.Z` (1.17.0 or newer). Charts are pinned to exactly this version.
-     * Not used with the branch.
+     * The upstream release, `X.Y.Z` (1.17.0 or newer), or a pre-release `X.Y.Z-alpha.N`, `-beta.N`
+     * or `-rc.N` (planned with a warning). Charts are pinned to exactly this version, and images
+     * are tagged with it unless `tag` is given. Not used with the branch.
      * @default "1.30.3" (upstream)
      */
     readonly version?: string;

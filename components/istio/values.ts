@@ -50,9 +50,15 @@ export function istiodEnv(settings: ResolvedIstioSettings): Record<string, strin
     return env;
 }
 
-/** Proxy environment (`meshConfig.defaultConfig.proxyMetadata`) that switches dual-stack on in sidecars and gateways. */
+/**
+ * Proxy environment (`meshConfig.defaultConfig.proxyMetadata`) that switches dual-stack on in
+ * sidecars and gateways: every switch the release's proxy reads (both on 1.18.x).
+ */
 export function proxyMetadata(settings: ResolvedIstioSettings): Record<string, string> {
-    return isDualStack(settings.ipFamilies) ? { [settings.release.proxyDualStackFlag]: ON } : {};
+    if (!isDualStack(settings.ipFamilies)) {
+        return {};
+    }
+    return Object.fromEntries(settings.release.proxyDualStackFlags.map((flag) => [flag, ON]));
 }
 
 /** The Service family fields for a dual-stack cluster, primary family first. */

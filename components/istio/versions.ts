@@ -6,7 +6,7 @@ import type { KubernetesMinor } from "../target/cluster-facts";
 
 /** Where Istio's charts and images come from. */
 export const IstioFlavor = {
-    /** A published Istio release, `X.Y.Z` with `X.Y` ≥ 1.17. */
+    /** A published Istio release, `X.Y.Z` with `X.Y` ≥ 1.17, or a pre-release `X.Y.Z-alpha.N`, `-beta.N`, `-rc.N`. */
     Upstream: "upstream",
     /**
      * Istio's `experimental-dual-stack` branch (≈1.14-dev, 2022): charts from the user's checkout,
@@ -25,17 +25,13 @@ export const DEFAULT_ISTIO_VERSION = "1.30.3";
 export const OLDEST_UPSTREAM_MINOR = 17;
 
 /**
- * One Istio minor's support window (istio.io `data/compatibility/supportStatus.yml`) and the
- * Kubernetes floor istioctl's precheck enforces (`MinK8SVersion` in
- * `istioctl/pkg/install/k8sversion/version.go` at each tag). istioctl only warns below the floor;
- * this package refuses.
+ * One Istio minor's support window (istio.io `data/compatibility/supportStatus.yml`, end-of-life
+ * dates from its support announcements).
  */
 interface IstioMinorSupport {
     readonly minor: number;
     /** Lowest and highest Kubernetes minor Istio tested this release with. */
     readonly supportedKubernetes: readonly [number, number];
-    /** Kubernetes minor below which the control plane does not run. */
-    readonly minKubernetes: number;
     /** End of upstream support (ISO date), where it has been announced. */
     readonly endOfLife?: string;
 }
@@ -44,38 +40,87 @@ interface IstioMinorSupport {
 export const ISTIO_SUPPORT_PROVENANCE: CalendarProvenance = {
     table: "the Istio release support table",
     file: "components/istio/versions.ts",
-    source: "istio.io data/compatibility/supportStatus.yml (support windows, end-of-life dates) and istioctl/pkg/install/k8sversion/version.go at each release tag (MinK8SVersion)",
-    checkedOn: "2026-11-25",
+    source: "istio.io data/compatibility/supportStatus.yml and content/en/news/support/announcing-1.N-eol*.md (support windows, end-of-life dates) and istioctl/pkg/install/k8sversion/version.go at each release tag (MinK8SVersion)",
+    checkedOn: "2026-12-02",
 };
 
 /**
  * Oldest first. When Istio releases a minor or announces an end of life: add or update its row,
  * and move {@link ISTIO_SUPPORT_PROVENANCE}'s `checkedOn` to the day you compared.
+ * End of life is the day of istio.io's "Support for Istio 1.N has ended" notice
+ * (`content/en/news/support/announcing-1.N-eol-final/index.md`, `publishdate`); 1.21: 2024-09-27;
+ * 1.22: 2025-01-22 (its advance notice said January 21st); 1.29: 2026-10-12 from the advance notice
+ * (`announcing-1.29-eol`, 2026-09-09), no final notice stored yet. 1.30 and 1.31 end six weeks
+ * after 1.32.0 and 1.33.0; no end was announced in the sources read on `checkedOn`.
  */
 const UPSTREAM_SUPPORT: readonly IstioMinorSupport[] = [
-    { minor: 17, supportedKubernetes: [23, 26], minKubernetes: 23, endOfLife: "2023-10-27" },
-    { minor: 18, supportedKubernetes: [24, 27], minKubernetes: 23, endOfLife: "2024-01-04" },
-    { minor: 19, supportedKubernetes: [25, 28], minKubernetes: 25, endOfLife: "2024-04-24" },
-    { minor: 20, supportedKubernetes: [25, 29], minKubernetes: 25, endOfLife: "2024-06-25" },
-    { minor: 21, supportedKubernetes: [26, 29], minKubernetes: 26 },
-    { minor: 22, supportedKubernetes: [27, 30], minKubernetes: 26 },
-    { minor: 23, supportedKubernetes: [27, 30], minKubernetes: 26, endOfLife: "2025-04-16" },
-    { minor: 24, supportedKubernetes: [28, 31], minKubernetes: 28, endOfLife: "2025-06-24" },
-    { minor: 25, supportedKubernetes: [29, 32], minKubernetes: 28, endOfLife: "2025-09-30" },
-    { minor: 26, supportedKubernetes: [29, 33], minKubernetes: 29, endOfLife: "2025-12-22" },
-    { minor: 27, supportedKubernetes: [29, 33], minKubernetes: 29, endOfLife: "2026-04-07" },
-    { minor: 28, supportedKubernetes: [30, 34], minKubernetes: 29, endOfLife: "2026-07-01" },
-    { minor: 29, supportedKubernetes: [31, 35], minKubernetes: 30 },
-    { minor: 30, supportedKubernetes: [32, 36], minKubernetes: 32 },
-    // 1.31's supported window is not yet published; rc.0 raised no floor over 1.30.
-    { minor: 31, supportedKubernetes: [32, 36], minKubernetes: 32 },
+    { minor: 17, supportedKubernetes: [23, 26], endOfLife: "2023-10-27" },
+    { minor: 18, supportedKubernetes: [24, 27], endOfLife: "2024-01-04" },
+    { minor: 19, supportedKubernetes: [25, 28], endOfLife: "2024-04-24" },
+    { minor: 20, supportedKubernetes: [25, 29], endOfLife: "2024-06-25" },
+    { minor: 21, supportedKubernetes: [26, 29], endOfLife: "2024-09-27" },
+    { minor: 22, supportedKubernetes: [27, 30], endOfLife: "2025-01-22" },
+    { minor: 23, supportedKubernetes: [27, 30], endOfLife: "2025-04-16" },
+    { minor: 24, supportedKubernetes: [28, 31], endOfLife: "2025-06-24" },
+    { minor: 25, supportedKubernetes: [29, 32], endOfLife: "2025-09-30" },
+    { minor: 26, supportedKubernetes: [29, 33], endOfLife: "2025-12-22" },
+    { minor: 27, supportedKubernetes: [29, 33], endOfLife: "2026-04-07" },
+    { minor: 28, supportedKubernetes: [30, 34], endOfLife: "2026-07-01" },
+    { minor: 29, supportedKubernetes: [31, 35], endOfLife: "2026-10-12" },
+    { minor: 30, supportedKubernetes: [32, 36] },
+    // 1.31's supported window is not yet published.
+    { minor: 31, supportedKubernetes: [32, 36] },
 ];
 
 /**
- * The branch forked from master after the 1.14 version bump; 1.14 targeted Kubernetes 1.21–1.24.
- * Its own floor (MinK8SVersion 19) is below this package's dual-stack floor, so that floor rules.
+ * The Kubernetes floor istioctl's precheck enforces, `MinK8SVersion` in
+ * `istioctl/pkg/install/k8sversion/version.go`, read at every tag of istio/istio from 1.17.0-beta.0
+ * to 1.31.0-rc.0: each row's value at `from`, at `through` and at every tag between them in semver
+ * order. A version takes the last row at or before it, so floors raised in a patch (1.18.1, 1.25.1,
+ * 1.28.2) hold for the later patches, and a pre-release has its own tag's floor. istioctl only warns
+ * below the floor; this package refuses. (1.17.7, 1.18.4 and 1.19.2 are no tags: 1.18.4 was never
+ * published, says 1.18.5's release note.)
  */
-const BRANCH_SUPPORT: IstioMinorSupport = { minor: 14, supportedKubernetes: [21, 24], minKubernetes: 23 };
+const KUBERNETES_FLOORS: readonly { readonly from: string; readonly through: string; readonly minKubernetes: number }[] = [
+    { from: "1.17.0-beta.0", through: "1.17.0-beta.2", minKubernetes: 22 },
+    { from: "1.17.0-rc.0", through: "1.18.0", minKubernetes: 23 },
+    { from: "1.18.1", through: "1.19.0-alpha.1", minKubernetes: 24 },
+    { from: "1.19.0-beta.0", through: "1.20.8", minKubernetes: 25 },
+    { from: "1.21.0-beta.0", through: "1.24.0-alpha.0", minKubernetes: 26 },
+    { from: "1.24.0-rc.0", through: "1.25.0", minKubernetes: 28 },
+    { from: "1.25.1", through: "1.28.1", minKubernetes: 29 },
+    { from: "1.28.2", through: "1.30.0-rc.0", minKubernetes: 30 },
+    { from: "1.30.0", through: "1.31.0-rc.0", minKubernetes: 32 },
+];
+
+/** A proxy-side environment variable that switches dual-stack on. */
+export type ProxyDualStackFlag = "ISTIO_AGENT_DUAL_STACK" | "ISTIO_DUAL_STACK";
+
+/**
+ * Which part of the proxy reads which dual-stack switch from the istio-proxy container's
+ * environment (which `proxyMetadata` sets), from the first tag of istio/istio that reads it up to,
+ * not including, `until`; read at every tag from 1.17.0-beta.0 to 1.31.0-rc.0.
+ */
+const PROXY_DUAL_STACK_READERS: readonly { readonly flag: ProxyDualStackFlag; readonly from: string; readonly until?: string }[] = [
+    // istio-iptables, tools/istio-iptables/pkg/cmd/root.go: renamed at 1.19.0-beta.0 (#43892).
+    { flag: "ISTIO_AGENT_DUAL_STACK", from: "1.17.0-beta.0", until: "1.19.0-beta.0" },
+    { flag: "ISTIO_DUAL_STACK", from: "1.19.0-beta.0" },
+    // pilot-agent's Envoy bootstrap, pkg/bootstrap/config.go: features.EnableDualStack
+    // (pilot/pkg/features/pilot.go) picks the wildcard, localhost and DNS families; 1.17.x reads none.
+    { flag: "ISTIO_DUAL_STACK", from: "1.18.0-alpha.0" },
+    // The CNI plugin, cni/pkg/plugin/redirect.go (pi.ProxyEnvironments): none before 1.18.5 (#47109)
+    // nor at 1.19.0.
+    { flag: "ISTIO_AGENT_DUAL_STACK", from: "1.18.5", until: "1.19.0-alpha.0" },
+    { flag: "ISTIO_DUAL_STACK", from: "1.19.1" },
+];
+
+// Istio tags its pre-releases X.Y.Z-alpha.N, -beta.N and -rc.N.
+const PRERELEASE = /^(?:alpha|beta|rc)\.(?:0|[1-9][0-9]*)$/;
+
+/** The branch forked from master after the 1.14 version bump; 1.14 targeted Kubernetes 1.21–1.24. */
+const BRANCH_SUPPORT: IstioMinorSupport = { minor: 14, supportedKubernetes: [21, 24] };
+// The branch's own floor (MinK8SVersion 19) is below this package's dual-stack floor, so that floor rules.
+const BRANCH_MIN_KUBERNETES = 23;
 
 /**
  * APIs that Istio charts of some versions still render and that Kubernetes has removed, with the
@@ -95,13 +140,21 @@ export interface IstioRelease {
     readonly flavor: IstioFlavor;
     /** The release version for upstream; `undefined` for the branch, which has none. */
     readonly version?: string;
+    /** An upstream pre-release's suffix, `alpha.N`, `beta.N` or `rc.N`; absent for a release and the branch. */
+    readonly prerelease?: string;
     /** Human-readable name for messages and summaries: `1.30.3` or `experimental-dual-stack`. */
     readonly label: string;
     readonly major: number;
     readonly minor: number;
     readonly patch: number;
-    /** The proxy-side dual-stack switch in `meshConfig.defaultConfig.proxyMetadata`. */
-    readonly proxyDualStackFlag: "ISTIO_AGENT_DUAL_STACK" | "ISTIO_DUAL_STACK";
+    /**
+     * The proxy-side dual-stack switches for `meshConfig.defaultConfig.proxyMetadata`: every one
+     * that a part of this version's proxy reads (1.18.x: `ISTIO_DUAL_STACK` for the bootstrap,
+     * `ISTIO_AGENT_DUAL_STACK` for iptables and CNI).
+     */
+    readonly proxyDualStackFlags: readonly ProxyDualStackFlag[];
+    /** Kubernetes minor below which this version refuses to plan: its own tag's `MinK8SVersion`. */
+    readonly minKubernetes: number;
     /** The branch's istiod exits when dual-stack is on without EndpointSlice-only mode. */
     readonly requiresEndpointSliceFlag: boolean;
     /** istiod chart has `pilot.ipFamilyPolicy` / `pilot.ipFamilies` (1.20+). */
@@ -143,7 +196,9 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
             major: 1,
             minor: BRANCH_SUPPORT.minor,
             patch: 0,
-            proxyDualStackFlag: "ISTIO_AGENT_DUAL_STACK",
+            // The branch's pilot-agent reads ISTIO_AGENT_DUAL_STACK (pilot/cmd/pilot-agent/options/options.go).
+            proxyDualStackFlags: ["ISTIO_AGENT_DUAL_STACK"],
+            minKubernetes: BRANCH_MIN_KUBERNETES,
             requiresEndpointSliceFlag: true,
             istiodServiceFamilyKeys: false,
             gatewayServiceFamilyKeys: false,
@@ -159,7 +214,7 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
     }
     const text = version ?? DEFAULT_ISTIO_VERSION;
     const parsed = semver.valid(text) === text ? semver.parse(text) : null;
-    if (!parsed || parsed.prerelease.length > 0 || parsed.build.length > 0) {
+    if (!parsed || (parsed.prerelease.length > 0 && !PRERELEASE.test(parsed.prerelease.join("."))) || parsed.build.length > 0) {
         throw new InputError(field, `'${text}' is not an Istio release version; expected X.Y.Z, e.g. ${DEFAULT_ISTIO_VERSION}`);
     }
     if (parsed.major < 1 || (parsed.major === 1 && parsed.minor < OLDEST_UPSTREAM_MINOR)) {
@@ -168,30 +223,39 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
     const newest = UPSTREAM_SUPPORT[UPSTREAM_SUPPORT.length - 1];
     // A release newer than the table (a later 1.x, or a 2.x) is planned with the newest row's rules.
     const support = (parsed.major === 1 && UPSTREAM_SUPPORT.find((row) => row.minor === parsed.minor)) || newest;
-    const atLeast = (minor: number, patch = 0) => semver.gte(parsed, `1.${minor}.${patch}`);
+    // Each threshold is the first tag read with the capability, so pre-releases get their own tag's.
+    const atLeast = (tag: string) => semver.gte(parsed, tag);
+    const floor = [...KUBERNETES_FLOORS].reverse().find((row) => atLeast(row.from)) ?? KUBERNETES_FLOORS[0];
+    const flags = PROXY_DUAL_STACK_READERS.filter((reader) => atLeast(reader.from) && (reader.until === undefined || !atLeast(reader.until))).map((reader) => reader.flag);
     return {
         flavor,
         version: text,
+        ...(parsed.prerelease.length > 0 ? { prerelease: parsed.prerelease.join(".") } : {}),
         label: text,
         major: parsed.major,
         minor: parsed.minor,
         patch: parsed.patch,
-        proxyDualStackFlag: atLeast(19) ? "ISTIO_DUAL_STACK" : "ISTIO_AGENT_DUAL_STACK",
+        proxyDualStackFlags: [...new Set(flags)].sort(),
+        minKubernetes: floor.minKubernetes,
         requiresEndpointSliceFlag: false,
-        istiodServiceFamilyKeys: atLeast(20),
-        gatewayServiceFamilyKeys: atLeast(19, 1),
-        cniValuesKey: atLeast(22) ? "pilot.cni" : "istio_cni",
-        cniPlatformProfiles: atLeast(25),
+        // manifests/charts/istio-control/istio-discovery/templates/service.yaml
+        istiodServiceFamilyKeys: atLeast("1.20.0-beta.0"),
+        // manifests/charts/gateway/templates/service.yaml: not at 1.19.0.
+        gatewayServiceFamilyKeys: atLeast("1.19.1"),
+        // The istiod chart reads .Values.pilot.cni.enabled from 1.22.0-alpha.1.
+        cniValuesKey: atLeast("1.22.0-alpha.1") ? "pilot.cni" : "istio_cni",
+        // manifests/charts/istio-cni/files/profile-platform-gke.yaml
+        cniPlatformProfiles: atLeast("1.25.0-alpha.0"),
         removedApiHazards: [],
         support,
     };
 }
 
 /**
- * Checks that the Kubernetes version can run this Istio: refuses anything below Istio's floor,
- * warns outside the tested window, past end of life, for releases newer than this package's
- * table (which are planned with the newest row's rules), and when the table itself is older than
- * its trusted age on `today`.
+ * Checks that the Kubernetes version can run this Istio: refuses anything below the floor of
+ * Istio's exact version, warns outside the tested window, past end of life, for releases newer
+ * than this package's table (which are planned with the newest row's rules), for pre-releases, and
+ * when the table itself is older than its trusted age on `today`.
  */
 export function checkKubernetesCompatibility(
     release: IstioRelease,
@@ -200,10 +264,10 @@ export function checkKubernetesCompatibility(
     today: Date = currentDay(),
 ): InputWarning[] {
     const { support } = release;
-    if (kubernetes.minor < support.minKubernetes) {
+    if (kubernetes.minor < release.minKubernetes) {
         throw new InputError(
             fields.kubernetes,
-            `Kubernetes ${kubernetes.text} is below the minimum for Istio ${release.label}; it needs Kubernetes 1.${support.minKubernetes} or newer`,
+            `Kubernetes ${kubernetes.text} is below the minimum for Istio ${release.label}; it needs Kubernetes 1.${release.minKubernetes} or newer`,
         );
     }
     const warnings: InputWarning[] = [];
@@ -220,6 +284,12 @@ export function checkKubernetesCompatibility(
         warnings.push({
             field: fields.istio,
             message: `Istio ${release.label} is newer than the releases this package knows (1.${OLDEST_UPSTREAM_MINOR} to 1.${newestKnown}); it is planned with the rules of Istio 1.${support.minor}`,
+        });
+    }
+    if (release.prerelease !== undefined) {
+        warnings.push({
+            field: fields.istio,
+            message: `Istio ${release.label} is a pre-release, which Istio does not support or patch; test with it, and run a release such as ${release.major}.${release.minor}.${release.patch} in production`,
         });
     }
     if (release.flavor === IstioFlavor.ExperimentalDualStack) {

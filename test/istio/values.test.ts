@@ -38,6 +38,33 @@ describe("Helm values", () => {
             });
         });
 
+        // The proxy switches per version row: 1.18.x's bootstrap reads ISTIO_DUAL_STACK, its iptables
+        // (and from 1.18.5 its CNI plugin) ISTIO_AGENT_DUAL_STACK.
+        const proxySwitches: [string, string, Record<string, string>][] = [
+            ["1.17.0", "1.25", { ISTIO_AGENT_DUAL_STACK: "true" }],
+            ["1.17.8", "1.26", { ISTIO_AGENT_DUAL_STACK: "true" }],
+            ["1.18.0", "1.27", { ISTIO_AGENT_DUAL_STACK: "true", ISTIO_DUAL_STACK: "true" }],
+            ["1.18.3", "1.27", { ISTIO_AGENT_DUAL_STACK: "true", ISTIO_DUAL_STACK: "true" }],
+            ["1.18.5", "1.27", { ISTIO_AGENT_DUAL_STACK: "true", ISTIO_DUAL_STACK: "true" }],
+            ["1.18.7", "1.27", { ISTIO_AGENT_DUAL_STACK: "true", ISTIO_DUAL_STACK: "true" }],
+            ["1.19.0", "1.28", { ISTIO_DUAL_STACK: "true" }],
+            ["1.19.1", "1.28", { ISTIO_DUAL_STACK: "true" }],
+            ["1.30.3", "1.33", { ISTIO_DUAL_STACK: "true" }],
+        ];
+        for (const [version, kubernetes, metadata] of proxySwitches) {
+            it(`${version}: proxyMetadata ${Object.keys(metadata).join(" and ")}, istiod env ISTIO_DUAL_STACK, in Helm values and the IstioOperator`, () => {
+                const settings = resolved({ version }, cluster(kubernetes));
+                const values = istiodValues(settings);
+                assert.deepEqual(values.meshConfig, { defaultConfig: { proxyMetadata: metadata } });
+                assert.deepEqual((values.pilot as { env: unknown }).env, { ISTIO_DUAL_STACK: "true" });
+                assert.deepEqual(istioOperator(settings).spec, {
+                    ...(istioOperator(settings).spec as object),
+                    meshConfig: { defaultConfig: { proxyMetadata: metadata } },
+                });
+                assert.deepEqual(istiodValues(resolved({ version }, cluster(kubernetes, ["IPv4"]))).meshConfig, undefined);
+            });
+        }
+
         it("1.19.x uses ISTIO_DUAL_STACK for proxies but still has no istiod family keys", () => {
             const values = istiodValues(resolved({ version: "1.19.10" }, cluster("1.27")));
             assert.deepEqual(values.meshConfig, { defaultConfig: { proxyMetadata: { ISTIO_DUAL_STACK: "true" } } });
