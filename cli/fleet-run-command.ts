@@ -1,8 +1,11 @@
-import { dirname, join, resolve } from "node:path";
+import { accessSync, constants, mkdirSync, statSync, type Stats } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { wholeNumberFlag } from "./flags";
 import { nearestName } from "../components/config/nearest";
 import { cloudModule } from "../components/config/clouds";
 import { ExitCode, InputError } from "../components/errors";
+import { fileProblem } from "../components/input-files";
+import { refuseCredentials } from "../components/network/urls";
 import { FleetCheckError, planFleet } from "../fleet/fleet-plan";
 import type { PlannedTenant } from "../fleet/planned-tenant";
 import { FleetOperation, runFleet, runLogDir, TenantStatus, type FleetReporter, type ResourceChanges, type TenantOutcome, type TenantStacks } from "../fleet/orchestrator";
@@ -39,7 +42,10 @@ export interface FleetRunContext {
     readonly stopNew?: AbortSignal;
     /** Aborted: each running `pulumi` is sent one SIGINT, and stops at a safe point. */
     readonly stopRunning?: AbortSignal;
-    /** Aborted: each running `pulumi` is sent another SIGINT, and stops at once (Automation API only). */
+    /**
+     * Aborted just before the CLI exits without waiting: each running `pulumi` is sent another
+     * SIGINT, and stops at once (Automation API only); each running tenant's log is written out.
+     */
     readonly stopNow?: AbortSignal;
     readonly write: (text: string) => void;
     readonly today?: Date;
@@ -52,20 +58,26 @@ export interface FleetRunResult {
 }
 
 /**
- * `fleet preview|up|destroy`: checks the whole fleet (nothing runs when any tenant is wrong),
- * then runs the operation on the chosen tenants' stacks, at most `concurrency` at a time, with a
+ * `fleet preview|up|destroy`: checks the flags (none empty, no credential in a secrets provider's
+ * URL, a work folder that is or can be made one) and the whole fleet (nothing runs when any
+ * tenant is wrong), then runs the operation on the chosen tenants' stacks, at most `concurrency` at a time, with a
  * line of progress per event, each tenant's log in its own file in this run's own folder
  * (`<work dir>/logs/<operation>/<UTC time>-<random>/`), and a summary at the end.
  */
 export async function fleetRunCommand(operation: FleetOperation, file: string, flags: FleetRunFlags, context: FleetRunContext): Promise<FleetRunResult> {
     const concurrency = wholeNumberFlag(flags.concurrency, "--concurrency", DEFAULT_FLEET_CONCURRENCY);
     const parallel = flags.parallel === undefined ? undefined : wholeNumberFlag(flags.parallel, "--parallel", 0, MAX_PARALLEL);
+    refuseEmptyFlags(flags);
+    if (flags.secretsProvider !== undefined) {
+        refuseCredentials(flags.secretsProvider, "--secrets-provider", secretsProviderCredentials(flags.secretsProvider));
+    }
     const fleet = planFleet(readTenantsFile(file), context.today);
     const tenants = selectTenants(fleet.tenants, flags.tenant ?? []);
     if (operation === FleetOperation.Destroy) {
         refuseProtectedClusters(tenants, fleet.file.origin);
     }
     const workRoot = resolve(flags.workDir ?? join(dirname(resolve(file)), FLEET_WORK_DIR));
+    checkWorkDir(workRoot, flags.workDir !== undefined, [".fleet", "logs", join("logs", operation), ...tenants.map((tenant) => tenant.name)]);
     let stacks = context.stacks;
     if (!stacks) {
         const { AutomationStacks } = await import("../fleet/automation-stacks");
@@ -76,9 +88,10 @@ export async function fleetRunCommand(operation: FleetOperation, file: string, f
             ...(context.stopNow ? { stopNow: context.stopNow } : {}),
         });
     }
-    const { backend } = await stacks.prepare(tenants);
-    // Named only once the checks passed, and made only when a tenant starts.
+    const { backend } = await inWorkDir(workRoot, () => stacks.prepare(tenants));
+    // Named only once the checks passed, and made before any tenant starts (the first line names it).
     const logDir = runLogDir(join(workRoot, "logs", operation));
+    await inWorkDir(workRoot, () => Promise.resolve(mkdirSync(logDir, { recursive: true })));
     for (const warning of fleet.warnings) {
         context.write(`warning: ${warning}\n`);
     }
@@ -92,9 +105,105 @@ export async function fleetRunCommand(operation: FleetOperation, file: string, f
         reporter: lineReporter(operation, context.write),
         ...(context.stopNew ? { stopNew: context.stopNew } : {}),
         ...(context.stopRunning ? { stopRunning: context.stopRunning } : {}),
+        ...(context.stopNow ? { stopNow: context.stopNow } : {}),
     });
     context.write(`\n${renderOutcomes(outcomes)}`);
     return { outcomes, exitCode: exitCodeOf(outcomes) };
+}
+
+/** An empty flag would mean something else than it says: the current folder, or no secrets provider. */
+function refuseEmptyFlags(flags: FleetRunFlags): void {
+    const given: [string, string | undefined][] = [
+        ["--work-dir", flags.workDir],
+        ["--secrets-provider", flags.secretsProvider],
+        ...(flags.tenant ?? []).map((name): [string, string] => ["--tenant", name]),
+    ];
+    for (const [flag, value] of given) {
+        if (value !== undefined && value.trim() === "") {
+            throw new InputError(flag, "is empty; give a value, or leave the flag out for its default");
+        }
+    }
+}
+
+/** Where a secrets provider's credentials belong, rather than in its URL. */
+function secretsProviderCredentials(provider: string): string {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(provider)?.[1].toLowerCase();
+    switch (scheme) {
+        case "hashivault":
+            return "give the token in VAULT_TOKEN (or VAULT_SERVER_TOKEN) and the server in VAULT_ADDR";
+        case "awskms":
+            return "give AWS credentials in the environment (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
+        case "azurekeyvault":
+            return "give Azure credentials in the environment (AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_TENANT_ID), or az login";
+        case "gcpkms":
+            return "give Google credentials in the environment (GOOGLE_APPLICATION_CREDENTIALS), or gcloud auth application-default login";
+        default:
+            return "give the provider's credentials in its environment variables";
+    }
+}
+
+/**
+ * Refuses a work folder that cannot be one, before anything runs: a file, a path through a file,
+ * a folder this user cannot write in, or one holding a file where the fleet keeps a folder
+ * (`inside`, relative to it). Nothing is made here.
+ */
+function checkWorkDir(workRoot: string, given: boolean, inside: readonly string[]): void {
+    const named = given ? workRoot : `${workRoot} (the default, next to the tenants file)`;
+    const refuse = (problem: string): never => {
+        throw new InputError("--work-dir", `${named} ${problem}`);
+    };
+    let existing = workRoot;
+    let stats: Stats | undefined;
+    for (;;) {
+        try {
+            stats = statSync(existing);
+            break;
+        } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(existing) === existing) {
+                return refuse(`cannot be used: ${fileProblem(error)}`);
+            }
+            existing = dirname(existing);
+        }
+    }
+    if (!stats.isDirectory()) {
+        refuse(existing === workRoot ? "is not a folder" : `cannot be made: ${existing} is not a folder`);
+    }
+    try {
+        accessSync(existing, constants.W_OK | constants.X_OK);
+    } catch {
+        refuse(existing === workRoot ? "is not writable by this user" : `cannot be made: ${existing} is not writable by this user`);
+    }
+    if (existing !== workRoot) {
+        return;
+    }
+    for (const part of inside) {
+        const path = join(workRoot, part);
+        let kind: Stats | undefined;
+        try {
+            kind = statSync(path);
+        } catch {
+            // Not there yet, or under a part already checked.
+            continue;
+        }
+        if (!kind.isDirectory()) {
+            refuse(`cannot be used: ${path} is not a folder`);
+        }
+    }
+}
+
+/** Runs a step that makes folders in the work folder: a file-system failure there is the work folder's. */
+async function inWorkDir<T>(workRoot: string, step: () => Promise<T>): Promise<T> {
+    try {
+        return await step();
+    } catch (error) {
+        const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+        const within = typeof path === "string" ? relative(workRoot, path) : "..";
+        if (code !== undefined && !within.startsWith("..") && !isAbsolute(within)) {
+            throw new InputError("--work-dir", `${path}: ${fileProblem(error)}`);
+        }
+        throw error;
+    }
 }
 
 /** The tenants `--tenant` names, in file order; every name must be a tenant. */

@@ -78,10 +78,11 @@ export class AutomationStacks implements TenantStacks {
     }
 
     /**
-     * Finds the CLI (one line saying how to install it when it is missing), checks the backend
-     * and its secrets, and installs each provider plugin the engine would not find, once, at the
-     * version this package uses, before tenants run in parallel (parallel installs into one
-     * `PULUMI_HOME` could collide). When a check fails, the folders it made are removed again.
+     * Finds the CLI (one line naming `pulumi` when it is missing, too old or cannot run), checks
+     * the backend and its secrets, and installs each provider plugin the engine would not find,
+     * once, at the version this package uses, before tenants run in parallel (parallel installs
+     * into one `PULUMI_HOME` could collide; a failed one is one line naming the plugin). When a
+     * check fails, the folders it made are removed again.
      */
     async prepare(tenants: readonly PlannedTenant[]): Promise<PreparedStacks> {
         const automation = await loadAutomation();
@@ -113,18 +114,34 @@ export class AutomationStacks implements TenantStacks {
             );
         }
         const env = this.options.env ?? process.env;
-        if (isSelfManagedBackend(who.url) && this.options.secretsProvider === undefined && !env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-            throw new InputError(
-                "PULUMI_CONFIG_PASSPHRASE",
-                `not set, and the backend ${who.url} keeps secrets with a passphrase; set it (or PULUMI_CONFIG_PASSPHRASE_FILE), or give --secrets-provider`,
-            );
+        const { secretsProvider } = this.options;
+        if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+            if (secretsProvider === "passphrase") {
+                throw new InputError("PULUMI_CONFIG_PASSPHRASE", "not set, and --secrets-provider passphrase needs it; set it (or PULUMI_CONFIG_PASSPHRASE_FILE)");
+            }
+            if (isSelfManagedBackend(who.url) && secretsProvider === undefined) {
+                throw new InputError(
+                    "PULUMI_CONFIG_PASSPHRASE",
+                    `not set, and the backend ${who.url} keeps secrets with a passphrase; set it (or PULUMI_CONFIG_PASSPHRASE_FILE), or give --secrets-provider`,
+                );
+            }
         }
         // Every stack needs the Kubernetes provider; each cloud names its own.
         const wanted = [...new Set(tenants.flatMap((tenant) => ["kubernetes", ...cloudModule(tenant.plan.config.cloud).plugins]))]
             .sort()
             .map((name) => ({ name, version: providerVersion(name) }));
-        for (const plugin of pluginsToInstall(wanted, await workspace.listPlugins(), ambientPluginLookup(env))) {
-            await workspace.installPlugin(plugin.name, `v${plugin.version}`);
+        const cached = await workspace.listPlugins().catch((error: unknown) => {
+            throw new InputError("pulumi", `could not list its plugins (pulumi plugin ls: ${commandFailure(error)})`);
+        });
+        for (const plugin of pluginsToInstall(wanted, cached, ambientPluginLookup(env))) {
+            try {
+                await workspace.installPlugin(plugin.name, `v${plugin.version}`);
+            } catch (error) {
+                throw new InputError(
+                    "pulumi",
+                    `could not install the ${plugin.name} plugin v${plugin.version} (${commandFailure(error)}); check the network and PULUMI_HOME, or install it first: pulumi plugin install resource ${plugin.name} v${plugin.version}`,
+                );
+            }
         }
         return { backend: who.url ?? "the backend pulumi is logged in to" };
     }
@@ -226,15 +243,34 @@ export class AutomationStacks implements TenantStacks {
     }
 }
 
-/** The CLI on PATH, or one line saying how to install it. */
+/** Where to get a newer Pulumi CLI. */
+const UPGRADE = "curl -fsSL https://get.pulumi.com | sh, or brew upgrade pulumi";
+
+/**
+ * The CLI on PATH, or one line naming `pulumi`: how to install it when it is missing, how to
+ * upgrade it when the Automation API refuses its version, else why it could not be used.
+ */
 async function findCli(automation: Automation): Promise<PulumiCommand> {
     try {
         return await automation.PulumiCommand.get();
     } catch (error) {
-        if (/ENOENT/.test(commandFailure(error))) {
+        const failure = commandFailure(error);
+        if (/ENOENT/.test(failure)) {
             throw new InputError("pulumi", "the Pulumi CLI is not on PATH; install it (curl -fsSL https://get.pulumi.com | sh, or brew install pulumi/tap/pulumi) and run again");
         }
-        throw new Error(`pulumi: ${commandFailure(error)}`);
+        // The Automation API's own words (cmd.ts, parseAndValidatePulumiVersion), which name both versions.
+        const tooOld = /minimum CLI version requirement is (\S+), your current CLI version is v?(\S+?)\.(?:\s|$)/.exec(failure);
+        if (tooOld) {
+            throw new InputError("pulumi", `version ${tooOld[2]} is older than ${tooOld[1]}, the oldest this package's Automation API runs; upgrade it (${UPGRADE}) and run again`);
+        }
+        const tooNew = /You are using Pulumi CLI version v?(\S+) with Automation SDK v(\d+)/.exec(failure);
+        if (tooNew) {
+            throw new InputError(
+                "pulumi",
+                `version ${tooNew[1]} is of a newer major version than this package's Automation API (v${tooNew[2]}); install a Pulumi CLI v${tooNew[2]}`,
+            );
+        }
+        throw new InputError("pulumi", `could not be used (pulumi version: ${failure})`);
     }
 }
 

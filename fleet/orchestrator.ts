@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { fileProblem } from "../components/input-files";
 import type { PlannedTenant } from "./planned-tenant";
 import { Redactor } from "./redaction";
 
@@ -89,7 +90,7 @@ export interface FleetRunOptions {
     readonly concurrency: number;
     /**
      * This run's own folder for logs ({@link runLogDir}): `<logDir>/<tenant>.log` for each tenant
-     * that starts, the folder made when the first one does.
+     * that starts (the folder made if it is not there).
      */
     readonly logDir: string;
     readonly reporter: FleetReporter;
@@ -97,6 +98,11 @@ export interface FleetRunOptions {
     readonly stopNew?: AbortSignal;
     /** Cancels the running operations. */
     readonly stopRunning?: AbortSignal;
+    /**
+     * Aborted just before the process exits without waiting for the running operations: each
+     * running tenant's log gets, redacted, what was held back in case it began a secret.
+     */
+    readonly stopNow?: AbortSignal;
     /** @default Date.now */
     readonly now?: () => number;
 }
@@ -153,12 +159,19 @@ async function runTenant(tenant: PlannedTenant, options: FleetRunOptions): Promi
     const now = options.now ?? Date.now;
     const logFile = logFileOf(tenant, options);
     const redactor = Redactor.forTenant(tenant.document);
-    mkdirSync(options.logDir, { recursive: true });
-    const file = createWriteStream(logFile, { flags: "w" });
-    // A log that cannot be written must not take the tenant's operation (or the fleet) down.
-    file.on("error", () => undefined);
-    const log = redactor.stream((text) => file.write(text));
     const started = now();
+    let log: TenantLog;
+    try {
+        mkdirSync(options.logDir, { recursive: true });
+        log = openLog(logFile, redactor);
+    } catch (error) {
+        // No stack is changed without a record of it.
+        const outcome = { tenant: tenant.name, status: TenantStatus.Failed, changes: {}, message: `not started: its log ${logFile}: ${fileProblem(error)}`, durationMs: 0 };
+        options.reporter.finished(outcome);
+        return outcome;
+    }
+    const stoppedNow = () => log.flush("\n# stopped at once: the CLI exited without waiting for pulumi; check the stack (pulumi stack, and pulumi cancel if it is locked)\n");
+    options.stopNow?.addEventListener("abort", stoppedNow, { once: true });
     log.write(`# dualstack-istio fleet ${options.operation}: tenant ${tenant.name}, started ${new Date(started).toISOString()}\n`);
     options.reporter.started(tenant.name, logFile);
     let stepsDone = 0;
@@ -193,10 +206,51 @@ async function runTenant(tenant: PlannedTenant, options: FleetRunOptions): Promi
             logFile,
         };
     }
-    log.end();
-    await new Promise<void>((resolve) => file.end(resolve));
+    options.stopNow?.removeEventListener("abort", stoppedNow);
+    log.close();
     options.reporter.finished(outcome);
     return outcome;
+}
+
+/** A tenant's log as it is written: redacted, and on disk as each piece arrives. */
+interface TenantLog {
+    write(text: string): void;
+    /** Writes what the redaction held back, then `note`: the process is about to exit. */
+    flush(note: string): void;
+    close(): void;
+}
+
+/**
+ * Opens a tenant's log. Each piece is written at once and synchronously, so that an exit that
+ * does not wait (a second Ctrl-C) loses none of it.
+ */
+function openLog(file: string, redactor: Redactor): TenantLog {
+    let fd: number | undefined = openSync(file, "w");
+    const append = (text: string) => {
+        if (fd === undefined) {
+            return;
+        }
+        try {
+            writeSync(fd, text);
+        } catch {
+            // A log that cannot be written must not take the tenant's operation (or the fleet) down.
+        }
+    };
+    const sink = redactor.stream(append);
+    return {
+        write: (text) => sink.write(text),
+        flush: (note) => {
+            sink.end();
+            append(note);
+        },
+        close: () => {
+            sink.end();
+            if (fd !== undefined) {
+                closeSync(fd);
+                fd = undefined;
+            }
+        },
+    };
 }
 
 function firstLine(text: string): string {

@@ -83,8 +83,10 @@ export class PulumiProcesses {
     }
 
     /**
-     * When the CLI exits with commands still running (only on a crash: a fleet run waits for each
-     * one), those never told to stop are told now, so none goes on changing a stack unwatched.
+     * When the CLI exits with commands still running (a crash, or an exit at once on a signal:
+     * otherwise a fleet run waits for each one), those never told to stop are told now, so none
+     * goes on changing a stack unwatched. A signal that would end the CLI without this (Node runs
+     * no exit handler then) is handled by the CLI instead (`cli/signals.ts`), which exits.
      */
     private interruptUnstopped(): void {
         for (const [child, interrupts] of this.live) {

@@ -19,21 +19,40 @@ export interface RedactingSink {
     end(): void;
 }
 
+/** Secrets are looked up by their first characters (as many as the shortest may have). */
+const KEY_LENGTH = MIN_SECRET_LENGTH;
+
 /**
  * Replaces a tenant's secrets in any text about it by {@link REDACTED}: each secret config value
  * (the one place a tenant's secrets come from), its JSON-escaped form, and for a kubeconfig held
  * inline each credential of its users (tokens, passwords, key and certificate data, auth-provider
- * config, exec env values), as they are or JSON-escaped.
+ * config, exec env values), as they are or JSON-escaped. Where secrets overlap, the longest one
+ * starting first is replaced whole.
  */
 export class Redactor {
-    private readonly pattern?: RegExp;
-    private readonly longest: number;
+    /**
+     * The secrets by a hash of their first {@link KEY_LENGTH} characters, longest first. One
+     * pattern of them all would be as long as they are (a 4 MiB kubeconfig), which V8 refuses;
+     * this way a text is read once, and only a secret whose first characters are there is compared.
+     */
+    private readonly byKey = new Map<number, string[]>();
+    /** The shorter beginnings of secrets, for the end of a text too short to hash. */
+    private readonly beginnings = new Set<string>();
 
     constructor(secrets: Iterable<string>) {
         const values = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-        // Longest first, so that a whole value is replaced before any credential inside it.
-        this.pattern = values.length > 0 ? new RegExp(values.map(escapeRegExp).join("|"), "g") : undefined;
-        this.longest = values[0]?.length ?? 0;
+        for (const secret of values) {
+            const key = keyAt(secret, 0);
+            const bucket = this.byKey.get(key);
+            if (bucket) {
+                bucket.push(secret);
+            } else {
+                this.byKey.set(key, [secret]);
+            }
+            for (let length = 1; length < KEY_LENGTH; length++) {
+                this.beginnings.add(secret.slice(0, length));
+            }
+        }
     }
 
     /** A tenant's redactor, from the secret entries of its stack config. */
@@ -42,47 +61,106 @@ export class Redactor {
     }
 
     redact(text: string): string {
-        return this.pattern ? text.replace(this.pattern, REDACTED) : text;
+        return this.byKey.size > 0 ? this.scan(text, true).done : text;
     }
 
     /**
      * A sink for text that arrives in pieces (a command's output): a secret split across two
-     * pieces is still found, since the last characters that could begin one wait for the next.
+     * pieces is still found, since the end of a piece waits for the next only from where a secret
+     * could be starting (its characters so far are a secret's first ones); the rest goes at once.
      */
     stream(write: (text: string) => void): RedactingSink {
         let pending = "";
+        // The secrets `pending` could be the start of, longest first: only they are compared with
+        // the next piece, and only with its new characters (a held kubeconfig is not read again).
+        let could: readonly string[] = [];
         return {
             write: (text) => {
-                const pattern = this.pattern;
-                if (!pattern) {
+                if (this.byKey.size === 0) {
                     write(text);
                     return;
                 }
-                const buffer = pending + text;
-                // A secret starting before `cut` ends inside the buffer, so it is found whole.
-                let cut = Math.max(0, buffer.length - (this.longest - 1));
-                let out = "";
-                let last = 0;
-                pattern.lastIndex = 0;
-                for (let match = pattern.exec(buffer); match !== null && match.index < cut; match = pattern.exec(buffer)) {
-                    out += buffer.slice(last, match.index) + REDACTED;
-                    last = match.index + match[0].length;
+                let settled = "";
+                let unread = pending + text;
+                if (could.length > 0) {
+                    const offset = pending.length;
+                    could = could.filter((secret) => secret.length <= offset || secret.startsWith(text.slice(0, secret.length - offset), offset));
+                    const [longest] = could;
+                    if (longest !== undefined && longest.length > unread.length) {
+                        pending = unread;
+                        return;
+                    }
+                    settled = longest !== undefined ? REDACTED : unread.slice(0, 1);
+                    unread = unread.slice(longest !== undefined ? longest.length : 1);
                 }
-                cut = Math.max(cut, last);
-                out += buffer.slice(last, cut);
-                pending = buffer.slice(cut);
-                if (out !== "") {
-                    write(out);
+                const scanned = this.scan(unread, false);
+                pending = scanned.rest;
+                could = scanned.could;
+                if (settled + scanned.done !== "") {
+                    write(settled + scanned.done);
                 }
             },
             end: () => {
                 if (pending !== "") {
                     write(this.redact(pending));
                     pending = "";
+                    could = [];
                 }
             },
         };
     }
+
+    /**
+     * Reads `text` once, replacing each secret; unless `final`, stops where a secret could be
+     * starting but the text ends first, and returns that rest unread with the secrets it could begin.
+     */
+    private scan(text: string, final: boolean): { done: string; rest: string; could: readonly string[] } {
+        let done = "";
+        let copied = 0;
+        for (let at = 0; at < text.length;) {
+            const found = this.secretAt(text, at, final);
+            if (typeof found !== "number") {
+                return { done: done + text.slice(copied, at), rest: text.slice(at), could: found };
+            }
+            if (found === 0) {
+                at++;
+                continue;
+            }
+            done += text.slice(copied, at) + REDACTED;
+            at += found;
+            copied = at;
+        }
+        return { done: done + text.slice(copied), rest: "", could: [] };
+    }
+
+    /**
+     * The length of the longest secret at `at` (0 for none); or, unless `final`, when a longer one
+     * could still be completed by what comes next, the secrets that could (none when the text is
+     * too short to say which).
+     */
+    private secretAt(text: string, at: number, final: boolean): number | readonly string[] {
+        const left = text.length - at;
+        if (left < KEY_LENGTH) {
+            return !final && this.beginnings.has(text.slice(at)) ? [] : 0;
+        }
+        const bucket = this.byKey.get(keyAt(text, at)) ?? [];
+        if (final || (bucket[0]?.length ?? 0) <= left) {
+            return bucket.find((secret) => secret.length <= left && text.startsWith(secret, at))?.length ?? 0;
+        }
+        const tail = text.slice(at);
+        const could = bucket.filter((secret) => (secret.length <= left ? text.startsWith(secret, at) : secret.startsWith(tail)));
+        const [longest] = could;
+        return longest === undefined ? 0 : longest.length > left ? could : longest.length;
+    }
+}
+
+/** A hash of the {@link KEY_LENGTH} characters at `at` (a collision only costs a comparison). */
+function keyAt(text: string, at: number): number {
+    let hash = 0;
+    for (let index = at; index < at + KEY_LENGTH; index++) {
+        hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+    }
+    return hash;
 }
 
 /** Every text that would give a secret away: each secret value, and the kubeconfigs inside them. */
@@ -157,8 +235,4 @@ function stringLeaves(value: unknown): string[] {
         return Object.values(value).flatMap(stringLeaves);
     }
     return [];
-}
-
-function escapeRegExp(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -100,6 +100,41 @@ describe("fleet runs against hostile input and failure", () => {
         }
     });
 
+    it("redacts a kubeconfig of any size up to the input cap: 200 KB of certificate-authority-data and a token", async () => {
+        const token = "eyJhbGciOiJSUzI1NiJ9.tenant-token.signature";
+        const kubeconfig = CREDENTIAL_KUBECONFIG.replace("Q0EtREFUQS1OT1QtU0VDUkVU", "Q0FE".repeat(50_000)).replace("tok-abc123-XYZ", token);
+        const big = tempFile("tenants.yaml", TENANTS.replace(JSON.stringify(CREDENTIAL_KUBECONFIG), JSON.stringify(kubeconfig)));
+        const output: string[] = [];
+        const result = await fleetRunCommand(
+            FleetOperation.Up,
+            big,
+            { workDir: path.join(path.dirname(big), "work") },
+            {
+                stacks: new ScriptedStacks((request) => {
+                    // As pulumi would print a bad kubeconfig: whole, in pipe-sized pieces.
+                    const text = `Updating (onprem):\nerror: bad kubeconfig ${kubeconfig} (token ${token})\n`;
+                    for (let at = 0; at < text.length; at += 65_536) {
+                        request.log(text.slice(at, at + 65_536));
+                    }
+                    request.progress({ kind: "error", message: `kubernetes provider: unauthorized with token ${token}` });
+                    return Promise.reject(new Error(`pulumi up failed: ${token}`));
+                }),
+                write: (text) => output.push(text),
+                today: TODAY,
+            },
+        );
+        const stdout = output.join("");
+        assert.equal(result.exitCode, 1);
+        assert.match(stdout, /\n\[onprem\] up failed after 0s: kubernetes provider: unauthorized with token \[secret\]\n/);
+        assert.match(stdout, /\n1 failed\n {2}onprem: kubernetes provider: unauthorized with token \[secret\]\n$/);
+        const [log] = logsUnder(path.join(path.dirname(big), "work", "logs"));
+        assert.equal(
+            fs.readFileSync(log, "utf8").replace(/started \S+/, "started …"),
+            "# dualstack-istio fleet up: tenant onprem, started …\nUpdating (onprem):\nerror: bad kubeconfig [secret] (token [secret])\n\n# failed: pulumi up failed: [secret]\n",
+        );
+        assert.ok(!stdout.includes(token));
+    });
+
     it("keeps each run's logs in a folder of its own, and names only the logs of tenants that ran", async () => {
         const before = new Set(fs.existsSync(path.join(work, "logs", "up")) ? fs.readdirSync(path.join(work, "logs", "up")) : []);
         const first = await up(new ScriptedStacks(() => Promise.resolve({ create: 1 })));

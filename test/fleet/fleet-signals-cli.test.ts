@@ -3,12 +3,15 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { tempFile } from "../support/fixtures";
+import { kubeconfigText, tempFile } from "../support/fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FAKE = path.resolve(__dirname, "support/fake-pulumi.js");
 const TENANTS =
     "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\n    authorizedNetworks: [81.2.69.0/24]\ntenants:\n  - name: t0\n  - name: t1\n  - name: t2\n";
+/** t0 on an existing cluster whose kubeconfig is inline: a secret of thousands of characters, its token `secret-token`. */
+const INLINE_KUBECONFIG = kubeconfigText(["kind"]).replace("Zm9v", "Q0E".repeat(1000));
+const WITH_INLINE_KUBECONFIG = `${TENANTS.replace("  - name: t0\n", `  - name: t0\n    cloud: existing\n    kubernetesVersion: "1.33"\n    existing:\n      kubeconfig: ${JSON.stringify(INLINE_KUBECONFIG)}\n`)}`;
 
 async function until(condition: () => boolean, what: string): Promise<void> {
     for (let wait = 0; wait < 600 && !condition(); wait++) {
@@ -23,7 +26,7 @@ const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "ut
  * `fleet up` of three tenants, one at a time, from the sources, with a fake `pulumi` on PATH
  * whose update of t0 runs until interrupted and records every signal it gets.
  */
-function fleetUp(lingerMs: number) {
+function fleetUp(lingerMs: number, tenants: string = TENANTS) {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-bin-"));
     fs.chmodSync(FAKE, 0o755);
     fs.symlinkSync(FAKE, path.join(bin, "pulumi"));
@@ -32,7 +35,7 @@ function fleetUp(lingerMs: number) {
     const signals = path.join(state, "signals");
     const child = spawn(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "cli/main.ts", "fleet", "up", tempFile("tenants.yaml", TENANTS), "--concurrency", "1", "--work-dir", work],
+        ["-r", "ts-node/register/transpile-only", "cli/main.ts", "fleet", "up", tempFile("tenants.yaml", tenants), "--concurrency", "1", "--work-dir", work],
         {
             cwd: ROOT,
             stdio: ["ignore", "pipe", "pipe"],
@@ -56,7 +59,8 @@ function fleetUp(lingerMs: number) {
     const runFolder = () => (fs.existsSync(runs) ? path.join(runs, fs.readdirSync(runs)[0] ?? "") : "");
     /** Resolves once t0's pulumi is updating (and listening for signals). */
     const updating = () => until(() => lines(path.join(runFolder(), "t0.log")).includes("Updating (t0):"), "t0's update");
-    return { child, exited, signals, runFolder, updating, output: () => ({ stdout, stderr }) };
+    const log = () => lines(path.join(runFolder(), "t0.log"));
+    return { child, exited, signals, runFolder, updating, log, output: () => ({ stdout, stderr }) };
 }
 
 describe("fleet up and signals, end to end (the CLI from source, a fake pulumi)", function () {
@@ -91,5 +95,48 @@ describe("fleet up and signals, end to end (the CLI from source, a fake pulumi)"
         assert.ok(performance.now() - second < 2_500, "without waiting for the pulumi still running");
         assert.match(stderr, /stopping now; check each running tenant with pulumi stack \(and pulumi cancel if it is locked\)\n$/);
         await until(() => lines(run.signals) === "SIGINT\nSIGINT\n", "the second interrupt");
+    });
+
+    it("SIGHUP (terminal closed, ssh dropped): as the first SIGINT; the running pulumi gets exactly one SIGINT and cancels, exit 130", async () => {
+        const run = fleetUp(500);
+        await run.updating();
+        process.kill(run.child.pid ?? 0, "SIGHUP");
+        const code = await run.exited;
+        const { stdout, stderr } = run.output();
+        assert.equal(code, 130, stdout + stderr);
+        assert.equal(lines(run.signals), "SIGINT\n");
+        assert.equal(stderr, "", "nothing written to a terminal that is gone");
+        assert.match(stdout, /\[t0\] up cancelled after \d+s: update canceled\n\[t1\] skipped: cancelled before it started\n\[t2\] skipped: cancelled before it started\n/);
+        assert.match(stdout, /\n1 cancelled, 2 skipped\n {2}t0: update canceled\n$/);
+    });
+
+    it("SIGQUIT: the running pulumi is told to stop before the CLI exits 131, and t0's log is written out", async () => {
+        const run = fleetUp(500);
+        await run.updating();
+        process.kill(run.child.pid ?? 0, "SIGQUIT");
+        const code = await run.exited;
+        const { stdout, stderr } = run.output();
+        assert.equal(code, 131, stdout + stderr);
+        assert.equal(stderr, "\nstopping now; check each running tenant with pulumi stack (and pulumi cancel if it is locked)\n");
+        await until(() => lines(run.signals).startsWith("SIGINT\n"), "the interrupt that stops pulumi");
+        assert.match(
+            run.log(),
+            /Updating \(t0\):\n\n# stopped at once: the CLI exited without waiting for pulumi; check the stack \(pulumi stack, and pulumi cancel if it is locked\)\n$/,
+        );
+    });
+
+    it("a tenant with an inline kubeconfig: its log shows pulumi's output as it comes, and all of it after a second Ctrl-C, never the secret", async () => {
+        const run = fleetUp(5_000, WITH_INLINE_KUBECONFIG);
+        await run.updating();
+        assert.match(run.log(), /^# dualstack-istio fleet up: tenant t0, started \S+\nUpdating \(t0\):\n$/, "nothing held back while pulumi runs");
+        process.kill(run.child.pid ?? 0, "SIGINT");
+        await until(() => lines(run.signals) === "SIGINT\n", "the first interrupt");
+        process.kill(run.child.pid ?? 0, "SIGINT");
+        assert.equal(await run.exited, 130);
+        const { stdout, stderr } = run.output();
+        assert.match(run.log(), /\nUpdating \(t0\):\n\n# stopped at once: /);
+        for (const text of [run.log(), stdout, stderr]) {
+            assert.ok(!text.includes("secret-token") && !text.includes("Q0EQ0E"), text);
+        }
     });
 });

@@ -10,6 +10,8 @@
 //                         second signal sent too many would be recorded too.
 //   FAKE_PULUMI_FAIL_SECRET  `config set --secret` fails, printing its whole command line with
 //                         the value, as the Automation API's errors do
+//   FAKE_PULUMI_VERSION   what `version` prints (default the base fake's)
+//   FAKE_PULUMI_FAIL_INSTALL  `plugin install` fails as a download refused by the server does
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -51,6 +53,14 @@ function recordSignals(file) {
 
 if (args[0] === "config" && args[1] === "set" && args.includes("--secret")) {
     setSecret();
+} else if (args[0] === "version" && process.env.FAKE_PULUMI_VERSION) {
+    process.stdout.write(`${process.env.FAKE_PULUMI_VERSION}\n`);
+} else if (args[0] === "plugin" && args[1] === "install" && process.env.FAKE_PULUMI_FAIL_INSTALL) {
+    const [, , kind, name, version] = args;
+    process.stderr.write(
+        `error: [${kind} plugin ${name}-${version.replace(/^v/, "")}] downloading from : 403 HTTP error fetching plugin from https://get.pulumi.com/releases/plugins/pulumi-${kind}-${name}-${version}-linux-amd64.tar.gz\n`,
+    );
+    process.exit(255);
 } else {
     if (process.env.FAKE_PULUMI_SIGNALS) {
         recordSignals(process.env.FAKE_PULUMI_SIGNALS);
