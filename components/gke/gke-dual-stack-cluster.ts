@@ -13,10 +13,10 @@ import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
 import { checkedWhenKnown } from "../target/checked-when-known";
 import { gkeKubeconfig } from "./kubeconfig";
+import { RBS_HEALTH_CHECK_RANGES } from "./load-balancer";
 import {
     type GkeClusterPlan,
     type GkeDualStackClusterArgs,
-    HEALTH_CHECK_RANGES,
     Ipv6AccessType,
     checkGkeSecretsKey,
     planGkeCluster,
@@ -33,6 +33,12 @@ export const NODE_SERVICE_ACCOUNT_ROLES = [
     "roles/stackdriver.resourceMetadata.writer",
     "roles/artifactregistry.reader",
 ] as const;
+
+/**
+ * Access is governed by the node account's IAM roles, not by scopes
+ * (https://cloud.google.com/compute/docs/access/service-accounts#scopes_best_practice).
+ */
+const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 /**
  * A regional GKE Standard cluster whose nodes, pods and Services have IPv4 and IPv6, hardened by
@@ -99,8 +105,9 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                     { rangeName: SERVICE_RANGE_NAME, ipCidrRange: plan.network.serviceIpv4Cidr },
                 ],
             },
-            // The access type can only be set when the subnet becomes dual-stack.
-            { parent: this, replaceOnChanges: ["ipv6AccessType"] },
+            // The access type can only be set when the subnet becomes dual-stack. The replacement
+            // reuses the primary range, which no two subnets of a network may share: delete first.
+            { parent: this, replaceOnChanges: ["ipv6AccessType"], deleteBeforeReplace: true },
         );
         this.subnetIpv6CidrRange = plan.ipv6AccessType === Ipv6AccessType.External ? this.subnetwork.externalIpv6Prefix : this.subnetwork.internalIpv6Prefix;
 
@@ -146,6 +153,9 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                 enableL4IlbSubsetting: true,
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
+                // The default pool lives until the cluster is up; without an account its nodes run as
+                // the Compute Engine default service account, which many projects disable.
+                nodeConfig: { serviceAccount: nodeAccount.email, oauthScopes: [CLOUD_PLATFORM_SCOPE] },
                 minMasterVersion: plan.kubernetesVersion,
                 releaseChannel: { channel: plan.releaseChannel },
                 deletionProtection: plan.deletionProtection,
@@ -170,7 +180,9 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                     ? { state: "ENCRYPTED", keyName: checkedWhenKnown(plan.secretsEncryptionKey, (key) => checkGkeSecretsKey(key, region)) }
                     : undefined,
             },
-            { parent: this },
+            // The cluster's nodeConfig only shapes the removed default pool, and a node account cannot
+            // change in place (the provider would replace the cluster): stacks made before it keep theirs.
+            { parent: this, dependsOn: nodeRoles, ignoreChanges: ["nodeConfig"] },
         );
 
         const nodePool = new NodePool(
@@ -187,7 +199,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                     machineType: plan.nodes.machineType,
                     imageType: plan.nodeImageType,
                     serviceAccount: nodeAccount.email,
-                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                    oauthScopes: [CLOUD_PLATFORM_SCOPE],
                     metadata: { "disable-legacy-endpoints": "true" },
                     shieldedInstanceConfig: plan.enableShieldedNodes ? { enableSecureBoot: true, enableIntegrityMonitoring: true } : undefined,
                     workloadMetadataConfig: plan.enableWorkloadIdentity ? { mode: "GKE_METADATA" } : undefined,
@@ -241,8 +253,11 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
             [{ protocol: "tcp" }, { protocol: "udp" }, { protocol: "58" }],
             "Nodes and pods talk to each other over IPv6 (the subnet's /64 holds both).",
         );
-        rule("allow-health-checks-ipv4", [...HEALTH_CHECK_RANGES.IPv4], [{ protocol: "tcp" }], "Google load-balancer health checks over IPv4.");
-        rule("allow-health-checks-ipv6", [...HEALTH_CHECK_RANGES.IPv6], [{ protocol: "tcp" }], "Google load-balancer health checks over IPv6.");
+        // GKE opens its own per-Service health-check rules too
+        // (https://cloud.google.com/kubernetes-engine/docs/concepts/firewall-rules); these hold while
+        // that is turned off, and cover exactly the gateway's load balancer's checkers.
+        rule("allow-health-checks-ipv4", [...RBS_HEALTH_CHECK_RANGES.IPv4], [{ protocol: "tcp" }], "Health checks of external passthrough load balancers over IPv4.");
+        rule("allow-health-checks-ipv6", [...RBS_HEALTH_CHECK_RANGES.IPv6], [{ protocol: "tcp" }], "Health checks of external passthrough load balancers over IPv6.");
     }
 
     private createCloudNat(name: string, plan: GkeClusterPlan): void {

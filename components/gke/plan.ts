@@ -4,6 +4,7 @@ import { parsePrivateIpv4Cidr, parseSourceRange, prefixHolding, type RangeFloor,
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { PlannedArgs } from "../target/planned-args";
+import { checkRbsVersion, GKE_LOAD_BALANCER_EDGE, INTERNAL_ACCESS_WARNING } from "./load-balancer";
 
 /** The GKE release channels (`releaseChannel.channel`). */
 export const GkeReleaseChannel = { Rapid: "RAPID", Regular: "REGULAR", Stable: "STABLE", Extended: "EXTENDED" } as const;
@@ -32,7 +33,8 @@ export interface GkeDualStackClusterArgs {
     readonly clusterName?: string;
     /**
      * The minimum control-plane version, `MAJOR.MINOR` or a full GKE version
-     * (`1.33.5-gke.1080000`). Dual-stack needs 1.24 or newer; the release channel upgrades from it.
+     * (`1.33.5-gke.1080000`). Dual-stack needs 1.24 or newer, and with `EXTERNAL` access 1.25.5 (the
+     * dual-stack load balancer); the release channel upgrades from it.
      * @default "1.33"
      */
     readonly kubernetesVersion?: string;
@@ -43,7 +45,8 @@ export interface GkeDualStackClusterArgs {
     readonly zones?: string[];
     /**
      * How the subnet's IPv6 range is reachable: `EXTERNAL` (global unicast) or `INTERNAL` (ULA
-     * from the network's /48, which this turns on). Fixed once the subnet exists.
+     * from the network's /48, which this turns on; external load balancers then get IPv4 only).
+     * Fixed once the subnet exists.
      * @default "EXTERNAL"
      */
     readonly ipv6AccessType?: Ipv6AccessType;
@@ -164,7 +167,11 @@ export const GKE_MIN_DUAL_STACK_MINOR = 24;
 export const POD_RANGE_NAME = "pods";
 export const SERVICE_RANGE_NAME = "services";
 
-/** Google's load-balancer health-check sources (https://cloud.google.com/load-balancing/docs/firewall-rules). */
+/**
+ * Health-check sources of Google's proxy and internal load balancers
+ * (https://cloud.google.com/load-balancing/docs/firewall-rules). The component opens those of the
+ * gateway's external passthrough load balancer instead (`RBS_HEALTH_CHECK_RANGES`).
+ */
 export const HEALTH_CHECK_RANGES = {
     IPv4: ["35.191.0.0/16", "130.211.0.0/22"],
     IPv6: ["2600:2d00:1:b029::/64", "2600:2d00:1:1::/64"],
@@ -292,6 +299,12 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
     if (!Object.values<string>(Ipv6AccessType).includes(ipv6AccessType)) {
         throw new InputError("ipv6AccessType", `'${ipv6AccessType}' is not an IPv6 access type; allowed: EXTERNAL, INTERNAL`);
     }
+    const external = ipv6AccessType === Ipv6AccessType.External;
+    if (external) {
+        checkRbsVersion(kubernetesVersion);
+    } else {
+        warnings.push(INTERNAL_ACCESS_WARNING);
+    }
 
     const nodes = withDefaults<Required<GkeNodesArgs>>(GKE_DEFAULTS.nodes, args.nodes);
     checkNodeCounts(nodes, "istiod and the gateway");
@@ -332,7 +345,12 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
     }
 
     return {
-        facts: { ipFamilies: [IpFamily.IPv4, IpFamily.IPv6], kubernetesVersion, platform: KubernetesPlatform.Gke },
+        facts: {
+            ipFamilies: [IpFamily.IPv4, IpFamily.IPv6],
+            kubernetesVersion,
+            platform: KubernetesPlatform.Gke,
+            ...(external ? { loadBalancer: GKE_LOAD_BALANCER_EDGE } : {}),
+        },
         project: args.project,
         region: args.region,
         clusterName,

@@ -52,7 +52,7 @@ describe("dualstack-istio plan", () => {
         assert.ok(lines.includes(" +   └─ dualstack-istio:index:DualStackIstio       istio"));
         assert.ok(lines.includes(" +      └─ kubernetes:helm.sh/v3:Release           istio-gateway"));
         assert.ok(lines.includes("    + 23 to create"));
-        const summary = lines.slice(lines.indexOf("Dual-stack summary:") + 1, lines.indexOf("Dual-stack summary:") + 10);
+        const summary = lines.slice(lines.indexOf("Dual-stack summary:") + 1, lines.indexOf("Dual-stack summary:") + 11);
         assert.deepEqual(summary, [
             "    Cluster         dualstack-demo: gcp europe-west4, Kubernetes 1.33 (gke)",
             "    IP families     IPv4, IPv6 (dual-stack, IPv4 primary)",
@@ -62,6 +62,7 @@ describe("dualstack-istio plan", () => {
             "    Images          europe-west4-docker.pkg.dev/my-gcp-project/istio/pilot:1.30.3, europe-west4-docker.pkg.dev/my-gcp-project/istio/proxyv2:1.30.3 (pull Always)",
             "    Charts          istio-base 1.30.3, istiod 1.30.3, istio-ingressgateway 1.30.3 from https://blob.istio.io/istio-release/charts",
             "    Services        istiod: RequireDualStack [IPv4, IPv6] through chart values; istio-ingressgateway: RequireDualStack [IPv4, IPv6] through chart values",
+            "    Edge            load balancers reach IPv4 and IPv6 clients; istio-ingressgateway Service: cloud.google.com/l4-rbs=enabled",
             "    Resources       23 (3 components and the stack)",
         ]);
         assert.ok(stdout.includes("Warnings:\n    gcp.authorizedNetworks: not set:"));

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { GkeDualStackCluster } from "../../components/gke/gke-dual-stack-cluster";
 import type { GkeDualStackClusterArgs } from "../../components/gke/plan";
@@ -105,15 +106,16 @@ describe("GkeDualStackCluster", () => {
         });
         assert.deepEqual(rule("demo-allow-health-checks-ipv4"), {
             ...common,
-            sourceRanges: ["35.191.0.0/16", "130.211.0.0/22"],
+            // https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges: the regional external passthrough NLB's probes.
+            sourceRanges: ["35.191.0.0/16", "209.85.152.0/22", "209.85.204.0/22"],
             allows: [{ protocol: "tcp" }],
-            description: "Google load-balancer health checks over IPv4.",
+            description: "Health checks of external passthrough load balancers over IPv4.",
         });
         assert.deepEqual(rule("demo-allow-health-checks-ipv6"), {
             ...common,
-            sourceRanges: ["2600:2d00:1:b029::/64", "2600:2d00:1:1::/64"],
+            sourceRanges: ["2600:1901:8001::/48"],
             allows: [{ protocol: "tcp" }],
-            description: "Google load-balancer health checks over IPv6.",
+            description: "Health checks of external passthrough load balancers over IPv6.",
         });
         // Firewalls wait for the network only (the IPv6 rule also for the subnet's range), not for the cluster.
         assert.deepEqual(resource(run, "gcp:compute/firewall:Firewall", "demo-allow-internal-ipv6").dependsOn, [
@@ -145,7 +147,35 @@ describe("GkeDualStackCluster", () => {
             loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
             monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
             masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "81.2.69.0/24" }], gcpPublicCidrsAccessEnabled: false },
+            nodeConfig: { serviceAccount: "demo-nodes@my-project.iam.gserviceaccount.com", oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] },
         });
+    });
+
+    it("runs the temporary default pool as the node account, once its roles are granted", () => {
+        const cluster = resource(run, "gcp:container/cluster:Cluster", "demo-cluster");
+        const roles = run.resources.filter((r) => r.type === "gcp:projects/iAMMember:IAMMember").map((r) => r.urn);
+        assert.equal(roles.length, 5);
+        for (const role of [...roles, child("gcp:serviceaccount/account:Account", "demo-node-account")]) {
+            assert.ok(cluster.dependsOn.includes(role), role);
+        }
+    });
+
+    it("replaces the subnet by deleting it first, and keeps a cluster made before the default pool's account", async () => {
+        const options = new Map<string, pulumi.CustomResourceOptions>();
+        await runOffline(
+            () => {
+                pulumi.runtime.registerStackTransformation(({ name, props, opts }) => {
+                    options.set(name, opts);
+                    return { props, opts };
+                });
+                new GkeDualStackCluster("demo", ARGS);
+            },
+            { synthesizers: GCP_SYNTHESIZERS },
+        );
+        const subnet = options.get("demo-subnet");
+        assert.deepEqual(subnet?.replaceOnChanges, ["ipv6AccessType"]);
+        assert.equal(subnet?.deleteBeforeReplace, true);
+        assert.deepEqual(options.get("demo-cluster")?.ignoreChanges, ["nodeConfig"]);
     });
 
     it("runs an autoscaled, shielded COS node pool as a dedicated least-privilege account", () => {
@@ -233,6 +263,13 @@ describe("GkeDualStackCluster", () => {
             assert.equal(release(name).provider, provider);
         }
         assert.deepEqual((release("istio-istiod").inputs.values as { global: { platform?: string } }).global.platform, undefined);
+        // The RBS external passthrough load balancer, the one of GKE's with IPv6 forwarding rules.
+        assert.deepEqual((release("istio-gateway").inputs.values as { service: unknown }).service, {
+            type: "LoadBalancer",
+            ipFamilyPolicy: "RequireDualStack",
+            ipFamilies: ["IPv4", "IPv6"],
+            annotations: { "cloud.google.com/l4-rbs": "enabled" },
+        });
     });
 
     it("turns on ULA for INTERNAL access, and builds the IPv6 rule from the internal prefix", async () => {

@@ -5,6 +5,11 @@ import { overlaps, parseCidr, requireDisjoint } from "../../components/network/c
 import { refusal as refusalOf } from "../support/fixtures";
 
 const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-west4" };
+const INTERNAL_WARNING = {
+    field: "ipv6AccessType",
+    message:
+        "INTERNAL gives ULA IPv6, which no external load balancer serves: LoadBalancer Services, the Istio gateway's too, get IPv4 only; use EXTERNAL for a dual-stack gateway",
+};
 
 const refusal = (args: Partial<GkeDualStackClusterArgs>) => refusalOf(() => planGkeCluster("demo", { ...ARGS, ...args }));
 
@@ -12,7 +17,12 @@ describe("GKE cluster plan", () => {
     it("applies the secure defaults and reports the dual-stack facts", () => {
         const plan = planGkeCluster("demo", ARGS);
         assert.deepEqual(plan, {
-            facts: { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33", platform: "gke" },
+            facts: {
+                ipFamilies: ["IPv4", "IPv6"],
+                kubernetesVersion: "1.33",
+                platform: "gke",
+                loadBalancer: { ipFamilies: ["IPv4", "IPv6"], serviceAnnotations: { "cloud.google.com/l4-rbs": "enabled" } },
+            },
             project: "my-project",
             region: "europe-west4",
             clusterName: "demo",
@@ -44,7 +54,21 @@ describe("GKE cluster plan", () => {
                 message: "nodes get no public IPv4, but with ipv6AccessType EXTERNAL they keep global IPv6 addresses; use INTERNAL for private IPv6",
             },
         ]);
-        assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateNodes: true, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] }).warnings, []);
+        assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateNodes: true, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] }).warnings, [INTERNAL_WARNING]);
+    });
+
+    it("gives INTERNAL access no load-balancer edge, and says its load balancers get IPv4 only", () => {
+        const plan = planGkeCluster("demo", { ...ARGS, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] });
+        assert.deepEqual(plan.facts, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33", platform: "gke" });
+        assert.deepEqual(plan.warnings, [INTERNAL_WARNING]);
+        // The RBS floor is the edge's: without the edge, GKE's dual-stack floor holds.
+        assert.equal(planGkeCluster("demo", { ...ARGS, ipv6AccessType: "INTERNAL", kubernetesVersion: "1.24" }).kubernetesVersion, "1.24");
+    });
+
+    it("accepts the first versions with the RBS load balancer (a minor means its newest patch)", () => {
+        for (const kubernetesVersion of ["1.25", "1.25.5", "1.25.5-gke.2000", "1.26.0-gke.100"]) {
+            assert.equal(planGkeCluster("demo", { ...ARGS, kubernetesVersion }).facts.loadBalancer?.serviceAnnotations["cloud.google.com/l4-rbs"], "enabled");
+        }
     });
 
     it("accepts a full GKE version, zones of the region, and a key in the region", () => {
@@ -77,6 +101,16 @@ describe("GKE cluster plan", () => {
             "a trailing hyphen",
             { clusterName: "demo-" },
             "clusterName: 'demo-' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'",
+        ],
+        [
+            "a version without the RBS load balancer",
+            { kubernetesVersion: "1.24" },
+            "kubernetesVersion: GKE 1.24 cannot give LoadBalancer Services IPv6: the backend service-based external passthrough load balancer (cloud.google.com/l4-rbs) needs GKE 1.25.5 or newer",
+        ],
+        [
+            "a 1.25 patch without the RBS load balancer",
+            { kubernetesVersion: "1.25.4-gke.1600" },
+            "kubernetesVersion: GKE 1.25.4-gke.1600 cannot give LoadBalancer Services IPv6: the backend service-based external passthrough load balancer (cloud.google.com/l4-rbs) needs GKE 1.25.5 or newer",
         ],
         ["a version below GKE's dual-stack minimum", { kubernetesVersion: "1.23" }, "kubernetesVersion: GKE 1.23 cannot run dual-stack; GKE Standard needs 1.24 or newer"],
         ["a floating alias", { kubernetesVersion: "latest" }, "kubernetesVersion: 'latest' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33"],

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { parseStackConfig } from "../../components/config/parse";
+import { istioOperator } from "../../components/istio/operator";
+import { planStack } from "../../program/stack-plan";
+import { refusal as refusalOf } from "../support/fixtures";
+
+const GCP = { cloud: "gcp", clusterName: "demo", region: "europe-west4", gcp: { project: "my-project" } };
+
+const plan = (document: Record<string, unknown>) => planStack(parseStackConfig({ ...GCP, ...document }));
+const refusal = (document: Record<string, unknown>) => refusalOf(() => plan(document));
+
+describe("the GKE gateway's load balancer", () => {
+    it("is the RBS external passthrough NLB in the gateway's Helm values and IstioOperator", () => {
+        const stack = plan({ istio: { gateway: { enabled: true } } });
+        assert.deepEqual(stack.facts.loadBalancer, { ipFamilies: ["IPv4", "IPv6"], serviceAnnotations: { "cloud.google.com/l4-rbs": "enabled" } });
+        const rbs = { "cloud.google.com/l4-rbs": "enabled" };
+        const gateway = stack.istio.releases.find((release) => release.chart === "gateway");
+        assert.deepEqual((gateway?.values as { service: { annotations?: unknown } }).service.annotations, rbs);
+        const operator = istioOperator(stack.istio.settings) as { spec: { components: { ingressGateways: { k8s: { serviceAnnotations?: unknown } }[] } } };
+        assert.deepEqual(operator.spec.components.ingressGateways[0].k8s.serviceAnnotations, rbs);
+    });
+
+    it("refuses INTERNAL access with a LoadBalancer gateway, naming gcp.ipv6AccessType", () => {
+        assert.equal(
+            refusal({ gcp: { project: "my-project", ipv6AccessType: "INTERNAL" }, istio: { gateway: { enabled: true } } }),
+            "gcp.ipv6AccessType: INTERNAL gives ULA IPv6, which no external load balancer serves, so the gateway's LoadBalancer Service would get IPv4 only; use EXTERNAL, or istio.gateway.enabled false, or istio.gateway.serviceType ClusterIP or NodePort",
+        );
+    });
+
+    it("accepts INTERNAL access without a LoadBalancer gateway, with a warning", () => {
+        for (const istio of [
+            {},
+            { gateway: { enabled: false } },
+            { gateway: { enabled: true, serviceType: "NodePort" } },
+            { gateway: { enabled: true, serviceType: "ClusterIP" } },
+        ]) {
+            const stack = plan({ gcp: { project: "my-project", ipv6AccessType: "INTERNAL" }, istio });
+            assert.equal(stack.facts.loadBalancer, undefined);
+            assert.deepEqual(stack.warnings[0], {
+                field: "gcp.ipv6AccessType",
+                message:
+                    "INTERNAL gives ULA IPv6, which no external load balancer serves: LoadBalancer Services, the Istio gateway's too, get IPv4 only; use EXTERNAL for a dual-stack gateway",
+            });
+        }
+    });
+
+    it("refuses a GKE version without the RBS load balancer, naming kubernetesVersion", () => {
+        assert.equal(
+            refusal({ kubernetesVersion: "1.25.4-gke.1600" }),
+            "kubernetesVersion: GKE 1.25.4-gke.1600 cannot give LoadBalancer Services IPv6: the backend service-based external passthrough load balancer (cloud.google.com/l4-rbs) needs GKE 1.25.5 or newer",
+        );
+    });
+});
