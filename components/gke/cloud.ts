@@ -3,7 +3,7 @@ import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../targ
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { checkGatewayEdge, type GatewayService } from "./load-balancer";
-import { GCP_SYNTHESIZERS } from "./offline-answers";
+import { GCP_INVOKES, GCP_SYNTHESIZERS } from "./offline-answers";
 import { GKE_DEFAULTS, type GkeClusterPlan, type GkeDualStackClusterArgs, GkeReleaseChannel, Ipv6AccessType, PLANNED_GKE_ARGS, planGkeCluster } from "./plan";
 
 /** The `gcp` section of a `cloud: gcp` stack config. */
@@ -121,7 +121,7 @@ export const GCP_CLOUD = defineCloud({
             outputs: { kubeconfig: cluster.kubeconfig, endpoint: cluster.endpoint, subnetIpv6CidrRange: cluster.subnetIpv6CidrRange },
         };
     },
-    offlineAnswers: () => ({ synthesizers: GCP_SYNTHESIZERS, invokes: {} }),
+    offlineAnswers: () => ({ synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES }),
     identity: (config: GcpStackConfig) => ({
         key: `gcp/${config.gcp.project}/${config.region}/${config.clusterName}`,
         description: `GKE cluster '${config.clusterName}' in project ${config.gcp.project}, region ${config.region}`,

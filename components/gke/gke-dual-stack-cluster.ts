@@ -6,6 +6,8 @@ import { RouterNat } from "@pulumi/gcp/compute/routerNat";
 import { Subnetwork } from "@pulumi/gcp/compute/subnetwork";
 import { Cluster } from "@pulumi/gcp/container/cluster";
 import { NodePool } from "@pulumi/gcp/container/nodePool";
+import { CryptoKeyIAMMember } from "@pulumi/gcp/kms/cryptoKeyIAMMember";
+import { getProjectOutput } from "@pulumi/gcp/organizations/getProject";
 import { IAMMember } from "@pulumi/gcp/projects/iammember";
 import { Account } from "@pulumi/gcp/serviceaccount/account";
 import { Provider } from "@pulumi/kubernetes/provider";
@@ -134,6 +136,9 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                 ),
         );
 
+        const secretsKeyName = plan.secretsEncryptionKey ? checkedWhenKnown(plan.secretsEncryptionKey, (key) => checkGkeSecretsKey(key, region)) : undefined;
+        const secretsKeyGrants = secretsKeyName ? [this.grantSecretsKey(name, project, secretsKeyName)] : [];
+
         this.cluster = new Cluster(
             `${name}-cluster`,
             {
@@ -176,13 +181,11 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                           gcpPublicCidrsAccessEnabled: false,
                       }
                     : undefined,
-                databaseEncryption: plan.secretsEncryptionKey
-                    ? { state: "ENCRYPTED", keyName: checkedWhenKnown(plan.secretsEncryptionKey, (key) => checkGkeSecretsKey(key, region)) }
-                    : undefined,
+                databaseEncryption: secretsKeyName ? { state: "ENCRYPTED", keyName: secretsKeyName } : undefined,
             },
             // The cluster's nodeConfig only shapes the removed default pool, and a node account cannot
             // change in place (the provider would replace the cluster): stacks made before it keep theirs.
-            { parent: this, dependsOn: nodeRoles, ignoreChanges: ["nodeConfig"] },
+            { parent: this, dependsOn: [...nodeRoles, ...secretsKeyGrants], ignoreChanges: ["nodeConfig"] },
         );
 
         const nodePool = new NodePool(
@@ -230,6 +233,24 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
             subnetIpv6CidrRange: this.subnetIpv6CidrRange,
         });
+    }
+
+    /**
+     * GKE encrypts Secrets as its service agent, which needs the key's encrypter/decrypter role
+     * before the cluster is created, or the create fails
+     * (https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets#grant_permission).
+     */
+    private grantSecretsKey(name: string, project: string, keyName: pulumi.Input<string>): CryptoKeyIAMMember {
+        const projectNumber = getProjectOutput({ projectId: project }, { parent: this }).number;
+        return new CryptoKeyIAMMember(
+            `${name}-secrets-key-gke-agent`,
+            {
+                cryptoKeyId: keyName,
+                role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+            },
+            { parent: this },
+        );
     }
 
     private createFirewallRules(name: string, plan: GkeClusterPlan): void {

@@ -1,4 +1,4 @@
-import { autoName, stableUuid, type Synthesizer } from "../../engine/synthesis";
+import { autoName, type InvokeAnswer, stableUuid, type Synthesizer } from "../../engine/synthesis";
 
 function text(value: unknown, fallback: string): string {
     return typeof value === "string" ? value : fallback;
@@ -67,4 +67,13 @@ export const GCP_SYNTHESIZERS: Readonly<Record<string, Synthesizer>> = {
     "gcp:container/cluster:Cluster": cluster,
     "gcp:container/nodePool:NodePool": named,
     "gcp:serviceaccount/account:Account": serviceAccount,
+};
+
+/** Answers to the Google Cloud data sources the GKE component reads: a project's number, a stable 12 digits. */
+export const GCP_INVOKES: Readonly<Record<string, InvokeAnswer>> = {
+    "gcp:organizations/getProject:getProject": (inputs) => {
+        const projectId = text(inputs.projectId, "project");
+        const number = String((BigInt(`0x${stableUuid(projectId).replace(/-/g, "").slice(0, 12)}`) % 900_000_000_000n) + 100_000_000_000n);
+        return { id: `projects/${projectId}`, projectId, number, name: projectId };
+    },
 };

@@ -5,7 +5,7 @@ import { GkeDualStackCluster } from "../../components/gke/gke-dual-stack-cluster
 import type { GkeDualStackClusterArgs } from "../../components/gke/plan";
 import { DualStackIstio } from "../../components/istio/dual-stack-istio";
 import { type OfflineRun, runOffline } from "../../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
+import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
 
 const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"] };
 const COMPONENT = "dualstack-istio:index:GkeDualStackCluster";
@@ -23,7 +23,7 @@ function runGke(args: GkeDualStackClusterArgs, withIstio = false): Promise<Offli
             }
             return { kubeconfig: cluster.kubeconfig, subnetIpv6CidrRange: cluster.subnetIpv6CidrRange, endpoint: cluster.endpoint };
         },
-        { synthesizers: GCP_SYNTHESIZERS },
+        { synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES },
     );
 }
 
@@ -298,6 +298,16 @@ describe("GkeDualStackCluster", () => {
         assert.deepEqual(cluster.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: false });
         assert.deepEqual(cluster.nodeLocations, ["europe-west4-a", "europe-west4-b"]);
         assert.deepEqual(cluster.databaseEncryption, { state: "ENCRYPTED", keyName: "projects/kms/locations/europe-west4/keyRings/r/cryptoKeys/k" });
+        // GKE's service agent may use the key before the cluster is created, or the create fails.
+        const grant = resource(custom, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "demo-secrets-key-gke-agent");
+        const projectNumber = GCP_INVOKES["gcp:organizations/getProject:getProject"]({ projectId: "my-project" }).number as string;
+        assert.match(projectNumber, /^[1-9]\d{11}$/);
+        assert.deepEqual(grant.inputs, {
+            cryptoKeyId: "projects/kms/locations/europe-west4/keyRings/r/cryptoKeys/k",
+            role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+            member: `serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+        });
+        assert.ok(resource(custom, "gcp:container/cluster:Cluster", "demo-cluster").dependsOn.includes(grant.urn));
         assert.equal(cluster.workloadIdentityConfig, undefined);
         assert.equal(cluster.enableShieldedNodes, false);
         assert.equal(cluster.loggingService, "none");
