@@ -8,14 +8,20 @@ export function cloudIdentity(tenant: PlannedTenant): { readonly key: string; re
     return cloudModule(config.cloud).identity(config, cluster);
 }
 
-/** Tenants that claim the same cloud identity: one line per identity claimed more than once. */
+/** Tenants that claim the same cloud identity or shared name: one line per claim made more than once. */
 export function findClashes(tenants: readonly PlannedTenant[], origin: string): string[] {
     const claims = new Map<string, { description: string; remedy: string; tenants: PlannedTenant[] }>();
     for (const tenant of tenants) {
-        const { key, description, remedy } = cloudIdentity(tenant);
-        const claim = claims.get(key) ?? { description, remedy, tenants: [] };
-        claim.tenants.push(tenant);
-        claims.set(key, claim);
+        const { config, cluster } = tenant.plan;
+        const shared = cloudModule(config.cloud).sharedNames?.(config, cluster) ?? [];
+        for (const { key, description, remedy } of [cloudIdentity(tenant), ...shared]) {
+            const claim = claims.get(key) ?? { description, remedy, tenants: [] };
+            // A tenant claims each key once: its identity and a shared name may coincide.
+            if (!claim.tenants.includes(tenant)) {
+                claim.tenants.push(tenant);
+            }
+            claims.set(key, claim);
+        }
     }
     return [...claims.values()]
         .filter((claim) => claim.tenants.length > 1)

@@ -127,6 +127,13 @@ export const GCP_CLOUD = defineCloud({
         description: `GKE cluster '${config.clusterName}' in project ${config.gcp.project}, region ${config.region}`,
         remedy: "give all but one another clusterName, region or gcp.project",
     }),
+    sharedNames: (config: GcpStackConfig, { cluster }: GcpCloudPlan) => [
+        {
+            key: `gcp/${config.gcp.project}/serviceAccount/${cluster.nodeServiceAccountId}`,
+            description: `the node service account '${cluster.nodeServiceAccountId}' of project ${config.gcp.project} (named after the clusterName)`,
+            remedy: "give all but one another clusterName or gcp.project",
+        },
+    ],
     location: (config: GcpStackConfig) => `gcp ${config.region}`,
     deletionProtected: (config: GcpStackConfig) => config.gcp.deletionProtection,
 });

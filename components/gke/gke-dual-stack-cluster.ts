@@ -15,6 +15,7 @@ import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
 import { checkedWhenKnown } from "../target/checked-when-known";
 import { gkeKubeconfig } from "./kubeconfig";
+import { fittedName, GCP_NAME_LIMITS } from "./names";
 import { RBS_HEALTH_CHECK_RANGES } from "./load-balancer";
 import {
     type GkeClusterPlan,
@@ -85,16 +86,18 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
         this.network = new Network(
             `${name}-network`,
             {
+                ...fitted(`${name}-network`, GCP_NAME_LIMITS.compute).args,
                 project,
                 autoCreateSubnetworks: false,
                 routingMode: "REGIONAL",
                 enableUlaInternalIpv6: plan.ipv6AccessType === Ipv6AccessType.Internal,
             },
-            { parent: this },
+            { parent: this, ...fitted(`${name}-network`, GCP_NAME_LIMITS.compute).opts },
         );
         this.subnetwork = new Subnetwork(
             `${name}-subnet`,
             {
+                ...fitted(`${name}-subnet`, GCP_NAME_LIMITS.compute).args,
                 project,
                 region,
                 network: this.network.id,
@@ -122,7 +125,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
             `${name}-node-account`,
             {
                 project,
-                accountId: `${plan.clusterName.slice(0, 24).replace(/-+$/, "")}-nodes`,
+                accountId: plan.nodeServiceAccountId,
                 displayName: `Nodes of GKE cluster ${plan.clusterName}`,
             },
             { parent: this },
@@ -191,6 +194,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
         const nodePool = new NodePool(
             `${name}-nodes`,
             {
+                ...fitted(`${name}-nodes`, GCP_NAME_LIMITS.nodePool).args,
                 project,
                 cluster: this.cluster.name,
                 location: region,
@@ -209,7 +213,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                 },
             },
             // The autoscaler owns the size after creation; a new initial count must not replace the pool.
-            { parent: this, dependsOn: nodeRoles, ignoreChanges: ["initialNodeCount"] },
+            { parent: this, dependsOn: nodeRoles, ignoreChanges: ["initialNodeCount"], ...fitted(`${name}-nodes`, GCP_NAME_LIMITS.nodePool).opts },
         );
         this.nodePools = [nodePool];
 
@@ -258,8 +262,16 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
         const rule = (suffix: string, sourceRanges: pulumi.Input<pulumi.Input<string>[]>, allow: { protocol: string }[], description: string) =>
             new Firewall(
                 `${name}-${suffix}`,
-                { project: plan.project, network: this.network.id, direction: "INGRESS", sourceRanges, allows: allow, description },
-                { parent: this },
+                {
+                    ...fitted(`${name}-${suffix}`, GCP_NAME_LIMITS.compute).args,
+                    project: plan.project,
+                    network: this.network.id,
+                    direction: "INGRESS",
+                    sourceRanges,
+                    allows: allow,
+                    description,
+                },
+                { parent: this, ...fitted(`${name}-${suffix}`, GCP_NAME_LIMITS.compute).opts },
             );
         rule(
             "allow-internal-ipv4",
@@ -282,10 +294,15 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
     }
 
     private createCloudNat(name: string, plan: GkeClusterPlan): void {
-        const router = new Router(`${name}-router`, { project: plan.project, region: plan.region, network: this.network.id }, { parent: this });
+        const router = new Router(
+            `${name}-router`,
+            { ...fitted(`${name}-router`, GCP_NAME_LIMITS.compute).args, project: plan.project, region: plan.region, network: this.network.id },
+            { parent: this, ...fitted(`${name}-router`, GCP_NAME_LIMITS.compute).opts },
+        );
         new RouterNat(
             `${name}-nat`,
             {
+                ...fitted(`${name}-nat`, GCP_NAME_LIMITS.compute).args,
                 project: plan.project,
                 region: plan.region,
                 router: router.name,
@@ -293,7 +310,16 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                 sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
                 logConfig: { enable: true, filter: "ERRORS_ONLY" },
             },
-            { parent: this },
+            { parent: this, ...fitted(`${name}-nat`, GCP_NAME_LIMITS.compute).opts },
         );
     }
+}
+
+/**
+ * A resource's name where its autoname would pass Google's limit (see {@link fittedName}), and
+ * delete-before-replace with it: a named resource's replacement cannot exist beside it.
+ */
+function fitted(logical: string, limit: number): { args: { name?: string }; opts: { deleteBeforeReplace?: boolean } } {
+    const name = fittedName(logical, limit);
+    return name === undefined ? { args: {}, opts: {} } : { args: { name }, opts: { deleteBeforeReplace: true } };
 }

@@ -4,6 +4,7 @@ import { parsePrivateIpv4Cidr, parseSourceRange, prefixHolding, type RangeFloor,
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { PlannedArgs } from "../target/planned-args";
+import { nodeServiceAccountId } from "./names";
 import { checkRbsVersion, GKE_LOAD_BALANCER_EDGE, INTERNAL_ACCESS_WARNING } from "./load-balancer";
 
 /** The GKE release channels (`releaseChannel.channel`). */
@@ -143,6 +144,8 @@ export interface GkeClusterPlan {
     readonly project: string;
     readonly region: string;
     readonly clusterName: string;
+    /** The node service account's ID, a project-wide name (see {@link nodeServiceAccountId}). */
+    readonly nodeServiceAccountId: string;
     readonly kubernetesVersion: string;
     readonly zones?: readonly string[];
     readonly ipv6AccessType: Ipv6AccessType;
@@ -354,6 +357,7 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
         project: args.project,
         region: args.region,
         clusterName,
+        nodeServiceAccountId: nodeServiceAccountId(clusterName),
         kubernetesVersion,
         ...(zones ? { zones } : {}),
         ipv6AccessType,

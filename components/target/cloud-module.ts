@@ -141,11 +141,24 @@ export interface CloudModule<Name extends string = string, Section = unknown, Pl
      * What the stack takes hold of in the world, so no two tenants of a fleet take the same:
      * a key, its description, and what to change when two claim it.
      */
-    identity(config: CloudStackConfig<Name, Section>, plan: Plan): { readonly key: string; readonly description: string; readonly remedy: string };
+    identity(config: CloudStackConfig<Name, Section>, plan: Plan): CloudClaim;
+    /**
+     * Names the stack takes in a wider scope than its cluster (a project-wide service account),
+     * which two clusters of a fleet could otherwise both take.
+     * @default none
+     */
+    sharedNames?(config: CloudStackConfig<Name, Section>, plan: Plan): readonly CloudClaim[];
     /** Where the cluster is, for the plan summary (`gcp europe-west4`). */
     location(config: CloudStackConfig<Name, Section>, plan: Plan): string;
     /** Whether `pulumi destroy` would be refused by the cluster's deletion protection. */
     deletionProtected(config: CloudStackConfig<Name, Section>): boolean;
+}
+
+/** Something a stack takes hold of in the world: a key, its description, and what to change when two claim it. */
+export interface CloudClaim {
+    readonly key: string;
+    readonly description: string;
+    readonly remedy: string;
 }
 
 /** Any cloud module, as the registry holds them. */

@@ -212,13 +212,15 @@ describe("fleet checks", () => {
         ]);
     });
 
-    it("refuses two GKE tenants with the same project, region and cluster name", () => {
+    it("refuses two GKE tenants with the same project, region and cluster name, and a node account two regions would share", () => {
         assert.deepEqual(
             problems(
                 `${GCP_DEFAULTS}tenants:\n  - name: acme\n    clusterName: shared\n  - name: globex\n    clusterName: shared\n  - name: initech\n    clusterName: shared\n    region: us-east1\n`,
             ),
             [
                 "tenants.yaml: tenants 'acme' (tenants[0]) and 'globex' (tenants[1]) all claim GKE cluster 'shared' in project shared-project, region europe-west4; give all but one another clusterName, region or gcp.project",
+                // The node account is project-wide: a cluster of the same name in another region needs it too.
+                "tenants.yaml: tenants 'acme' (tenants[0]), 'globex' (tenants[1]) and 'initech' (tenants[2]) all claim the node service account 'shared-nodes' of project shared-project (named after the clusterName); give all but one another clusterName or gcp.project",
             ],
         );
         // Another project is another cluster.

@@ -26,6 +26,7 @@ describe("GKE cluster plan", () => {
             project: "my-project",
             region: "europe-west4",
             clusterName: "demo",
+            nodeServiceAccountId: "demo-nodes",
             kubernetesVersion: "1.33",
             ipv6AccessType: "EXTERNAL",
             network: { ipv4Cidr: "10.0.0.0/20", podIpv4Cidr: "10.16.0.0/14", serviceIpv4Cidr: "10.20.0.0/20" },
