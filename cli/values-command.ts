@@ -2,10 +2,11 @@ import { today as currentDay } from "../components/clock";
 import { stringify } from "yaml";
 import { InputError, type InputWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
+import { plannedServicePatches, type PlannedServicePatch, servicePatchSpec } from "../components/istio/plan";
 import { type IstioSettings, type ResolvedIstioSettings, resolveIstioSettings } from "../components/istio/settings";
 import { chartValues, IstioChart } from "../components/istio/values";
 import type { IstioFlavor } from "../components/istio/versions";
-import { type ClusterFacts, type IpFamily, KubernetesPlatform } from "../components/target/cluster-facts";
+import { type ClusterFacts, isDualStack, KubernetesPlatform, validateIpFamilies } from "../components/target/cluster-facts";
 
 /** The chart names `--chart` accepts, in the order the help lists them. */
 export const VALUES_CHARTS = [IstioChart.Istiod, IstioChart.Base, IstioChart.Gateway, IstioChart.Cni] as const;
@@ -46,6 +47,7 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
     "target.kubernetesVersion": "--kubernetes-version",
     "target.ipFamilies": "--ip-families",
     "target.platform": "--platform",
+    "cni.enabled": "--cni",
 };
 
 function flagFor(field: string): string {
@@ -83,11 +85,28 @@ export function valuesCommand(flags: ValuesFlags, today: Date = currentDay()): V
         today,
     );
     const document = format === "istio-operator" ? istioOperator(resolved) : chartValues(chart as IstioChart, resolved);
+    // istioctl patches through its overlays; a Helm user patches after installing, as the component does.
+    const patches = format === "helm" ? plannedServicePatches(resolved).filter((patch) => patch.after === chart) : [];
     return {
         // No anchors: values files are read by people and by Helm, not round-tripped.
         document: stringify(document, { lineWidth: 0, aliasDuplicateObjects: false }),
-        warnings: resolved.warnings.map((warning: InputWarning) => `${flagFor(warning.field)}: ${warning.message}`),
+        warnings: [
+            ...resolved.warnings.map((warning: InputWarning) => `${flagFor(warning.field)}: ${warning.message}`),
+            ...patches.map((patch) => servicePatchWarning(patch, resolved)),
+        ],
     };
+}
+
+/**
+ * The warning for a Service that the chart's values cannot make dual-stack, with the command that
+ * does what the component's ServicePatch does.
+ */
+function servicePatchWarning(patch: PlannedServicePatch, resolved: ResolvedIstioSettings): string {
+    const body = JSON.stringify({ spec: servicePatchSpec(patch) });
+    return (
+        `--chart: the ${patch.after} chart of Istio ${resolved.release.label} has no Service family keys, so Helm leaves Service ${patch.namespace}/${patch.name} single-stack; ` +
+        `after helm install, run: kubectl patch service ${patch.name} -n ${patch.namespace} --type merge -p '${body}'`
+    );
 }
 
 /**
@@ -99,8 +118,19 @@ export function resolveFromFlags(flags: ValuesFlags, enable: { readonly gateway:
     if (!PLATFORMS.includes(platform)) {
         throw new InputError("--platform", `'${platform}' is not a platform; allowed: ${PLATFORMS.join(", ")}`);
     }
+    const ipFamilies = validateIpFamilies(
+        (flags.ipFamilies ?? "IPv4,IPv6").split(",").map((family) => family.trim()),
+        "--ip-families",
+    );
+    if (platform === KubernetesPlatform.Eks && isDualStack(ipFamilies)) {
+        // The words of the EKS component's refusal (components/eks/plan.ts): one family per cluster.
+        throw new InputError(
+            "--ip-families",
+            `[${ipFamilies.join(", ")}] with --platform eks: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); give the cluster's one family, --ip-families IPv6 or IPv4`,
+        );
+    }
     const cluster: ClusterFacts = {
-        ipFamilies: (flags.ipFamilies ?? "IPv4,IPv6").split(",").map((family) => family.trim()) as IpFamily[],
+        ipFamilies,
         kubernetesVersion: flags.kubernetesVersion ?? DEFAULT_VALUES_KUBERNETES_VERSION,
         platform: platform as KubernetesPlatform,
     };

@@ -5,7 +5,7 @@ import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { checkedFor, formatWarning } from "../errors";
 import type { ClusterTarget } from "../target/cluster-target";
 import { RELEASE_DEFAULTS } from "../target/release-defaults";
-import { type IstioInstallPlan, planIstioInstall } from "./plan";
+import { type IstioInstallPlan, planIstioInstall, servicePatchSpec } from "./plan";
 import { PlannedArgs } from "../target/planned-args";
 import type { IstioSettings } from "./settings";
 import type { HelmValues } from "./values";
@@ -105,7 +105,7 @@ export class DualStackIstio extends pulumi.ComponentResource {
                         // The chart's release owns the rest of the Service; take just these two fields.
                         annotations: { "pulumi.com/patchForce": "true" },
                     },
-                    spec: { ipFamilyPolicy: "RequireDualStack", ipFamilies: [...patch.ipFamilies] },
+                    spec: servicePatchSpec(patch),
                 },
                 { parent: this, provider, dependsOn: [releases[patch.after]] },
             );

@@ -32,6 +32,38 @@ export interface PlannedServicePatch {
     readonly after: IstioChart;
 }
 
+/** The Service fields a {@link PlannedServicePatch} sets, in the cluster's family order. */
+export function servicePatchSpec(patch: PlannedServicePatch): { readonly ipFamilyPolicy: "RequireDualStack"; readonly ipFamilies: IpFamily[] } {
+    return { ipFamilyPolicy: "RequireDualStack", ipFamilies: [...patch.ipFamilies] };
+}
+
+/**
+ * The Services whose charts cannot make them dual-stack at this release (no family keys), to be
+ * patched after their release installs; none on a single-stack cluster.
+ */
+export function plannedServicePatches(resolved: ResolvedIstioSettings): PlannedServicePatch[] {
+    const servicePatches: PlannedServicePatch[] = [];
+    if (isDualStack(resolved.ipFamilies)) {
+        if (!resolved.release.istiodServiceFamilyKeys) {
+            servicePatches.push({
+                name: releaseName(IstioChart.Istiod, resolved.revision),
+                namespace: ISTIO_NAMESPACE,
+                ipFamilies: resolved.ipFamilies,
+                after: IstioChart.Istiod,
+            });
+        }
+        if (resolved.gateway.enabled && !resolved.release.gatewayServiceFamilyKeys) {
+            servicePatches.push({
+                name: releaseName(IstioChart.Gateway, resolved.revision),
+                namespace: GATEWAY_NAMESPACE,
+                ipFamilies: resolved.ipFamilies,
+                after: IstioChart.Gateway,
+            });
+        }
+    }
+    return servicePatches;
+}
+
 /** A namespace the installation creates. */
 export interface PlannedNamespace {
     readonly name: string;
@@ -95,25 +127,7 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
         needsLoadBalancers: chart === IstioChart.Gateway && resolved.gateway.serviceType === GatewayServiceType.LoadBalancer,
     }));
 
-    const servicePatches: PlannedServicePatch[] = [];
-    if (isDualStack(resolved.ipFamilies)) {
-        if (!resolved.release.istiodServiceFamilyKeys) {
-            servicePatches.push({
-                name: releaseName(IstioChart.Istiod, resolved.revision),
-                namespace: ISTIO_NAMESPACE,
-                ipFamilies: resolved.ipFamilies,
-                after: IstioChart.Istiod,
-            });
-        }
-        if (resolved.gateway.enabled && !resolved.release.gatewayServiceFamilyKeys) {
-            servicePatches.push({
-                name: releaseName(IstioChart.Gateway, resolved.revision),
-                namespace: GATEWAY_NAMESPACE,
-                ipFamilies: resolved.ipFamilies,
-                after: IstioChart.Gateway,
-            });
-        }
-    }
+    const servicePatches = plannedServicePatches(resolved);
 
     // Beside another control plane, istio-system is the other install's.
     const namespaces: PlannedNamespace[] = [];

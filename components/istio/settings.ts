@@ -5,6 +5,7 @@ import {
     type IpFamily,
     type KubernetesMinor,
     type LoadBalancerEdge,
+    isDualStack,
     KubernetesPlatform,
     parseKubernetesVersion,
     validateIpFamilies,
@@ -231,6 +232,14 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
                 throw new InputError(field, "must be false with base.enabled: false; the gateway and CNI belong to the install that owns base");
             }
         }
+    }
+    if (cni.enabled && isDualStack(ipFamilies) && !release.cniDualStack) {
+        // A single-stack plugin redirects one family, so the other would bypass the sidecar unseen.
+        const fix = `${flavor === Flavors.ExperimentalDualStack ? "upstream " : ""}Istio ${release.cniDualStackFrom} or newer`;
+        throw new InputError(
+            "cni.enabled",
+            `Istio ${release.label}'s CNI plugin redirects one IP family only (it reads no dual-stack switch), so on a dual-stack cluster the other family would bypass the sidecar; turn CNI off, or use ${fix}`,
+        );
     }
     if (flavor === Flavors.ExperimentalDualStack && ipFamilies.length === 1) {
         warnings.push({

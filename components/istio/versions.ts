@@ -101,18 +101,26 @@ export type ProxyDualStackFlag = "ISTIO_AGENT_DUAL_STACK" | "ISTIO_DUAL_STACK";
  * environment (which `proxyMetadata` sets), from the first tag of istio/istio that reads it up to,
  * not including, `until`; read at every tag from 1.17.0-beta.0 to 1.31.0-rc.0.
  */
-const PROXY_DUAL_STACK_READERS: readonly { readonly flag: ProxyDualStackFlag; readonly from: string; readonly until?: string }[] = [
+const PROXY_DUAL_STACK_READERS: readonly {
+    readonly flag: ProxyDualStackFlag;
+    readonly part: "iptables" | "bootstrap" | "cni";
+    readonly from: string;
+    readonly until?: string;
+}[] = [
     // istio-iptables, tools/istio-iptables/pkg/cmd/root.go: renamed at 1.19.0-beta.0 (#43892).
-    { flag: "ISTIO_AGENT_DUAL_STACK", from: "1.17.0-beta.0", until: "1.19.0-beta.0" },
-    { flag: "ISTIO_DUAL_STACK", from: "1.19.0-beta.0" },
+    { flag: "ISTIO_AGENT_DUAL_STACK", part: "iptables", from: "1.17.0-beta.0", until: "1.19.0-beta.0" },
+    { flag: "ISTIO_DUAL_STACK", part: "iptables", from: "1.19.0-beta.0" },
     // pilot-agent's Envoy bootstrap, pkg/bootstrap/config.go: features.EnableDualStack
     // (pilot/pkg/features/pilot.go) picks the wildcard, localhost and DNS families; 1.17.x reads none.
-    { flag: "ISTIO_DUAL_STACK", from: "1.18.0-alpha.0" },
-    // The CNI plugin, cni/pkg/plugin/redirect.go (pi.ProxyEnvironments): none before 1.18.5 (#47109)
-    // nor at 1.19.0.
-    { flag: "ISTIO_AGENT_DUAL_STACK", from: "1.18.5", until: "1.19.0-alpha.0" },
-    { flag: "ISTIO_DUAL_STACK", from: "1.19.1" },
+    { flag: "ISTIO_DUAL_STACK", part: "bootstrap", from: "1.18.0-alpha.0" },
+    // The CNI plugin, cni/pkg/plugin/redirect.go (pi.ProxyEnvironments) into iptables_linux.go's
+    // constants.DualStack: none at 1.17.x, 1.18.0 to 1.18.3 (#47109 came in 1.18.5) nor at any
+    // 1.19.0 tag; without it the plugin redirects one family only.
+    { flag: "ISTIO_AGENT_DUAL_STACK", part: "cni", from: "1.18.5", until: "1.19.0-alpha.0" },
+    { flag: "ISTIO_DUAL_STACK", part: "cni", from: "1.19.1" },
 ];
+
+const CNI_READERS = PROXY_DUAL_STACK_READERS.filter((reader) => reader.part === "cni");
 
 // Istio tags its pre-releases X.Y.Z-alpha.N, -beta.N and -rc.N.
 const PRERELEASE = /^(?:alpha|beta|rc)\.(?:0|[1-9][0-9]*)$/;
@@ -161,6 +169,10 @@ export interface IstioRelease {
     readonly istiodServiceFamilyKeys: boolean;
     /** gateway chart has `service.ipFamilyPolicy` / `service.ipFamilies` (1.19.1+). */
     readonly gatewayServiceFamilyKeys: boolean;
+    /** The CNI plugin programs both families' redirection: it reads a dual-stack switch (1.18.5 to 1.18.7, 1.19.1+). */
+    readonly cniDualStack: boolean;
+    /** Where the CNI plugin is single-stack: the nearest later upstream release whose plugin is not. */
+    readonly cniDualStackFrom?: string;
     /** The istiod value that turns on CNI-aware injection: `istio_cni` before 1.22, `pilot.cni` from it. */
     readonly cniValuesKey: "istio_cni" | "pilot.cni";
     /** The cni chart ships `files/profile-platform-gke.yaml`, read through `global.platform` (1.25+). */
@@ -202,6 +214,9 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
             requiresEndpointSliceFlag: true,
             istiodServiceFamilyKeys: false,
             gatewayServiceFamilyKeys: false,
+            // The branch's cni/pkg/plugin reads no dual-stack switch (git grep at experimental-dual-stack).
+            cniDualStack: false,
+            cniDualStackFrom: CNI_READERS[0].from,
             cniValuesKey: "istio_cni",
             cniPlatformProfiles: false,
             removedApiHazards: [
@@ -226,7 +241,10 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
     // Each threshold is the first tag read with the capability, so pre-releases get their own tag's.
     const atLeast = (tag: string) => semver.gte(parsed, tag);
     const floor = [...KUBERNETES_FLOORS].reverse().find((row) => atLeast(row.from)) ?? KUBERNETES_FLOORS[0];
-    const flags = PROXY_DUAL_STACK_READERS.filter((reader) => atLeast(reader.from) && (reader.until === undefined || !atLeast(reader.until))).map((reader) => reader.flag);
+    const readers = PROXY_DUAL_STACK_READERS.filter((reader) => atLeast(reader.from) && (reader.until === undefined || !atLeast(reader.until)));
+    const flags = readers.map((reader) => reader.flag);
+    const cniDualStack = readers.some((reader) => reader.part === "cni");
+    const cniDualStackFrom = cniDualStack ? undefined : CNI_READERS.find((reader) => !atLeast(reader.from))?.from;
     return {
         flavor,
         version: text,
@@ -242,6 +260,8 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
         istiodServiceFamilyKeys: atLeast("1.20.0-beta.0"),
         // manifests/charts/gateway/templates/service.yaml: not at 1.19.0.
         gatewayServiceFamilyKeys: atLeast("1.19.1"),
+        cniDualStack,
+        ...(cniDualStackFrom !== undefined ? { cniDualStackFrom } : {}),
         // The istiod chart reads .Values.pilot.cni.enabled from 1.22.0-alpha.1.
         cniValuesKey: atLeast("1.22.0-alpha.1") ? "pilot.cni" : "istio_cni",
         // manifests/charts/istio-cni/files/profile-platform-gke.yaml

@@ -45,6 +45,7 @@ describe("dualstack-istio values", () => {
         assert.deepEqual(stderr.trim().split("\n"), [
             "warning: --kubernetes-version: Istio experimental-dual-stack was tested with Kubernetes 1.21 to 1.24, not 1.29",
             "warning: --flavor: the experimental-dual-stack branch is a 2022 prototype without tests upstream; use it for experiments, not production",
+            `warning: --chart: the istiod chart of Istio experimental-dual-stack has no Service family keys, so Helm leaves Service istio-system/istiod single-stack; after helm install, run: kubectl patch service istiod -n istio-system --type merge -p '{"spec":{"ipFamilyPolicy":"RequireDualStack","ipFamilies":["IPv4","IPv6"]}}'`,
         ]);
     });
 
@@ -91,6 +92,25 @@ describe("dualstack-istio values", () => {
             [["--platform", "aks"], "error: --platform: 'aks' is not a platform; allowed: generic, gke, eks"],
             [["--no-such-flag"], "error: --no-such-flag: unknown option; run with --help for the flags"],
             [["--hub"], "error: --hub: needs a value"],
+            ...["--platform eks", "--platform eks --ip-families IPv4,IPv6", "--platform eks --ip-families IPv6,IPv4"].map((args): [string[], string] => [
+                args.split(" "),
+                `error: --ip-families: [${args.includes("IPv6,IPv4") ? "IPv6, IPv4" : "IPv4, IPv6"}] with --platform eks: EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); give the cluster's one family, --ip-families IPv6 or IPv4`,
+            ]),
+            [
+                ["--platform", "eks", "--ip-families", "IPv6,IPv6"],
+                "error: --ip-families: [IPv6, IPv6] is not a set of IP families; allowed: [IPv4], [IPv6], [IPv4, IPv6], [IPv6, IPv4]",
+            ],
+            ...(
+                [
+                    ["1.17.8", "1.18.5", "--cni"],
+                    ["1.18.3", "1.18.5", "--cni"],
+                    ["1.19.0", "1.19.1", "--cni"],
+                    ["1.19.0", "1.19.1", "--chart cni"],
+                ] as const
+            ).map(([version, fix, args]): [string[], string] => [
+                ["--istio-version", version, "--kubernetes-version", "1.27", ...args.split(" ")],
+                `error: --cni: Istio ${version}'s CNI plugin redirects one IP family only (it reads no dual-stack switch), so on a dual-stack cluster the other family would bypass the sidecar; turn CNI off, or use Istio ${fix} or newer`,
+            ]),
         ];
         for (const [args, line] of cases) {
             it(args.join(" "), () => {
@@ -109,6 +129,45 @@ describe("dualstack-istio values", () => {
                 stderr: "error: command: unknown command 'plan-everything'; run dualstack-istio --help\n",
             });
         });
+    });
+
+    describe("a Service the chart cannot make dual-stack: the kubectl patch to run after helm install, on stderr", () => {
+        const patch = (chart: string, version: string, namespace: string, name: string, families = '"IPv4","IPv6"') =>
+            `warning: --chart: the ${chart} chart of Istio ${version} has no Service family keys, so Helm leaves Service ${namespace}/${name} single-stack; ` +
+            `after helm install, run: kubectl patch service ${name} -n ${namespace} --type merge -p '{"spec":{"ipFamilyPolicy":"RequireDualStack","ipFamilies":[${families}]}}'`;
+        const istiod = (version: string, name = "istiod") => patch("istiod", version, "istio-system", name);
+        const gateway = (version: string, families?: string) => patch("gateway", version, "istio-ingress", "istio-ingressgateway", families);
+        const BRANCH = ["--flavor", "experimental-dual-stack", "--hub", "registry.example.com/istio", "--tag", "ds-dev", "--kubernetes-version", "1.24"];
+        const cases: [string, string[], string[]][] = [
+            ["1.17.8 istiod", ["--istio-version", "1.17.8", "--kubernetes-version", "1.26"], [istiod("1.17.8")]],
+            ["1.17.8 istiod, revision canary", ["--istio-version", "1.17.8", "--kubernetes-version", "1.26", "--revision", "canary"], [istiod("1.17.8", "istiod-canary")]],
+            ["1.19.0 istiod", ["--istio-version", "1.19.0", "--kubernetes-version", "1.27"], [istiod("1.19.0")]],
+            ["1.19.0 gateway", ["--istio-version", "1.19.0", "--kubernetes-version", "1.27", "--chart", "gateway"], [gateway("1.19.0")]],
+            [
+                "1.19.0 gateway, IPv6 first",
+                ["--istio-version", "1.19.0", "--kubernetes-version", "1.27", "--chart", "gateway", "--ip-families", "IPv6,IPv4"],
+                [gateway("1.19.0", '"IPv6","IPv4"')],
+            ],
+            ["1.19.1 istiod", ["--istio-version", "1.19.1", "--kubernetes-version", "1.27"], [istiod("1.19.1")]],
+            ["1.19.1 gateway: the chart has the keys", ["--istio-version", "1.19.1", "--kubernetes-version", "1.27", "--chart", "gateway"], []],
+            ["1.20.0 istiod: the chart has the keys", ["--istio-version", "1.20.0", "--kubernetes-version", "1.27"], []],
+            ["1.30.3 istiod", [], []],
+            ["the branch, istiod", BRANCH, [istiod("experimental-dual-stack")]],
+            ["the branch, gateway", [...BRANCH, "--chart", "gateway"], [gateway("experimental-dual-stack")]],
+            ["1.17.8 on a single-stack cluster", ["--istio-version", "1.17.8", "--kubernetes-version", "1.26", "--ip-families", "IPv6"], []],
+            ["1.17.8 base", ["--istio-version", "1.17.8", "--kubernetes-version", "1.26", "--chart", "base"], []],
+            ["1.17.8 IstioOperator: istioctl's overlays do it", ["--istio-version", "1.17.8", "--kubernetes-version", "1.26", "--format", "istio-operator"], []],
+        ];
+        for (const [name, args, expected] of cases) {
+            it(name, () => {
+                const { status, stderr } = cli("values", ...args);
+                assert.equal(status, 0);
+                assert.deepEqual(
+                    stderr.split("\n").filter((line) => line.startsWith("warning: --chart:")),
+                    expected,
+                );
+            });
+        }
     });
 
     it("runs as plain JavaScript: no TypeScript and no Pulumi package is loaded", () => {
