@@ -22,6 +22,7 @@ import type { ClusterTarget } from "../target/cluster-target";
 import { checkedWhenKnown } from "../target/checked-when-known";
 import { CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, trustPolicy, vpcCniIpv6Policy } from "./iam";
 import { eksKubeconfig } from "./kubeconfig";
+import { autonamedLogicalName } from "./names";
 import { LOAD_BALANCER_CONTROLLER_CHART, loadBalancerControllerPolicy, loadBalancerControllerValues } from "./load-balancer-controller";
 import { createEksNetwork, createNodeSecurityGroup, type EksZoneSubnetPair } from "./network";
 import { checkEksSecretsKey, type EksClusterPlan, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
@@ -100,7 +101,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         const privateSubnetIds = network.subnets.map((pair) => pair.private.id);
 
         const clusterRole = new Role(
-            `${name}-cluster-role`,
+            autonamedLogicalName(`${name}-cluster-role`, "iamRole"),
             {
                 description: `EKS control plane of ${plan.clusterName}`,
                 assumeRolePolicy: JSON.stringify(trustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"])),
@@ -147,12 +148,12 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         const clusterName = this.cluster.name;
 
         const nodeRole = new Role(
-            `${name}-node-role`,
+            autonamedLogicalName(`${name}-node-role`, "iamRole"),
             { description: `Nodes of EKS cluster ${plan.clusterName}`, assumeRolePolicy: JSON.stringify(trustPolicy("ec2.amazonaws.com")) },
             parent,
         );
         const vpcCniIpv6 = new Policy(
-            `${name}-vpc-cni-ipv6`,
+            autonamedLogicalName(`${name}-vpc-cni-ipv6`, "iamPolicy"),
             {
                 description: `The VPC CNI's IPv6 permissions for EKS cluster ${plan.clusterName}`,
                 policy: JSON.stringify(vpcCniIpv6Policy(partition)),
@@ -186,7 +187,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
 
         const nodeSecurityGroup = createNodeSecurityGroup(this, name, plan, this.vpc);
         const launchTemplate = new LaunchTemplate(
-            `${name}-nodes`,
+            autonamedLogicalName(`${name}-nodes`, "launchTemplate"),
             {
                 region,
                 description: `Nodes of EKS cluster ${plan.clusterName}`,
@@ -204,7 +205,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
             parent,
         );
         this.nodeGroup = new NodeGroup(
-            `${name}-nodes`,
+            autonamedLogicalName(`${name}-nodes`, "nodeGroup"),
             {
                 region,
                 clusterName,
@@ -280,7 +281,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
     private createLoadBalancerController(name: string, plan: EksClusterPlan, after: pulumi.Resource[]): Release {
         const parent = { parent: this };
         const role = new Role(
-            `${name}-lb-controller`,
+            autonamedLogicalName(`${name}-lb-controller`, "iamRole"),
             {
                 description: `AWS Load Balancer Controller of EKS cluster ${plan.clusterName}`,
                 assumeRolePolicy: JSON.stringify(trustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"])),
@@ -288,7 +289,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
             parent,
         );
         const policy = new Policy(
-            `${name}-lb-controller`,
+            autonamedLogicalName(`${name}-lb-controller`, "iamPolicy"),
             {
                 description: `AWS Load Balancer Controller of EKS cluster ${plan.clusterName}`,
                 policy: JSON.stringify(loadBalancerControllerPolicy(plan.partition)),

@@ -13,6 +13,7 @@ import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { SecurityGroupEgressRule } from "@pulumi/aws/vpc/securityGroupEgressRule";
 import { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRule";
 import { carveIpv6Subnet } from "../network/subnets";
+import { autonamedLogicalName } from "./names";
 import type { EksClusterPlan } from "./plan";
 
 // The EKS component's network: registered by EksIpv6Cluster, as its children, in this order.
@@ -105,7 +106,7 @@ export function createNodeSecurityGroup(component: pulumi.ComponentResource, nam
     const { region } = plan;
     const parent = { parent: component };
     const group = new SecurityGroup(
-        `${name}-nodes`,
+        autonamedLogicalName(`${name}-nodes`, "securityGroup"),
         { region, vpcId: vpc.id, description: `Nodes of EKS cluster ${plan.clusterName}`, tags: { Name: `${plan.clusterName}-nodes` } },
         parent,
     );
