@@ -1,12 +1,6 @@
-import { createHash } from "node:crypto";
+import { nameWithin, PULUMI_AUTONAME_SUFFIX_LENGTH } from "../target/names";
 
-/**
- * What Pulumi adds to a resource's logical name when it names the cloud resource itself: `-` and
- * 7 random hex digits (pulumi-terraform-bridge `tfbridge.AutoName`, `Randlen: 7`, separator `-`).
- * The bridge refuses a name whose prefix plus suffix passes the field's `Maxlen` ("plus 7 random
- * chars is longer than maximum length"), but only where pulumi-aws declares the AWS limit.
- */
-export const PULUMI_AUTONAME_SUFFIX_LENGTH = 8;
+export { PULUMI_AUTONAME_SUFFIX_LENGTH };
 
 /**
  * The AWS limits on the names this component's resources get, in characters.
@@ -34,26 +28,14 @@ export const AWS_NAME_LIMITS = {
 /** A kind of AWS name with a limit in {@link AWS_NAME_LIMITS}. */
 export type AwsNameKind = keyof typeof AWS_NAME_LIMITS;
 
-/** Hex digits of the hash that keeps two shortened names apart. */
-const HASH_LENGTH = 8;
-
 /**
- * `base` if it fits `limit` once `suffixLength` characters are added to it; otherwise its start,
- * `-` and 8 hex digits of its SHA-256, cut so that the same sum fits. Deterministic, so a stack
- * plans the same names on every run, and names that already fit are left exactly as they were.
+ * `base` if it fits `limit` once `suffixLength` characters are added to it; otherwise cut, with 8
+ * hex digits of its digest, so that the same sum fits (see {@link nameWithin}).
  * @param suffixLength what is added after the name (Pulumi's autoname suffix, for example)
  * @default suffixLength 0
  */
 export function fittedName(base: string, limit: number, suffixLength = 0): string {
-    const room = limit - suffixLength;
-    if (base.length <= room) {
-        return base;
-    }
-    if (room < HASH_LENGTH + 2) {
-        throw new Error(`internal: a name limit of ${limit} leaves no room for a shortened name`);
-    }
-    const hash = createHash("sha256").update(base).digest("hex").slice(0, HASH_LENGTH);
-    return `${base.slice(0, room - HASH_LENGTH - 1)}-${hash}`;
+    return nameWithin(base, limit - suffixLength, 8);
 }
 
 /**

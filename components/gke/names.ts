@@ -1,10 +1,4 @@
-import { createHash } from "node:crypto";
-
-/**
- * What Pulumi's autonaming adds to a resource's logical name when no `name` is given: `-` and 7
- * random hex characters (pulumi-terraform-bridge's default autoname, which the GCP provider uses).
- */
-export const AUTONAME_SUFFIX_LENGTH = 8;
+import { nameWithin, PULUMI_AUTONAME_SUFFIX_LENGTH } from "../target/names";
 
 /** The longest names Google Cloud takes for what this component names. */
 export const GCP_NAME_LIMITS = {
@@ -16,22 +10,13 @@ export const GCP_NAME_LIMITS = {
     serviceAccountId: 30,
 } as const;
 
-/** A short, stable digest of a name, so two long names cut to the same start stay apart. */
-function digest(text: string, length: number): string {
-    return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
 /**
- * The `name` to give a resource whose autoname (`logical` plus {@link AUTONAME_SUFFIX_LENGTH})
- * would pass `limit`: the start of `logical` and a digest of all of it, fixed for the same
- * logical name. `undefined` where the autoname fits, so those names stay as Pulumi makes them.
+ * The `name` to give a resource whose autoname (`logical` plus Pulumi's suffix) would pass
+ * `limit`: cut, with a digest of all of it (see {@link nameWithin}). `undefined` where the
+ * autoname fits, so those names stay as Pulumi makes them.
  */
 export function fittedName(logical: string, limit: number): string | undefined {
-    if (logical.length + AUTONAME_SUFFIX_LENGTH <= limit) {
-        return undefined;
-    }
-    const tail = `-${digest(logical, 7)}`;
-    return `${logical.slice(0, limit - tail.length).replace(/-+$/, "")}${tail}`;
+    return logical.length + PULUMI_AUTONAME_SUFFIX_LENGTH <= limit ? undefined : nameWithin(logical, limit, 7);
 }
 
 /**
@@ -43,10 +28,6 @@ export function fittedName(logical: string, limit: number): string | undefined {
  */
 export function nodeServiceAccountId(clusterName: string): string {
     const suffix = "-nodes";
-    const plain = `${clusterName}${suffix}`;
-    if (plain.length <= GCP_NAME_LIMITS.serviceAccountId) {
-        return plain;
-    }
-    const tail = `-${digest(clusterName, 6)}${suffix}`;
-    return `${clusterName.slice(0, GCP_NAME_LIMITS.serviceAccountId - tail.length).replace(/-+$/, "")}${tail}`;
+    // The digest goes before `-nodes`, so every account still reads as a cluster's nodes.
+    return `${nameWithin(clusterName, GCP_NAME_LIMITS.serviceAccountId - suffix.length, 6)}${suffix}`;
 }

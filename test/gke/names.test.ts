@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { GkeDualStackCluster } from "../../components/gke/gke-dual-stack-cluster";
-import { AUTONAME_SUFFIX_LENGTH, fittedName, GCP_NAME_LIMITS, nodeServiceAccountId } from "../../components/gke/names";
+import { fittedName, GCP_NAME_LIMITS, nodeServiceAccountId } from "../../components/gke/names";
+import { PULUMI_AUTONAME_SUFFIX_LENGTH as AUTONAME_SUFFIX_LENGTH } from "../../components/target/names";
 import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
 import { runOffline } from "../../engine/offline-engine";
 
