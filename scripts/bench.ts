@@ -33,7 +33,7 @@ import { DEFAULT_FLEET_PLAN_LANES } from "../cli/fleet-plan-lanes";
 import { planCommand } from "../cli/plan-command";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { runOffline, type RecordedResource } from "../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../components/gke/offline-answers";
+import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../components/gke/offline-answers";
 
 const TARGET_RATIO = 1.2;
 /** Per-tenant cost of the largest fleet over that of the smallest: the fleet must not slow down as it grows. */
@@ -116,7 +116,7 @@ export async function handWritten(recorded: readonly RecordedResource[]): Promis
             new Release("istio-gateway", { ...inputs<ReleaseArgs>("istio-gateway"), namespace: ingress.metadata.name }, { provider, dependsOn: [ingress, istiod, nodePool] });
             return { kubeconfig };
         },
-        { project: "dualstack-istio", stack: "dev", synthesizers: GCP_SYNTHESIZERS },
+        { project: "dualstack-istio", stack: "dev", synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES },
     );
     return run.resources;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { runOffline } from "../../engine/offline-engine";
-import { GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
+import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
 
 const PROGRAM = path.resolve(__dirname, "../../examples/gke/index.ts");
 
@@ -17,6 +17,7 @@ describe("examples/gke", () => {
                 project: "gke-dual-stack",
                 config: { "gcp:project": "my-project", "gke-dual-stack:region": "us-central1", "gke-dual-stack:authorizedNetworks": '["81.2.69.0/24"]' },
                 synthesizers: GCP_SYNTHESIZERS,
+                invokes: GCP_INVOKES,
             },
         );
         const cluster = run.resources.find((resource) => resource.type === "gcp:container/cluster:Cluster");

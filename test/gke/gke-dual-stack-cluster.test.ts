@@ -170,7 +170,7 @@ describe("GkeDualStackCluster", () => {
                 });
                 new GkeDualStackCluster("demo", ARGS);
             },
-            { synthesizers: GCP_SYNTHESIZERS },
+            { synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES },
         );
         const subnet = options.get("demo-subnet");
         assert.deepEqual(subnet?.replaceOnChanges, ["ipv6AccessType"]);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_INVOKES, AWS_SYNTHESIZERS } from "../../components/eks/offline-answers";
 import { EksIpv6Cluster } from "../../components/eks/eks-ipv6-cluster";
-import { GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
+import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
 import { GkeDualStackCluster } from "../../components/gke/gke-dual-stack-cluster";
 import { OfflineRunError, runOffline } from "../../engine/offline-engine";
 
@@ -18,7 +18,7 @@ function runGke(key: pulumi.Input<string>) {
             new GkeDualStackCluster("demo", { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"], secretsEncryptionKey: key });
             return {};
         },
-        { synthesizers: GCP_SYNTHESIZERS },
+        { synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES },
     );
 }
 
