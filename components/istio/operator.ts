@@ -1,6 +1,26 @@
 import { isDualStack } from "../target/cluster-facts";
 import { GatewayServiceType, type ResolvedIstioSettings } from "./settings";
-import { type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodValues, releaseName } from "./values";
+import { cniValues, type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodValues, releaseName } from "./values";
+import { activeHazards } from "./versions";
+
+const GATEWAY = releaseName(IstioChart.Gateway, "");
+
+// `k8s.service` is istio/api's own ServiceSpec (operator/v1alpha1/operator.proto, as go.mod pins it
+// at istio 1.17.0 through 1.23.x and at experimental-dual-stack), without family fields; istio
+// 1.24.0 took corev1.ServiceSpec (operator/pkg/apis/types.go). The values API has family keys from
+// 1.20.0-beta.0 (operator/pkg/apis/istio/v1alpha1/values_types.proto). Below that, and on the
+// branch, an overlay on the rendered Service sets them (operator/pkg/patch/patch.go at 1.17.0 and
+// the branch: a new leaf under the existing `spec`).
+function familiesOverlay(service: string, settings: ResolvedIstioSettings): HelmValues {
+    return {
+        kind: "Service",
+        name: service,
+        patches: [
+            { path: "spec.ipFamilyPolicy", value: "RequireDualStack" },
+            { path: "spec.ipFamilies", value: [...settings.ipFamilies] },
+        ],
+    };
+}
 
 /**
  * The same installation as an `IstioOperator`, for `istioctl install -f`. Built from the same
@@ -28,25 +48,44 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
         global.defaultPodDisruptionBudget = istiodChartValues.global.defaultPodDisruptionBudget;
     }
     const values: HelmValues = { global, pilot };
+    const gatewayValues: HelmValues = {};
 
-    // Where the charts have no family keys, istioctl's Service overlay sets them instead.
+    const overlays = dualStack && !settings.release.istiodServiceFamilyKeys;
     const pilotComponent: HelmValues = { enabled: true };
-    if (dualStack && !settings.release.istiodServiceFamilyKeys) {
-        pilotComponent.k8s = { service: families };
+    if (overlays) {
+        pilotComponent.k8s = { overlays: [familiesOverlay(releaseName(IstioChart.Istiod, settings.revision), settings)] };
     }
-    const gatewayService: HelmValues = { type: settings.gateway.serviceType };
-    if (dualStack) {
-        if (settings.release.istiodServiceFamilyKeys) {
-            values.gateways = { "istio-ingressgateway": families };
-        } else {
-            Object.assign(gatewayService, families);
-        }
+    if (dualStack && !overlays) {
+        Object.assign(gatewayValues, families);
     }
-    const gateway: HelmValues = { name: releaseName(IstioChart.Gateway, ""), enabled: settings.gateway.enabled };
+    // istioctl installs manifests/charts/gateways/istio-ingress, whose templates/autoscale.yaml at
+    // experimental-dual-stack always renders autoscaling/v2beta1, as istiod's: off where it is gone.
+    const hazards = activeHazards(settings.release, settings.kubernetes);
+    if (settings.gateway.enabled && hazards.some((hazard) => hazard.api === "autoscaling/v2beta1 HorizontalPodAutoscaler")) {
+        gatewayValues.autoscaleEnabled = false;
+    }
+    if (Object.keys(gatewayValues).length > 0) {
+        values.gateways = { [GATEWAY]: gatewayValues };
+    }
+    const gateway: HelmValues = { name: GATEWAY, enabled: settings.gateway.enabled };
     if (settings.gateway.enabled) {
-        gateway.k8s = { service: gatewayService };
+        const k8s: HelmValues = { service: { type: settings.gateway.serviceType } };
         if (settings.loadBalancer && settings.gateway.serviceType === GatewayServiceType.LoadBalancer) {
-            (gateway.k8s as HelmValues).serviceAnnotations = { ...settings.loadBalancer.serviceAnnotations };
+            k8s.serviceAnnotations = { ...settings.loadBalancer.serviceAnnotations };
+        }
+        if (overlays) {
+            k8s.overlays = [familiesOverlay(GATEWAY, settings)];
+        }
+        gateway.k8s = k8s;
+    }
+    if (settings.cni.enabled) {
+        // The same GKE platform and ResourceQuota as the cni chart's Helm values.
+        const cni = cniValues(settings) as { global: HelmValues; cni?: HelmValues };
+        if (cni.global.platform !== undefined) {
+            global.platform = cni.global.platform;
+        }
+        if (cni.cni !== undefined) {
+            values.cni = cni.cni;
         }
     }
 

@@ -161,18 +161,35 @@ export function cniValues(settings: ResolvedIstioSettings): HelmValues {
     if (settings.revision) {
         values.revision = settings.revision;
     }
-    if (settings.platform === "gke") {
-        if (settings.release.cniPlatformProfiles) {
-            (values.global as HelmValues).platform = "gke";
-        } else {
-            // Before the platform profiles: system-node-critical pods outside kube-system need a
-            // ResourceQuota on GKE, and the branch does not detect GKE's CNI binary directory.
-            const cni: HelmValues = { resourceQuotas: { enabled: true } };
-            if (settings.release.flavor === "experimental-dual-stack") {
-                cni.cniBinDir = "/home/kubernetes/bin";
-            }
-            values.cni = cni;
+    const gke = cniGkeValues(settings);
+    Object.assign(values.global as HelmValues, gke.global);
+    if (gke.cni !== undefined) {
+        values.cni = gke.cni;
+    }
+    return values;
+}
+
+// What GKE needs from the cni chart: `global.platform: gke` where the chart has platform profiles,
+// and the ResourceQuota wherever its profile does not set it.
+function cniGkeValues(settings: ResolvedIstioSettings): { global?: HelmValues; cni?: HelmValues } {
+    if (settings.platform !== "gke") {
+        return {};
+    }
+    const { release } = settings;
+    const values: { global?: HelmValues; cni?: HelmValues } = {};
+    if (release.cniPlatformProfiles) {
+        values.global = { platform: "gke" };
+    }
+    if (!release.cniPlatformProfileQuota) {
+        // GKE admits system-node-critical pods outside kube-system only under a ResourceQuota for
+        // that priority class (the chart's templates/resourcequota.yaml; `cni.*` is read at every
+        // release, through templates/zzy_descope_legacy.yaml from 1.25). The branch also does not
+        // detect GKE's CNI binary directory.
+        const cni: HelmValues = { resourceQuotas: { enabled: true } };
+        if (release.flavor === "experimental-dual-stack") {
+            cni.cniBinDir = "/home/kubernetes/bin";
         }
+        values.cni = cni;
     }
     return values;
 }

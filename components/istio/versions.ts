@@ -177,6 +177,11 @@ export interface IstioRelease {
     readonly cniValuesKey: "istio_cni" | "pilot.cni";
     /** The cni chart ships `files/profile-platform-gke.yaml`, read through `global.platform` (1.25+). */
     readonly cniPlatformProfiles: boolean;
+    /**
+     * The cni chart's GKE profile turns on the ResourceQuota for its system-node-critical pods
+     * (1.26+); where it does not (1.25.x, before the profiles), the package sets it.
+     */
+    readonly cniPlatformProfileQuota: boolean;
     /** APIs the charts render unconditionally that later Kubernetes removed. */
     readonly removedApiHazards: readonly RemovedApiHazard[];
     readonly support: IstioMinorSupport;
@@ -219,6 +224,7 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
             cniDualStackFrom: CNI_READERS[0].from,
             cniValuesKey: "istio_cni",
             cniPlatformProfiles: false,
+            cniPlatformProfileQuota: false,
             removedApiHazards: [
                 { api: "policy/v1beta1 PodDisruptionBudget", removedInMinor: 25, chart: "istiod" },
                 { api: "autoscaling/v2beta1 HorizontalPodAutoscaler", removedInMinor: 25, chart: "istiod" },
@@ -266,6 +272,9 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
         cniValuesKey: atLeast("1.22.0-alpha.1") ? "pilot.cni" : "istio_cni",
         // manifests/charts/istio-cni/files/profile-platform-gke.yaml
         cniPlatformProfiles: atLeast("1.25.0-alpha.0"),
+        // The same file sets cni.resourceQuotas.enabled (and resourceQuotas.enabled) from
+        // 1.26.0-alpha.0; at every 1.25 tag, 1.25.0-alpha.0 to 1.25.5, it sets only cniBinDir.
+        cniPlatformProfileQuota: atLeast("1.26.0-alpha.0"),
         removedApiHazards: [],
         support,
     };

@@ -66,7 +66,19 @@ describe("dualstack-istio values", () => {
         const operator = parse(cli("values", "--format", "istio-operator", "--istio-version", "1.17.8", "--kubernetes-version", "1.26").stdout);
         assert.equal(operator.kind, "IstioOperator");
         assert.deepEqual(operator.spec.meshConfig, { defaultConfig: { proxyMetadata: { ISTIO_AGENT_DUAL_STACK: "true" } } });
-        assert.deepEqual(operator.spec.components.pilot.k8s, { service: { ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] } });
+        // istioctl 1.17's k8s.service has no family fields (istio/api's own ServiceSpec): an overlay sets them.
+        assert.deepEqual(operator.spec.components.pilot.k8s, {
+            overlays: [
+                {
+                    kind: "Service",
+                    name: "istiod",
+                    patches: [
+                        { path: "spec.ipFamilyPolicy", value: "RequireDualStack" },
+                        { path: "spec.ipFamilies", value: ["IPv4", "IPv6"] },
+                    ],
+                },
+            ],
+        });
     });
 
     describe("bad input: exit 2, one line on stderr, nothing on stdout", () => {

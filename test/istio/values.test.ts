@@ -299,7 +299,21 @@ describe("IstioOperator", () => {
 
     it("the branch: Service overlays instead of missing keys, and the Kubernetes 1.25 workarounds", () => {
         const spec = istioOperator(resolved(BRANCH, cluster("1.29"))).spec as Record<string, Record<string, unknown>>;
-        assert.deepEqual(spec.components.pilot, { enabled: true, k8s: { service: { ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] } } });
+        assert.deepEqual(spec.components.pilot, {
+            enabled: true,
+            k8s: {
+                overlays: [
+                    {
+                        kind: "Service",
+                        name: "istiod",
+                        patches: [
+                            { path: "spec.ipFamilyPolicy", value: "RequireDualStack" },
+                            { path: "spec.ipFamilies", value: ["IPv4", "IPv6"] },
+                        ],
+                    },
+                ],
+            },
+        });
         assert.deepEqual(spec.components.ingressGateways, [{ name: "istio-ingressgateway", enabled: false }]);
         assert.deepEqual(spec.values, {
             global: { imagePullPolicy: "Always", imagePullSecrets: [], defaultPodDisruptionBudget: { enabled: false } },
