@@ -1,34 +1,18 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fleetPlanCommand } from "../../cli/fleet-plan-command";
 import { main } from "../../cli/main";
 import * as planCommandModule from "../../cli/plan-command";
 import { planCommand } from "../../cli/plan-command";
-import { PLAN_MANIFEST, STAGING_PREFIX } from "../../cli/plan-output";
+import { PLAN_MANIFEST } from "../../cli/plan-output";
 import { OperationError } from "../../components/errors";
+import { folderEntries as contents, stagingLeft, tempFolder as tempFolderWith } from "../support/plan-output";
 
-function tempFolder(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-output-commands-"));
-}
-
-/** Every file under a folder (hidden ones too), by `/`-separated relative path, with its text. */
-function contents(folder: string, prefix = ""): Record<string, string> {
-    const entries: Record<string, string> = {};
-    for (const entry of fs.readdirSync(path.join(folder, prefix), { withFileTypes: true })) {
-        const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-        Object.assign(entries, entry.isDirectory() ? contents(folder, relative) : { [relative]: fs.readFileSync(path.join(folder, relative), "utf8") });
-    }
-    return entries;
-}
+const tempFolder = () => tempFolderWith("plan-output-commands-");
 
 function withoutManifest(files: Record<string, string>): Record<string, string> {
     return Object.fromEntries(Object.entries(files).filter(([file]) => file !== PLAN_MANIFEST));
-}
-
-function stagingLeft(folder: string): string[] {
-    return fs.readdirSync(folder).filter((name) => name.startsWith(STAGING_PREFIX));
 }
 
 /** A tenants file of GCP tenants with these names. */

@@ -1,30 +1,14 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fleetPlanCommand } from "../../cli/fleet-plan-command";
-import { PLAN_MANIFEST, STAGING_PREFIX } from "../../cli/plan-output";
+import { PLAN_MANIFEST } from "../../cli/plan-output";
+
+import { folderEntries as contents, stagingLeft, tempFolder as tempFolderWith } from "../support/plan-output";
 
 const ROOT = path.resolve(__dirname, "../..");
-
-function tempFolder(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-output-signals-"));
-}
-
-/** Every file under a folder (hidden ones too), by `/`-separated relative path, with its text. */
-function contents(folder: string, prefix = ""): Record<string, string> {
-    const entries: Record<string, string> = {};
-    for (const entry of fs.readdirSync(path.join(folder, prefix), { withFileTypes: true })) {
-        const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-        Object.assign(entries, entry.isDirectory() ? contents(folder, relative) : { [relative]: fs.readFileSync(path.join(folder, relative), "utf8") });
-    }
-    return entries;
-}
-
-function stagingLeft(folder: string): string[] {
-    return fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => name.startsWith(STAGING_PREFIX)) : [];
-}
+const tempFolder = () => tempFolderWith("plan-output-signals-");
 
 /** A tenants file of `count` GCP tenants, t0 … t<count - 1>. */
 function tenantsFile(folder: string, count: number): string {

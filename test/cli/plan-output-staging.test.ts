@@ -2,55 +2,14 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { InputError } from "../../components/errors";
 import { MANIFEST_LIMIT, PLAN_MANIFEST, PlanOutput, STAGING_PREFIX, stageFiles } from "../../cli/plan-output";
+import { folderEntries, refusalOf, stagingLeft, tempFolder as tempFolderWith, writeFiles } from "../support/plan-output";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
-function tempFolder(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-output-staging-"));
-}
-
-/** Every entry under a folder (hidden ones too), by relative path: a file's text, a folder as `/`, a link as `-> target`. */
-function tree(folder: string, prefix = ""): Record<string, string> {
-    const entries: Record<string, string> = {};
-    for (const entry of fs.readdirSync(path.join(folder, prefix), { withFileTypes: true })) {
-        const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-        const full = path.join(folder, relative);
-        if (entry.isSymbolicLink()) {
-            entries[relative] = `-> ${fs.readlinkSync(full)}`;
-        } else if (entry.isDirectory()) {
-            Object.assign(entries, { [relative]: "/" }, tree(folder, relative));
-        } else {
-            entries[relative] = fs.readFileSync(full, "utf8");
-        }
-    }
-    return entries;
-}
-
-function stagingLeft(folder: string): string[] {
-    return fs.readdirSync(folder).filter((name) => name.startsWith(STAGING_PREFIX));
-}
-
-function writeFiles(out: string, files: Record<string, string>): Promise<void> {
-    return PlanOutput.check(out).write((staging) => {
-        for (const [file, content] of Object.entries(files)) {
-            stageFiles(staging, new Map([[path.basename(file), content]]), path.dirname(file) === "." ? "" : path.dirname(file));
-        }
-    });
-}
-
-function refusalOf(action: () => unknown): string {
-    try {
-        action();
-    } catch (error) {
-        assert.ok(error instanceof InputError, String(error));
-        return error.message;
-    }
-    return "(accepted)";
-}
+const tempFolder = () => tempFolderWith("plan-output-staging-");
+const tree = (folder: string) => folderEntries(folder, { folders: true });
 
 /** A process ID no process has: one that has just ended. */
 function endedPid(): number {

@@ -1,57 +1,14 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../components/errors";
+import { folderEntries as contents, refusalOf, stagingLeft, tempFolder as tempFolderWith, writeFiles as write } from "../support/plan-output";
 import { outError, PLAN_MANIFEST, PlanOutput, STAGING_PREFIX, stageFiles } from "../../cli/plan-output";
 
-function tempFolder(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-output-"));
-}
-
-/** Every file and link under a folder (hidden ones too), by `/`-separated relative path: a file's text, a link as `-> target`. */
-function contents(folder: string, prefix = ""): Record<string, string> {
-    const entries: Record<string, string> = {};
-    for (const entry of fs.readdirSync(path.join(folder, prefix), { withFileTypes: true })) {
-        const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-        const full = path.join(folder, relative);
-        if (entry.isSymbolicLink()) {
-            entries[relative] = `-> ${fs.readlinkSync(full)}`;
-        } else if (entry.isDirectory()) {
-            Object.assign(entries, contents(folder, relative));
-        } else {
-            entries[relative] = fs.readFileSync(full, "utf8");
-        }
-    }
-    return entries;
-}
-
-/** What is left of runs' staging folders in a folder. */
-function stagingLeft(folder: string): string[] {
-    return fs.readdirSync(folder).filter((name) => name.startsWith(STAGING_PREFIX));
-}
+const tempFolder = () => tempFolderWith("plan-output-");
 
 function manifest(...files: string[]): string {
     return `${JSON.stringify({ files }, null, 2)}\n`;
-}
-
-/** Writes files (by relative path) into `out` as one run. */
-function write(out: string, files: Record<string, string>): Promise<void> {
-    return PlanOutput.check(out).write((staging) => {
-        for (const [file, content] of Object.entries(files)) {
-            stageFiles(staging, new Map([[path.basename(file), content]]), path.dirname(file) === "." ? "" : path.dirname(file));
-        }
-    });
-}
-
-function refusalOf(action: () => unknown): string {
-    try {
-        action();
-    } catch (error) {
-        assert.ok(error instanceof InputError, String(error));
-        return error.message;
-    }
-    return "(accepted)";
 }
 
 async function rejectionOf(action: () => Promise<unknown>): Promise<unknown> {
