@@ -1,4 +1,4 @@
-import { isScalar, LineCounter, parseDocument, Parser, visit, type CST, type Document } from "yaml";
+import { Composer, isScalar, LineCounter, Parser, visit, type CST, type Document } from "yaml";
 import { InputError } from "./errors";
 
 /**
@@ -39,18 +39,19 @@ export interface YamlInputOptions {
  */
 export function parseYamlInput(content: string, options: YamlInputOptions): unknown {
     const refuse = (problem: string) => new InputError(options.field, options.subject ? `${options.subject} ${problem}` : problem);
-    if (nestingDepth(content) > MAX_INPUT_DEPTH) {
+    const lines = new LineCounter();
+    // Parsed once into the syntax tree, which is measured before the document is composed from it.
+    const tokens = [...new Parser(lines.addNewLine).parse(content)];
+    if (nestingDepth(tokens) > MAX_INPUT_DEPTH) {
         throw refuse(`does not parse as YAML: nested deeper than ${MAX_INPUT_DEPTH} levels`);
     }
-    const lines = new LineCounter();
-    // The library's own duplicate-key check compares each key with every other (quadratic in a
-    // map's size); the check below uses a set per map instead.
-    const parsed = parseDocument(content, { schema: "failsafe", uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+    const { document: parsed, nextDocumentAt } = composeFirstDocument(tokens, content.length);
     const problem = parsed.errors[0];
     if (problem) {
-        const line = lines.linePos(problem.pos[0]).line;
-        const message = problem.code === "MULTIPLE_DOCS" ? "it holds more than one document (---); give one" : firstLine(problem.message);
-        throw refuse(`does not parse as YAML (line ${line}): ${message}`);
+        throw refuse(`does not parse as YAML (line ${lines.linePos(problem.pos[0]).line}): ${firstLine(problem.message)}`);
+    }
+    if (nextDocumentAt !== undefined) {
+        throw refuse(`does not parse as YAML (line ${lines.linePos(nextDocumentAt).line}): it holds more than one document (---); give one`);
     }
     const keyProblem = firstKeyProblem(parsed);
     if (keyProblem) {
@@ -111,17 +112,32 @@ function checkPlainDataAt(value: unknown, field: string, path: string, depth: nu
 }
 
 /**
+ * The first document composed from the syntax tree, and where a second one starts if there is
+ * one (as the library's `parseDocument` does, from tokens already parsed). The library's own
+ * duplicate-key check compares each key with every other (quadratic in a map's size):
+ * {@link firstKeyProblem} uses a set per map instead.
+ */
+function composeFirstDocument(tokens: readonly CST.Token[], length: number): { document: Document; nextDocumentAt?: number } {
+    let first: Document | undefined;
+    for (const document of new Composer({ schema: "failsafe", uniqueKeys: false }).compose(tokens, true, length)) {
+        if (first !== undefined) {
+            return { document: first, nextDocumentAt: document.range[0] };
+        }
+        first = document;
+    }
+    // compose(…, forceDoc) always yields a document, an empty one for empty input.
+    return { document: first as Document };
+}
+
+/**
  * The deepest nesting of collections (block and flow alike), measured on the concrete syntax tree
  * that the library's parser builds without recursion, walked here with a stack of our own: the
  * library's composer recurses, and exhausts the stack or memory on deep enough input. Stops
  * counting past {@link MAX_INPUT_DEPTH}.
  */
-function nestingDepth(content: string): number {
+function nestingDepth(tokens: readonly CST.Token[]): number {
     let deepest = 0;
-    const pending: [CST.Token | undefined, number][] = [];
-    for (const token of new Parser().parse(content)) {
-        pending.push([token, 0]);
-    }
+    const pending = tokens.map((token): [CST.Token | undefined, number] => [token, 0]);
     for (let next = pending.pop(); next !== undefined && deepest <= MAX_INPUT_DEPTH; next = pending.pop()) {
         const [token, depth] = next;
         if (token?.type === "document") {
