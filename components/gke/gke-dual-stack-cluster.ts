@@ -83,21 +83,23 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
         }
         const { project, region } = plan;
 
+        const network = fitted(`${name}-network`, GCP_NAME_LIMITS.compute);
         this.network = new Network(
-            `${name}-network`,
+            network.logical,
             {
-                ...fitted(`${name}-network`, GCP_NAME_LIMITS.compute).args,
+                ...network.args,
                 project,
                 autoCreateSubnetworks: false,
                 routingMode: "REGIONAL",
                 enableUlaInternalIpv6: plan.ipv6AccessType === Ipv6AccessType.Internal,
             },
-            { parent: this, ...fitted(`${name}-network`, GCP_NAME_LIMITS.compute).opts },
+            { parent: this, ...network.opts },
         );
+        const subnet = fitted(`${name}-subnet`, GCP_NAME_LIMITS.compute);
         this.subnetwork = new Subnetwork(
-            `${name}-subnet`,
+            subnet.logical,
             {
-                ...fitted(`${name}-subnet`, GCP_NAME_LIMITS.compute).args,
+                ...subnet.args,
                 project,
                 region,
                 network: this.network.id,
@@ -191,10 +193,11 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...nodeRoles, ...secretsKeyGrants], ignoreChanges: ["nodeConfig"] },
         );
 
+        const pool = fitted(`${name}-nodes`, GCP_NAME_LIMITS.nodePool);
         const nodePool = new NodePool(
-            `${name}-nodes`,
+            pool.logical,
             {
-                ...fitted(`${name}-nodes`, GCP_NAME_LIMITS.nodePool).args,
+                ...pool.args,
                 project,
                 cluster: this.cluster.name,
                 location: region,
@@ -213,7 +216,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                 },
             },
             // The autoscaler owns the size after creation; a new initial count must not replace the pool.
-            { parent: this, dependsOn: nodeRoles, ignoreChanges: ["initialNodeCount"], ...fitted(`${name}-nodes`, GCP_NAME_LIMITS.nodePool).opts },
+            { parent: this, dependsOn: nodeRoles, ignoreChanges: ["initialNodeCount"], ...pool.opts },
         );
         this.nodePools = [nodePool];
 
@@ -259,11 +262,12 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
 
     private createFirewallRules(name: string, plan: GkeClusterPlan): void {
         // A GCP firewall rule holds one family, so every rule comes in an IPv4 and an IPv6 twin.
-        const rule = (suffix: string, sourceRanges: pulumi.Input<pulumi.Input<string>[]>, allow: { protocol: string }[], description: string) =>
-            new Firewall(
-                `${name}-${suffix}`,
+        const rule = (suffix: string, sourceRanges: pulumi.Input<pulumi.Input<string>[]>, allow: { protocol: string }[], description: string) => {
+            const firewall = fitted(`${name}-${suffix}`, GCP_NAME_LIMITS.compute);
+            return new Firewall(
+                firewall.logical,
                 {
-                    ...fitted(`${name}-${suffix}`, GCP_NAME_LIMITS.compute).args,
+                    ...firewall.args,
                     project: plan.project,
                     network: this.network.id,
                     direction: "INGRESS",
@@ -271,8 +275,9 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                     allows: allow,
                     description,
                 },
-                { parent: this, ...fitted(`${name}-${suffix}`, GCP_NAME_LIMITS.compute).opts },
+                { parent: this, ...firewall.opts },
             );
+        };
         rule(
             "allow-internal-ipv4",
             [plan.network.ipv4Cidr, plan.network.podIpv4Cidr],
@@ -294,15 +299,17 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
     }
 
     private createCloudNat(name: string, plan: GkeClusterPlan): void {
+        const routerName = fitted(`${name}-router`, GCP_NAME_LIMITS.compute);
         const router = new Router(
-            `${name}-router`,
-            { ...fitted(`${name}-router`, GCP_NAME_LIMITS.compute).args, project: plan.project, region: plan.region, network: this.network.id },
-            { parent: this, ...fitted(`${name}-router`, GCP_NAME_LIMITS.compute).opts },
+            routerName.logical,
+            { ...routerName.args, project: plan.project, region: plan.region, network: this.network.id },
+            { parent: this, ...routerName.opts },
         );
+        const nat = fitted(`${name}-nat`, GCP_NAME_LIMITS.compute);
         new RouterNat(
-            `${name}-nat`,
+            nat.logical,
             {
-                ...fitted(`${name}-nat`, GCP_NAME_LIMITS.compute).args,
+                ...nat.args,
                 project: plan.project,
                 region: plan.region,
                 router: router.name,
@@ -310,7 +317,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                 sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
                 logConfig: { enable: true, filter: "ERRORS_ONLY" },
             },
-            { parent: this, ...fitted(`${name}-nat`, GCP_NAME_LIMITS.compute).opts },
+            { parent: this, ...nat.opts },
         );
     }
 }
@@ -319,7 +326,7 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
  * A resource's name where its autoname would pass Google's limit (see {@link fittedName}), and
  * delete-before-replace with it: a named resource's replacement cannot exist beside it.
  */
-function fitted(logical: string, limit: number): { args: { name?: string }; opts: { deleteBeforeReplace?: boolean } } {
+function fitted(logical: string, limit: number): { logical: string; args: { name?: string }; opts: { deleteBeforeReplace?: boolean } } {
     const name = fittedName(logical, limit);
-    return name === undefined ? { args: {}, opts: {} } : { args: { name }, opts: { deleteBeforeReplace: true } };
+    return name === undefined ? { logical, args: {}, opts: {} } : { logical, args: { name }, opts: { deleteBeforeReplace: true } };
 }
