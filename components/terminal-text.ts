@@ -5,8 +5,11 @@
  * overrides that reorder a line as displayed.
  * Tab and newline are kept in documents; a one-line message escapes newlines too.
  */
-const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNPRINTABLE_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const TERMINAL_CONTROLS = "\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+const UNPRINTABLE = new RegExp(`[${TERMINAL_CONTROLS}]`, "g");
+const UNPRINTABLE_IN_A_LINE = new RegExp(`[\\t\\n${TERMINAL_CONTROLS}]`, "g");
+/** The same characters, for a test (a global expression would carry its position from one test to the next). */
+const ANY_UNPRINTABLE_IN_A_LINE = new RegExp(UNPRINTABLE_IN_A_LINE.source);
 
 /** `\u001b`: a character as its escape, so it is seen instead of obeyed. */
 function escaped(character: string): string {
@@ -28,5 +31,5 @@ export function printableLine(text: string): string {
 
 /** True when `text` is one line with nothing a terminal would obey: what a one-line flag or value must be. */
 export function isPrintableLine(text: string): boolean {
-    return !new RegExp(UNPRINTABLE_IN_A_LINE.source).test(text);
+    return !ANY_UNPRINTABLE_IN_A_LINE.test(text);
 }
