@@ -2,7 +2,6 @@ import * as z from "zod";
 import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../target/cloud-module";
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
-import { checkGatewayEdge, type GatewayService } from "./load-balancer";
 import { GCP_INVOKES, GCP_SYNTHESIZERS } from "./offline-answers";
 import { GKE_DEFAULTS, type GkeClusterPlan, type GkeDualStackClusterArgs, GkeReleaseChannel, Ipv6AccessType, PLANNED_GKE_ARGS, planGkeCluster } from "./plan";
 
@@ -104,13 +103,7 @@ export const GCP_CLOUD = defineCloud({
     plugins: ["gcp"],
     plan(config: GcpStackConfig): GcpCloudPlan {
         const args = gkeArgs(config);
-        const cluster = withConfigKeys(GKE_KEYS, () => {
-            const planned = planGkeCluster(config.clusterName, args);
-            // The one GKE rule that hangs on Istio's keys: the stack config carries them, the
-            // component alone cannot know them (it warns instead).
-            checkGatewayEdge(planned.ipv6AccessType, (config as { readonly istio?: { readonly gateway?: GatewayService } }).istio?.gateway);
-            return planned;
-        });
+        const cluster = withConfigKeys(GKE_KEYS, () => planGkeCluster(config.clusterName, args));
         return { args, cluster, facts: cluster.facts, warnings: relabelWarnings(cluster.warnings, GKE_KEYS) };
     },
     async deploy(config: GcpStackConfig, plan: GcpCloudPlan) {

@@ -62,24 +62,13 @@ export const INTERNAL_ACCESS_WARNING: InputWarning = {
         "INTERNAL gives ULA IPv6, which no external load balancer serves: LoadBalancer Services, the Istio gateway's too, get IPv4 only; use EXTERNAL for a dual-stack gateway",
 };
 
-/** Whether a stack's Istio gateway asks for a load balancer (the `istio.gateway` keys). */
-export interface GatewayService {
-    /** @default false */
-    readonly enabled?: boolean;
-    /** @default "LoadBalancer" */
-    readonly serviceType?: string;
-}
-
 /**
- * Refuses INTERNAL access for a stack whose gateway asks for an external load balancer, which
- * could never get IPv6 there (see {@link INTERNAL_ACCESS_WARNING}). The package has no internal
- * load balancer for the gateway, so the ways out are EXTERNAL or no LoadBalancer Service.
+ * The edge of a subnet with INTERNAL (ULA) IPv6: external load balancers serve IPv4 only (see
+ * {@link INTERNAL_ACCESS_WARNING}). The package has no internal load balancer for the gateway, so a
+ * dual-stack mesh's LoadBalancer gateway is refused on it (`resolveIstioSettings`).
  */
-export function checkGatewayEdge(ipv6AccessType: string, gateway: GatewayService | undefined): void {
-    if (ipv6AccessType === "INTERNAL" && gateway?.enabled === true && (gateway.serviceType ?? "LoadBalancer") === "LoadBalancer") {
-        throw new InputError(
-            "ipv6AccessType",
-            "INTERNAL gives ULA IPv6, which no external load balancer serves, so the gateway's LoadBalancer Service would get IPv4 only; use EXTERNAL, or istio.gateway.enabled false, or istio.gateway.serviceType ClusterIP or NodePort",
-        );
-    }
-}
+export const GKE_INTERNAL_ACCESS_EDGE: LoadBalancerEdge = {
+    ipFamilies: [IpFamily.IPv4],
+    serviceAnnotations: {},
+    missingFamilies: "the subnet's IPv6 is INTERNAL (ULA), which no external load balancer serves; ipv6AccessType EXTERNAL gives the gateway IPv6",
+};

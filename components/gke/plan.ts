@@ -5,7 +5,7 @@ import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { PlannedArgs } from "../target/planned-args";
 import { nodeServiceAccountId } from "./names";
-import { checkRbsVersion, GKE_LOAD_BALANCER_EDGE, INTERNAL_ACCESS_WARNING } from "./load-balancer";
+import { checkRbsVersion, GKE_INTERNAL_ACCESS_EDGE, GKE_LOAD_BALANCER_EDGE, INTERNAL_ACCESS_WARNING } from "./load-balancer";
 
 /** The GKE release channels (`releaseChannel.channel`). */
 export const GkeReleaseChannel = { Rapid: "RAPID", Regular: "REGULAR", Stable: "STABLE", Extended: "EXTENDED" } as const;
@@ -352,7 +352,7 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
             ipFamilies: [IpFamily.IPv4, IpFamily.IPv6],
             kubernetesVersion,
             platform: KubernetesPlatform.Gke,
-            ...(external ? { loadBalancer: GKE_LOAD_BALANCER_EDGE } : {}),
+            loadBalancer: external ? GKE_LOAD_BALANCER_EDGE : GKE_INTERNAL_ACCESS_EDGE,
         },
         project: args.project,
         region: args.region,

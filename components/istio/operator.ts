@@ -70,7 +70,7 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
     const gateway: HelmValues = { name: GATEWAY, enabled: settings.gateway.enabled };
     if (settings.gateway.enabled) {
         const k8s: HelmValues = { service: { type: settings.gateway.serviceType } };
-        if (settings.loadBalancer && settings.gateway.serviceType === GatewayServiceType.LoadBalancer) {
+        if (settings.loadBalancer && settings.gateway.serviceType === GatewayServiceType.LoadBalancer && Object.keys(settings.loadBalancer.serviceAnnotations).length > 0) {
             k8s.serviceAnnotations = { ...settings.loadBalancer.serviceAnnotations };
         }
         if (overlays) {

@@ -233,6 +233,16 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
             }
         }
     }
+    const edge = cluster.loadBalancer;
+    if (gateway.enabled && serviceType === GatewayServiceType.LoadBalancer && edge?.missingFamilies !== undefined) {
+        const missing = ipFamilies.filter((family) => !edge.ipFamilies.includes(family));
+        if (missing.length > 0) {
+            throw new InputError(
+                "gateway.serviceType",
+                `LoadBalancer would reach clients over ${edge.ipFamilies.join(" and ")} only on this cluster, not ${missing.join(" and ")}: ${edge.missingFamilies}; or use ClusterIP or NodePort`,
+            );
+        }
+    }
     if (cni.enabled && isDualStack(ipFamilies) && !release.cniDualStack) {
         // A single-stack plugin redirects one family, so the other would bypass the sidecar unseen.
         const fix = `${flavor === Flavors.ExperimentalDualStack ? "upstream " : ""}Istio ${release.cniDualStackFrom} or newer`;

@@ -130,7 +130,7 @@ export function gatewayValues(settings: ResolvedIstioSettings): HelmValues {
     if (isDualStack(settings.ipFamilies) && settings.release.gatewayServiceFamilyKeys) {
         Object.assign(service, dualStackServiceFields(settings));
     }
-    if (settings.loadBalancer && settings.gateway.serviceType === GatewayServiceType.LoadBalancer) {
+    if (settings.loadBalancer && settings.gateway.serviceType === GatewayServiceType.LoadBalancer && Object.keys(settings.loadBalancer.serviceAnnotations).length > 0) {
         // The platform's load balancer reaches clients of both families even where pods have one.
         service.annotations = { ...settings.loadBalancer.serviceAnnotations };
     }

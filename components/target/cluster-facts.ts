@@ -30,6 +30,12 @@ export interface LoadBalancerEdge {
     readonly ipFamilies: readonly IpFamily[];
     /** Annotations a LoadBalancer Service needs to get such a load balancer. */
     readonly serviceAnnotations: Readonly<Record<string, string>>;
+    /**
+     * Why the edge lacks a family the cluster has, and what would give it that family. A dual-stack
+     * mesh's LoadBalancer gateway is refused on such an edge, with these words.
+     * @default none: the edge carries every family of the cluster
+     */
+    readonly missingFamilies?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../components/config/parse";
+import { GKE_INTERNAL_ACCESS_EDGE } from "../../components/gke/load-balancer";
 import { istioOperator } from "../../components/istio/operator";
 import { planStack } from "../../program/stack-plan";
 import { refusal as refusalOf } from "../support/fixtures";
@@ -20,11 +21,13 @@ describe("the GKE gateway's load balancer", () => {
         assert.deepEqual(operator.spec.components.ingressGateways[0].k8s.serviceAnnotations, rbs);
     });
 
-    it("refuses INTERNAL access with a LoadBalancer gateway, naming gcp.ipv6AccessType", () => {
-        assert.equal(
-            refusal({ gcp: { project: "my-project", ipv6AccessType: "INTERNAL" }, istio: { gateway: { enabled: true } } }),
-            "gcp.ipv6AccessType: INTERNAL gives ULA IPv6, which no external load balancer serves, so the gateway's LoadBalancer Service would get IPv4 only; use EXTERNAL, or istio.gateway.enabled false, or istio.gateway.serviceType ClusterIP or NodePort",
-        );
+    it("refuses INTERNAL access with a LoadBalancer gateway, naming istio.gateway.serviceType, whether the type is written or the default", () => {
+        for (const gateway of [{ enabled: true }, { enabled: true, serviceType: "LoadBalancer" }]) {
+            assert.equal(
+                refusal({ gcp: { project: "my-project", ipv6AccessType: "INTERNAL" }, istio: { gateway } }),
+                "istio.gateway.serviceType: LoadBalancer would reach clients over IPv4 only on this cluster, not IPv6: the subnet's IPv6 is INTERNAL (ULA), which no external load balancer serves; ipv6AccessType EXTERNAL gives the gateway IPv6; or use ClusterIP or NodePort",
+            );
+        }
     });
 
     it("accepts INTERNAL access without a LoadBalancer gateway, with a warning", () => {
@@ -35,7 +38,7 @@ describe("the GKE gateway's load balancer", () => {
             { gateway: { enabled: true, serviceType: "ClusterIP" } },
         ]) {
             const stack = plan({ gcp: { project: "my-project", ipv6AccessType: "INTERNAL" }, istio });
-            assert.equal(stack.facts.loadBalancer, undefined);
+            assert.deepEqual(stack.facts.loadBalancer, GKE_INTERNAL_ACCESS_EDGE);
             assert.deepEqual(stack.warnings[0], {
                 field: "gcp.ipv6AccessType",
                 message:

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { GKE_INTERNAL_ACCESS_EDGE } from "../../components/gke/load-balancer";
 import { type GkeDualStackClusterArgs, planGkeCluster } from "../../components/gke/plan";
 import { overlaps, parseCidr, requireDisjoint } from "../../components/network/cidr";
 import { refusal as refusalOf } from "../support/fixtures";
@@ -58,11 +59,16 @@ describe("GKE cluster plan", () => {
         assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateNodes: true, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] }).warnings, [INTERNAL_WARNING]);
     });
 
-    it("gives INTERNAL access no load-balancer edge, and says its load balancers get IPv4 only", () => {
+    it("gives INTERNAL access an IPv4-only load-balancer edge that says why, and warns its load balancers get IPv4 only", () => {
         const plan = planGkeCluster("demo", { ...ARGS, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] });
-        assert.deepEqual(plan.facts, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33", platform: "gke" });
+        assert.deepEqual(plan.facts, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33", platform: "gke", loadBalancer: GKE_INTERNAL_ACCESS_EDGE });
+        assert.deepEqual(GKE_INTERNAL_ACCESS_EDGE, {
+            ipFamilies: ["IPv4"],
+            serviceAnnotations: {},
+            missingFamilies: "the subnet's IPv6 is INTERNAL (ULA), which no external load balancer serves; ipv6AccessType EXTERNAL gives the gateway IPv6",
+        });
         assert.deepEqual(plan.warnings, [INTERNAL_WARNING]);
-        // The RBS floor is the edge's: without the edge, GKE's dual-stack floor holds.
+        // The RBS floor is the external edge's: without it, GKE's dual-stack floor holds.
         assert.equal(planGkeCluster("demo", { ...ARGS, ipv6AccessType: "INTERNAL", kubernetesVersion: "1.24" }).kubernetesVersion, "1.24");
     });
 

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { checkChartsDirectory } from "../../components/istio/charts";
 import { type IstioSettings, resolveChartSource, resolveIstioSettings } from "../../components/istio/settings";
+import { gatewayValues } from "../../components/istio/values";
 import type { ClusterFacts } from "../../components/target/cluster-facts";
 import { TEST_TODAY as NOW } from "../support/clock";
 
@@ -31,6 +32,31 @@ describe("Istio settings", () => {
         assert.equal(resolve({ hub: "registry.example.com/istio" }).imagePullPolicy, "Always");
         assert.equal(resolve({ hub: "registry.example.com/istio", imagePullPolicy: "IfNotPresent" }).imagePullPolicy, "IfNotPresent");
         assert.equal(resolve({ hub: "registry.example.com/istio" }).tag, "1.30.3");
+    });
+
+    describe("a load-balancer edge that lacks a family of the cluster", () => {
+        const edge = { ipFamilies: ["IPv4"] as const, serviceAnnotations: {}, missingFamilies: "why, and what helps" };
+        const cluster: ClusterFacts = { ...DUAL, loadBalancer: edge };
+
+        it("refuses a LoadBalancer gateway with the edge's reason, naming gateway.serviceType", () => {
+            refuses(
+                { gateway: { enabled: true } },
+                "gateway.serviceType: LoadBalancer would reach clients over IPv4 only on this cluster, not IPv6: why, and what helps; or use ClusterIP or NodePort",
+                cluster,
+            );
+        });
+
+        it("accepts the gateway on other Service types, no gateway, and a single-stack cluster of the edge's family", () => {
+            for (const gateway of [{ enabled: false }, { enabled: true, serviceType: "NodePort" as const }, { enabled: true, serviceType: "ClusterIP" as const }]) {
+                assert.deepEqual(resolve({ gateway }, cluster).gateway, { serviceType: "LoadBalancer", ...gateway });
+            }
+            assert.equal(resolve({ gateway: { enabled: true } }, { ...cluster, ipFamilies: ["IPv4"] }).gateway.serviceType, "LoadBalancer");
+        });
+
+        it("adds no empty annotations to the gateway Service where the edge has none", () => {
+            const single = resolve({ gateway: { enabled: true } }, { ...cluster, ipFamilies: ["IPv4"] });
+            assert.deepEqual(gatewayValues(single).service, { type: "LoadBalancer" });
+        });
     });
 
     describe("hub", () => {
