@@ -52,6 +52,17 @@ const serviceAccount: Synthesizer = ({ type, name, inputs }) => {
     return { id: `projects/${text(inputs.project, "project")}/serviceAccounts/${email}`, outputs: { email, name: autoName({ type, name, inputs: {} }) } };
 };
 
+/** Key rings and keys are named by their path, as the provider gives their ids. */
+const keyRing: Synthesizer = ({ type, name, inputs }) => {
+    const ringName = autoName({ type, name, inputs });
+    return { id: `projects/${text(inputs.project, "project")}/locations/${text(inputs.location, "region")}/keyRings/${ringName}`, outputs: { name: ringName } };
+};
+
+const cryptoKey: Synthesizer = ({ type, name, inputs }) => {
+    const keyName = autoName({ type, name, inputs });
+    return { id: `${text(inputs.keyRing, "projects/project/locations/region/keyRings/ring")}/cryptoKeys/${keyName}`, outputs: { name: keyName } };
+};
+
 const named: Synthesizer = ({ type, name, inputs }) => {
     const resourceName = autoName({ type, name, inputs });
     return { id: resourceName, outputs: { name: resourceName } };
@@ -67,6 +78,8 @@ export const GCP_SYNTHESIZERS: Readonly<Record<string, Synthesizer>> = {
     "gcp:container/cluster:Cluster": cluster,
     "gcp:container/nodePool:NodePool": named,
     "gcp:serviceaccount/account:Account": serviceAccount,
+    "gcp:kms/keyRing:KeyRing": keyRing,
+    "gcp:kms/cryptoKey:CryptoKey": cryptoKey,
 };
 
 /** Answers to the Google Cloud data sources the GKE component reads: a project's number, a stable 12 digits. */

@@ -4,139 +4,13 @@ import { parsePrivateIpv4Cidr, parseSourceRange, prefixHolding, type RangeFloor,
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { PlannedArgs } from "../target/planned-args";
+import { checkGkeVersion, RECOMMENDED_GKE_VERSION } from "./calendar";
 import { nodeServiceAccountId } from "./names";
+import { checkMaintenanceWindow, type GkeMaintenanceWindowTimes, withoutEnabled } from "./maintenance-window";
 import { checkRbsVersion, GKE_INTERNAL_ACCESS_EDGE, GKE_LOAD_BALANCER_EDGE, INTERNAL_ACCESS_WARNING } from "./load-balancer";
+import { type GkeDualStackClusterArgs, type GkeNetworkArgs, type GkeNodesArgs, GkeNodeImageType, GkeReleaseChannel, GkeSecurityPosture, Ipv6AccessType } from "./args";
 
-/** The GKE release channels (`releaseChannel.channel`). */
-export const GkeReleaseChannel = { Rapid: "RAPID", Regular: "REGULAR", Stable: "STABLE", Extended: "EXTENDED" } as const;
-export type GkeReleaseChannel = (typeof GkeReleaseChannel)[keyof typeof GkeReleaseChannel];
-
-/** How a GKE subnet's IPv6 range is reachable (`ipv6AccessType`). */
-export const Ipv6AccessType = {
-    /** Global unicast addresses, reachable from the internet subject to firewall rules. */
-    External: "EXTERNAL",
-    /** Unique local addresses from the network's ULA /48; not reachable from the internet. */
-    Internal: "INTERNAL",
-} as const;
-export type Ipv6AccessType = (typeof Ipv6AccessType)[keyof typeof Ipv6AccessType];
-
-/** Arguments of {@link GkeDualStackCluster}. Shape-deciding values are plain. */
-export interface GkeDualStackClusterArgs {
-    /** The GCP project to create everything in. */
-    readonly project: string;
-    /** The region of the (regional) cluster, e.g. `europe-west4`; not a zone. */
-    readonly region: string;
-    /**
-     * The GKE cluster's name: a lowercase letter, then lowercase letters, digits and `-`, at most
-     * 40 characters, not ending in `-`. The network and subnetwork are named after it.
-     * @default the component's name
-     */
-    readonly clusterName?: string;
-    /**
-     * The minimum control-plane version, `MAJOR.MINOR` or a full GKE version
-     * (`1.33.5-gke.1080000`). Dual-stack needs 1.24 or newer, and with `EXTERNAL` access 1.25.5 (the
-     * dual-stack load balancer); the release channel upgrades from it.
-     * @default "1.33"
-     */
-    readonly kubernetesVersion?: string;
-    /**
-     * Zones of `region` to run nodes in.
-     * @default the zones GKE chooses for the region
-     */
-    readonly zones?: string[];
-    /**
-     * How the subnet's IPv6 range is reachable: `EXTERNAL` (global unicast) or `INTERNAL` (ULA
-     * from the network's /48, which this turns on; external load balancers then get IPv4 only).
-     * Fixed once the subnet exists.
-     * @default "EXTERNAL"
-     */
-    readonly ipv6AccessType?: Ipv6AccessType;
-    /** The IPv4 ranges; IPv6 ranges are always assigned by Google. */
-    readonly network?: GkeNetworkArgs;
-    /** The node pool. */
-    readonly nodes?: GkeNodesArgs;
-    /**
-     * The release channel that upgrades control plane and nodes; `UNSPECIFIED` opts out.
-     * @default "REGULAR"
-     */
-    readonly releaseChannel?: GkeReleaseChannel | "UNSPECIFIED";
-    /**
-     * Refuse to delete the cluster; set `false` before `pulumi destroy`.
-     * @default true
-     */
-    readonly deletionProtection?: boolean;
-    /**
-     * Nodes without public IPv4 addresses, with a Cloud Router and Cloud NAT for IPv4 egress.
-     * With `ipv6AccessType: EXTERNAL` nodes still have global IPv6 addresses.
-     * @default false
-     */
-    readonly privateNodes?: boolean;
-    /**
-     * IPv4 CIDRs allowed to reach the control-plane endpoint (GKE authorised networks).
-     * @default no restriction beyond Google authentication (the plan warns)
-     */
-    readonly authorizedNetworks?: string[];
-    /**
-     * A Cloud KMS key in the cluster's region that encrypts Secrets in etcd
-     * (`projects/P/locations/L/keyRings/R/cryptoKeys/K`). It may be created in the same program
-     * (a `CryptoKey`'s `id`): it is checked once known.
-     * @default Google-managed encryption
-     */
-    readonly secretsEncryptionKey?: pulumi.Input<string>;
-    /**
-     * Workload Identity and the GKE metadata server on the nodes. Opting out exposes the node's
-     * service account to every pod.
-     * @default true
-     */
-    readonly enableWorkloadIdentity?: boolean;
-    /**
-     * Shielded nodes with Secure Boot and integrity monitoring. Opt out only for nodes that
-     * load unsigned kernel modules.
-     * @default true
-     */
-    readonly enableShieldedNodes?: boolean;
-    /**
-     * Send system and workload logs to Cloud Logging, and system metrics to Cloud Monitoring.
-     * @default true
-     */
-    readonly enableLoggingAndMonitoring?: boolean;
-    /**
-     * The node image.
-     * @default "COS_CONTAINERD"
-     */
-    readonly nodeImageType?: string;
-}
-
-/** IPv4 ranges of a GKE cluster. */
-export interface GkeNetworkArgs {
-    /**
-     * The subnet's primary range: node addresses.
-     * @default "10.0.0.0/20"
-     */
-    readonly ipv4Cidr?: string;
-    /**
-     * The pods' IPv4 secondary range.
-     * @default "10.16.0.0/14"
-     */
-    readonly podIpv4Cidr?: string;
-    /**
-     * The Services' IPv4 secondary range.
-     * @default "10.20.0.0/20"
-     */
-    readonly serviceIpv4Cidr?: string;
-}
-
-/** The node pool; counts are per zone, as GKE counts them on regional clusters. */
-export interface GkeNodesArgs {
-    /** @default 1 */
-    readonly count?: number;
-    /** @default 1 */
-    readonly minCount?: number;
-    /** @default 3 */
-    readonly maxCount?: number;
-    /** @default "e2-standard-4" */
-    readonly machineType?: string;
-}
+export * from "./args";
 
 /** Every value of a GKE cluster, checked and with defaults applied. */
 export interface GkeClusterPlan {
@@ -154,12 +28,21 @@ export interface GkeClusterPlan {
     readonly releaseChannel: GkeReleaseChannel | "UNSPECIFIED";
     readonly deletionProtection: boolean;
     readonly privateNodes: boolean;
+    readonly privateEndpoint: boolean;
     readonly authorizedNetworks?: readonly string[];
     readonly secretsEncryptionKey?: pulumi.Input<string>;
+    readonly customerManagedSecretsKey: boolean;
     readonly enableWorkloadIdentity: boolean;
     readonly enableShieldedNodes: boolean;
     readonly enableLoggingAndMonitoring: boolean;
-    readonly nodeImageType: string;
+    readonly nodeImageType: GkeNodeImageType;
+    readonly nodeAutoRepair: boolean;
+    readonly insecureKubeletReadonlyPort: boolean;
+    readonly insecureRbacBindings: boolean;
+    readonly securityPosture: GkeSecurityPosture;
+    readonly flowLogs: boolean;
+    /** The window, or `undefined` when maintenance may happen at any time. */
+    readonly maintenanceWindow?: GkeMaintenanceWindowTimes;
     readonly warnings: readonly InputWarning[];
 }
 
@@ -181,12 +64,14 @@ export const HEALTH_CHECK_RANGES = {
 } as const;
 
 export const GKE_DEFAULTS = {
-    kubernetesVersion: "1.33",
+    kubernetesVersion: RECOMMENDED_GKE_VERSION,
     ipv6AccessType: Ipv6AccessType.External,
     network: { ipv4Cidr: "10.0.0.0/20", podIpv4Cidr: "10.16.0.0/14", serviceIpv4Cidr: "10.20.0.0/20" },
     nodes: { count: 1, minCount: 1, maxCount: 3, machineType: "e2-standard-4" },
     releaseChannel: GkeReleaseChannel.Regular,
-    nodeImageType: "COS_CONTAINERD",
+    nodeImageType: GkeNodeImageType.Cos,
+    securityPosture: GkeSecurityPosture.Basic,
+    maintenanceWindow: { startTime: "2025-01-04T00:00:00Z", endTime: "2025-01-04T08:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" },
 } as const;
 
 /**
@@ -254,9 +139,9 @@ function plural(n: number, thing: string): string {
 /**
  * Checks a GKE cluster's arguments and applies defaults, so that rules K1–K10 hold by
  * construction or are refused here, before anything is registered. Errors name the
- * {@link GkeDualStackClusterArgs} field.
+ * {@link GkeDualStackClusterArgs} field. `today` dates the version check.
  */
-export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): GkeClusterPlan {
+export function planGkeCluster(name: string, args: GkeDualStackClusterArgs, today?: Date): GkeClusterPlan {
     const warnings: InputWarning[] = [];
     if (!args.project) {
         throw new InputError("project", "required; give the ID of the GCP project to create the cluster in");
@@ -283,6 +168,11 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
     if (kubernetes.minor < GKE_MIN_DUAL_STACK_MINOR) {
         throw new InputError("kubernetesVersion", `GKE ${kubernetesVersion} cannot run dual-stack; GKE Standard needs 1.${GKE_MIN_DUAL_STACK_MINOR} or newer`);
     }
+    const releaseChannel = args.releaseChannel ?? GKE_DEFAULTS.releaseChannel;
+    if (![...Object.values<string>(GkeReleaseChannel), "UNSPECIFIED"].includes(releaseChannel)) {
+        throw new InputError("releaseChannel", `'${releaseChannel}' is not a release channel; allowed: RAPID, REGULAR, STABLE, EXTENDED, UNSPECIFIED`);
+    }
+    warnings.push(...checkGkeVersion(kubernetesVersion, releaseChannel, "kubernetesVersion", today));
     const zones = args.zones;
     if (zones !== undefined) {
         if (zones.length === 0) {
@@ -324,11 +214,6 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
         }),
     );
 
-    const releaseChannel = args.releaseChannel ?? GKE_DEFAULTS.releaseChannel;
-    if (![...Object.values<string>(GkeReleaseChannel), "UNSPECIFIED"].includes(releaseChannel)) {
-        throw new InputError("releaseChannel", `'${releaseChannel}' is not a release channel; allowed: RAPID, REGULAR, STABLE, EXTENDED, UNSPECIFIED`);
-    }
-
     if (args.authorizedNetworks !== undefined) {
         args.authorizedNetworks.forEach((cidr, index) => parseSourceRange(cidr, `authorizedNetworks[${index}]`, [IpFamily.IPv4]));
     } else {
@@ -337,15 +222,35 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
             message: "not set: the control-plane endpoint accepts connections from any address (Google authentication still applies); list your networks to restrict it",
         });
     }
+    const customerManagedSecretsKey = args.customerManagedSecretsKey ?? true;
+    if (args.secretsEncryptionKey !== undefined && !customerManagedSecretsKey) {
+        throw new InputError("customerManagedSecretsKey", "is false, which leaves Secrets to Google-managed encryption, but secretsEncryptionKey names a key; drop one of them");
+    }
     if (typeof args.secretsEncryptionKey === "string") {
         checkGkeSecretsKey(args.secretsEncryptionKey, args.region);
     }
-    if (args.privateNodes && ipv6AccessType === Ipv6AccessType.External) {
+    const privateNodes = args.privateNodes ?? true;
+    const privateEndpoint = args.privateEndpoint ?? false;
+    if (privateEndpoint && !privateNodes) {
+        throw new InputError("privateEndpoint", "needs privateNodes: a cluster with public nodes cannot have a private-only endpoint");
+    }
+    if (privateEndpoint) {
         warnings.push({
-            field: "privateNodes",
-            message: "nodes get no public IPv4, but with ipv6AccessType EXTERNAL they keep global IPv6 addresses; use INTERNAL for private IPv6",
+            field: "privateEndpoint",
+            message:
+                "the control plane has no public endpoint: run pulumi up from inside the VPC or a network peered with it, since the same run installs Istio through the endpoint",
         });
     }
+    const nodeImageType = args.nodeImageType ?? GKE_DEFAULTS.nodeImageType;
+    if (!Object.values<string>(GkeNodeImageType).includes(nodeImageType)) {
+        throw new InputError("nodeImageType", `'${nodeImageType}' is not a node image for this cluster; allowed: ${Object.values(GkeNodeImageType).join(", ")}`);
+    }
+    const securityPosture = args.securityPosture ?? GKE_DEFAULTS.securityPosture;
+    if (!Object.values<string>(GkeSecurityPosture).includes(securityPosture)) {
+        throw new InputError("securityPosture", `'${securityPosture}' is not a security posture mode; allowed: ${Object.values(GkeSecurityPosture).join(", ")}`);
+    }
+    const maintenanceWindow =
+        args.maintenanceWindow?.enabled === false ? undefined : checkMaintenanceWindow({ ...GKE_DEFAULTS.maintenanceWindow, ...withoutEnabled(args.maintenanceWindow) });
 
     return {
         facts: {
@@ -365,13 +270,21 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs): Gke
         nodes,
         releaseChannel,
         deletionProtection: args.deletionProtection ?? true,
-        privateNodes: args.privateNodes ?? false,
+        privateNodes,
+        privateEndpoint,
         ...(args.authorizedNetworks ? { authorizedNetworks: args.authorizedNetworks } : {}),
         ...(args.secretsEncryptionKey ? { secretsEncryptionKey: args.secretsEncryptionKey } : {}),
+        customerManagedSecretsKey,
         enableWorkloadIdentity: args.enableWorkloadIdentity ?? true,
         enableShieldedNodes: args.enableShieldedNodes ?? true,
         enableLoggingAndMonitoring: args.enableLoggingAndMonitoring ?? true,
-        nodeImageType: args.nodeImageType ?? GKE_DEFAULTS.nodeImageType,
+        nodeImageType,
+        nodeAutoRepair: args.nodeAutoRepair ?? true,
+        insecureKubeletReadonlyPort: args.insecureKubeletReadonlyPort ?? false,
+        insecureRbacBindings: args.insecureRbacBindings ?? false,
+        securityPosture,
+        flowLogs: args.flowLogs ?? true,
+        ...(maintenanceWindow ? { maintenanceWindow } : {}),
         warnings,
     };
 }

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as z from "zod";
 import type { OfflineRunOptions } from "../../engine/offline-engine";
 import type { InputWarning } from "../errors";
+import type { CisBenchmark } from "./cis";
 import type { ClusterFacts } from "./cluster-facts";
 import type { ClusterTarget } from "./cluster-target";
 import type { NodeCounts } from "./node-pool";
@@ -148,6 +149,12 @@ export interface CloudModule<Name extends string = string, Section = unknown, Pl
      * @default none
      */
     sharedNames?(config: CloudStackConfig<Name, Section>, plan: Plan): readonly CloudClaim[];
+    /**
+     * The CIS benchmark controls the cloud's cluster has on by default, each with its opt-out key
+     * (`components/<cloud>/cis.ts`).
+     * @default none: the package creates no cluster there
+     */
+    readonly cis?: CisBenchmark<Plan>;
     /** Where the cluster is, for the plan summary (`gcp europe-west4`). */
     location(config: CloudStackConfig<Name, Section>, plan: Plan): string;
     /** Whether `pulumi destroy` would be refused by the cluster's deletion protection. */

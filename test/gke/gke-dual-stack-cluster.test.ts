@@ -39,7 +39,7 @@ describe("GkeDualStackCluster", () => {
         run = await runGke(ARGS);
     });
 
-    it("creates exactly the network, firewalls, identity, cluster, node pool and provider", () => {
+    it("creates exactly the network, firewalls, Cloud NAT, identity, Secrets key, cluster, node pool and provider", () => {
         assert.deepEqual(run.resources.map((r) => `${r.type} ${r.name}`).sort(), [
             `${COMPONENT} demo`,
             "gcp:compute/firewall:Firewall demo-allow-health-checks-ipv4",
@@ -47,14 +47,16 @@ describe("GkeDualStackCluster", () => {
             "gcp:compute/firewall:Firewall demo-allow-internal-ipv4",
             "gcp:compute/firewall:Firewall demo-allow-internal-ipv6",
             "gcp:compute/network:Network demo-network",
+            "gcp:compute/router:Router demo-router",
+            "gcp:compute/routerNat:RouterNat demo-nat",
             "gcp:compute/subnetwork:Subnetwork demo-subnet",
             "gcp:container/cluster:Cluster demo-cluster",
             "gcp:container/nodePool:NodePool demo-nodes",
+            "gcp:kms/cryptoKey:CryptoKey demo-secrets",
+            "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember demo-secrets-key-gke-agent",
+            "gcp:kms/keyRing:KeyRing demo-secrets",
             "gcp:projects/iAMMember:IAMMember demo-node-account-artifactregistry-reader",
-            "gcp:projects/iAMMember:IAMMember demo-node-account-logging-logWriter",
-            "gcp:projects/iAMMember:IAMMember demo-node-account-monitoring-metricWriter",
-            "gcp:projects/iAMMember:IAMMember demo-node-account-monitoring-viewer",
-            "gcp:projects/iAMMember:IAMMember demo-node-account-stackdriver-resourceMetadata-writer",
+            "gcp:projects/iAMMember:IAMMember demo-node-account-container-defaultNodeServiceAccount",
             "gcp:serviceaccount/account:Account demo-node-account",
             "pulumi:providers:kubernetes demo-k8s",
             "pulumi:pulumi:Stack project-stack",
@@ -83,6 +85,7 @@ describe("GkeDualStackCluster", () => {
                 { rangeName: "pods", ipCidrRange: "10.16.0.0/14" },
                 { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
             ],
+            logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
         });
         assert.deepEqual(subnet.dependsOn, [child("gcp:compute/network:Network", "demo-network")]);
     });
@@ -125,6 +128,9 @@ describe("GkeDualStackCluster", () => {
     });
 
     it("creates a VPC-native Dataplane V2 cluster with IPV4_IPV6 and the secure defaults", () => {
+        const ring = resource(run, "gcp:kms/keyRing:KeyRing", "demo-secrets").outputs.name as string;
+        const key = resource(run, "gcp:kms/cryptoKey:CryptoKey", "demo-secrets").outputs.name as string;
+        const SECRETS_KEY = `projects/my-project/locations/europe-west4/keyRings/${ring}/cryptoKeys/${key}`;
         assert.deepEqual(resource(run, "gcp:container/cluster:Cluster", "demo-cluster").inputs, {
             project: "my-project",
             name: "demo",
@@ -135,26 +141,50 @@ describe("GkeDualStackCluster", () => {
             datapathProvider: "ADVANCED_DATAPATH",
             ipAllocationPolicy: { stackType: "IPV4_IPV6", clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
             enableL4IlbSubsetting: true,
+            enableIntranodeVisibility: true,
             removeDefaultNodePool: true,
             initialNodeCount: 1,
-            minMasterVersion: "1.33",
+            minMasterVersion: "1.35",
             releaseChannel: { channel: "REGULAR" },
             deletionProtection: true,
             enableShieldedNodes: true,
             enableLegacyAbac: false,
+            enableKubernetesAlpha: false,
+            rbacBindingConfig: { enableInsecureBindingSystemUnauthenticated: false, enableInsecureBindingSystemAuthenticated: false },
+            securityPostureConfig: { mode: "BASIC" },
+            nodePoolDefaults: { nodeConfigDefaults: { insecureKubeletReadonlyPortEnabled: "FALSE" } },
+            maintenancePolicy: { recurringWindow: { startTime: "2025-01-04T00:00:00Z", endTime: "2025-01-04T08:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" } },
             masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
             workloadIdentityConfig: { workloadPool: "my-project.svc.id.goog" },
             loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
             monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
+            privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false },
             masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "81.2.69.0/24" }], gcpPublicCidrsAccessEnabled: false },
+            databaseEncryption: { state: "ENCRYPTED", keyName: SECRETS_KEY },
             nodeConfig: { serviceAccount: "demo-nodes@my-project.iam.gserviceaccount.com", oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] },
         });
+    });
+
+    it("encrypts Secrets with a key ring and key of its own, autonamed and rotated every 90 days, which GKE's agent may use before the cluster exists", () => {
+        const ring = resource(run, "gcp:kms/keyRing:KeyRing", "demo-secrets");
+        assert.deepEqual(ring.inputs, { project: "my-project", location: "europe-west4" });
+        const key = resource(run, "gcp:kms/cryptoKey:CryptoKey", "demo-secrets");
+        const ringId = `projects/my-project/locations/europe-west4/keyRings/${ring.outputs.name as string}`;
+        assert.deepEqual(key.inputs, { keyRing: ringId, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s" });
+        const grant = resource(run, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "demo-secrets-key-gke-agent");
+        const projectNumber = GCP_INVOKES["gcp:organizations/getProject:getProject"]({ projectId: "my-project" }).number as string;
+        assert.deepEqual(grant.inputs, {
+            cryptoKeyId: `${ringId}/cryptoKeys/${key.outputs.name as string}`,
+            role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+            member: `serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+        });
+        assert.ok(resource(run, "gcp:container/cluster:Cluster", "demo-cluster").dependsOn.includes(grant.urn));
     });
 
     it("runs the temporary default pool as the node account, once its roles are granted", () => {
         const cluster = resource(run, "gcp:container/cluster:Cluster", "demo-cluster");
         const roles = run.resources.filter((r) => r.type === "gcp:projects/iAMMember:IAMMember").map((r) => r.urn);
-        assert.equal(roles.length, 5);
+        assert.equal(roles.length, 2);
         for (const role of [...roles, child("gcp:serviceaccount/account:Account", "demo-node-account")]) {
             assert.ok(cluster.dependsOn.includes(role), role);
         }
@@ -195,12 +225,13 @@ describe("GkeDualStackCluster", () => {
                 metadata: { "disable-legacy-endpoints": "true" },
                 shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
                 workloadMetadataConfig: { mode: "GKE_METADATA" },
+                kubeletConfig: { insecureKubeletReadonlyPortEnabled: "FALSE" },
             },
         });
         const roles = run.resources.filter((r) => r.type === "gcp:projects/iAMMember:IAMMember");
         assert.deepEqual(
             roles.map((r) => r.inputs),
-            ["logging.logWriter", "monitoring.metricWriter", "monitoring.viewer", "stackdriver.resourceMetadata.writer", "artifactregistry.reader"].map((role) => ({
+            ["container.defaultNodeServiceAccount", "artifactregistry.reader"].map((role) => ({
                 project: "my-project",
                 role: `roles/${role}`,
                 member: "serviceAccount:demo-nodes@my-project.iam.gserviceaccount.com",

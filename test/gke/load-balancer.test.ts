@@ -46,11 +46,4 @@ describe("the GKE gateway's load balancer", () => {
             });
         }
     });
-
-    it("refuses a GKE version without the RBS load balancer, naming kubernetesVersion", () => {
-        assert.equal(
-            refusal({ kubernetesVersion: "1.25.4-gke.1600" }),
-            "kubernetesVersion: GKE 1.25.4-gke.1600 cannot give LoadBalancer Services IPv6: the backend service-based external passthrough load balancer (cloud.google.com/l4-rbs) needs GKE 1.25.5 or newer",
-        );
-    });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { GKE_INTERNAL_ACCESS_EDGE } from "../../components/gke/load-balancer";
+import { GKE_CALENDAR } from "../../components/gke/calendar";
+import { checkRbsVersion, GKE_INTERNAL_ACCESS_EDGE, GKE_MIN_RBS_VERSION } from "../../components/gke/load-balancer";
 import { type GkeDualStackClusterArgs, planGkeCluster } from "../../components/gke/plan";
 import { overlaps, parseCidr, requireDisjoint } from "../../components/network/cidr";
 import { refusal as refusalOf } from "../support/fixtures";
@@ -20,7 +21,7 @@ describe("GKE cluster plan", () => {
         assert.deepEqual(plan, {
             facts: {
                 ipFamilies: ["IPv4", "IPv6"],
-                kubernetesVersion: "1.33",
+                kubernetesVersion: "1.35",
                 platform: "gke",
                 loadBalancer: { ipFamilies: ["IPv4", "IPv6"], serviceAnnotations: { "cloud.google.com/l4-rbs": "enabled" } },
             },
@@ -28,17 +29,25 @@ describe("GKE cluster plan", () => {
             region: "europe-west4",
             clusterName: "demo",
             nodeServiceAccountId: "demo-nodes",
-            kubernetesVersion: "1.33",
+            kubernetesVersion: "1.35",
             ipv6AccessType: "EXTERNAL",
             network: { ipv4Cidr: "10.0.0.0/20", podIpv4Cidr: "10.16.0.0/14", serviceIpv4Cidr: "10.20.0.0/20" },
             nodes: { count: 1, minCount: 1, maxCount: 3, machineType: "e2-standard-4" },
             releaseChannel: "REGULAR",
             deletionProtection: true,
-            privateNodes: false,
+            privateNodes: true,
+            privateEndpoint: false,
+            customerManagedSecretsKey: true,
             enableWorkloadIdentity: true,
             enableShieldedNodes: true,
             enableLoggingAndMonitoring: true,
             nodeImageType: "COS_CONTAINERD",
+            nodeAutoRepair: true,
+            insecureKubeletReadonlyPort: false,
+            insecureRbacBindings: false,
+            securityPosture: "BASIC",
+            flowLogs: true,
+            maintenanceWindow: { startTime: "2025-01-04T00:00:00Z", endTime: "2025-01-04T08:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" },
             warnings: [
                 {
                     field: "authorizedNetworks",
@@ -48,44 +57,42 @@ describe("GKE cluster plan", () => {
         });
     });
 
-    it("warns that private nodes keep global IPv6 with EXTERNAL access", () => {
-        const plan = planGkeCluster("demo", { ...ARGS, privateNodes: true, authorizedNetworks: ["81.2.69.0/24"] });
-        assert.deepEqual(plan.warnings, [
-            {
-                field: "privateNodes",
-                message: "nodes get no public IPv4, but with ipv6AccessType EXTERNAL they keep global IPv6 addresses; use INTERNAL for private IPv6",
-            },
-        ]);
+    it("plans private nodes without a warning: with EXTERNAL access they keep global IPv6, which no firewall rule opens (the key's description says so)", () => {
+        assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateNodes: true, authorizedNetworks: ["81.2.69.0/24"] }).warnings, []);
         assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateNodes: true, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] }).warnings, [INTERNAL_WARNING]);
     });
 
     it("gives INTERNAL access an IPv4-only load-balancer edge that says why, and warns its load balancers get IPv4 only", () => {
         const plan = planGkeCluster("demo", { ...ARGS, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] });
-        assert.deepEqual(plan.facts, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33", platform: "gke", loadBalancer: GKE_INTERNAL_ACCESS_EDGE });
+        assert.deepEqual(plan.facts, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.35", platform: "gke", loadBalancer: GKE_INTERNAL_ACCESS_EDGE });
         assert.deepEqual(GKE_INTERNAL_ACCESS_EDGE, {
             ipFamilies: ["IPv4"],
             serviceAnnotations: {},
             missingFamilies: "the subnet's IPv6 is INTERNAL (ULA), which no external load balancer serves; ipv6AccessType EXTERNAL gives the gateway IPv6",
         });
         assert.deepEqual(plan.warnings, [INTERNAL_WARNING]);
-        // The RBS floor is the external edge's: without it, GKE's dual-stack floor holds.
-        assert.equal(planGkeCluster("demo", { ...ARGS, ipv6AccessType: "INTERNAL", kubernetesVersion: "1.24" }).kubernetesVersion, "1.24");
     });
 
-    it("accepts the first versions with the RBS load balancer (a minor means its newest patch)", () => {
-        for (const kubernetesVersion of ["1.25", "1.25.5", "1.25.5-gke.2000", "1.26.0-gke.100"]) {
-            assert.equal(planGkeCluster("demo", { ...ARGS, kubernetesVersion }).facts.loadBalancer?.serviceAnnotations["cloud.google.com/l4-rbs"], "enabled");
+    it("knows the first versions with the RBS load balancer (a minor means its newest patch), below every version GKE still offers", () => {
+        for (const kubernetesVersion of ["1.25", "1.25.5", "1.25.5-gke.2000", "1.26.0-gke.100", "1.31"]) {
+            assert.doesNotThrow(() => checkRbsVersion(kubernetesVersion), kubernetesVersion);
         }
+        for (const kubernetesVersion of ["1.24", "1.25.4-gke.1600"]) {
+            assert.throws(() => checkRbsVersion(kubernetesVersion), {
+                message: `kubernetesVersion: GKE ${kubernetesVersion} cannot give LoadBalancer Services IPv6: the backend service-based external passthrough load balancer (cloud.google.com/l4-rbs) needs GKE 1.25.5 or newer`,
+            });
+        }
+        assert.equal(GKE_CALENDAR[0].minor > GKE_MIN_RBS_VERSION.minor, true);
     });
 
     it("accepts a full GKE version, zones of the region, and a key in the region", () => {
         const plan = planGkeCluster("demo", {
             ...ARGS,
-            kubernetesVersion: "1.33.5-gke.1080000",
+            kubernetesVersion: "1.35.1-gke.1396000",
             zones: ["europe-west4-a", "europe-west4-c"],
             secretsEncryptionKey: "projects/kms/locations/europe-west4/keyRings/r/cryptoKeys/k",
         });
-        assert.equal(plan.kubernetesVersion, "1.33.5-gke.1080000");
+        assert.equal(plan.kubernetesVersion, "1.35.1-gke.1396000");
         assert.deepEqual(plan.zones, ["europe-west4-a", "europe-west4-c"]);
     });
 
@@ -109,15 +116,11 @@ describe("GKE cluster plan", () => {
             { clusterName: "demo-" },
             "clusterName: 'demo-' is not a GKE cluster name; use a lowercase letter, then lowercase letters, digits and '-', at most 40, not ending in '-'",
         ],
+        ["a version GKE no longer offers", { kubernetesVersion: "1.24" }, "kubernetesVersion: GKE no longer offers Kubernetes 1.24; use 1.35"],
         [
-            "a version without the RBS load balancer",
-            { kubernetesVersion: "1.24" },
-            "kubernetesVersion: GKE 1.24 cannot give LoadBalancer Services IPv6: the backend service-based external passthrough load balancer (cloud.google.com/l4-rbs) needs GKE 1.25.5 or newer",
-        ],
-        [
-            "a 1.25 patch without the RBS load balancer",
-            { kubernetesVersion: "1.25.4-gke.1600" },
-            "kubernetesVersion: GKE 1.25.4-gke.1600 cannot give LoadBalancer Services IPv6: the backend service-based external passthrough load balancer (cloud.google.com/l4-rbs) needs GKE 1.25.5 or newer",
+            "a version past standard support on the default channel",
+            { kubernetesVersion: "1.33" },
+            "kubernetesVersion: Kubernetes 1.33 left GKE standard support on 2026-08-03; GKE no longer creates it on the REGULAR channel, use 1.35 (the EXTENDED channel keeps it until 2027-06-03, at extra cost)",
         ],
         ["a version below GKE's dual-stack minimum", { kubernetesVersion: "1.23" }, "kubernetesVersion: GKE 1.23 cannot run dual-stack; GKE Standard needs 1.24 or newer"],
         ["a floating alias", { kubernetesVersion: "latest" }, "kubernetesVersion: 'latest' is not a Kubernetes version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.33"],
@@ -162,6 +165,47 @@ describe("GKE cluster plan", () => {
             "an unknown release channel",
             { releaseChannel: "BETA" as never },
             "releaseChannel: 'BETA' is not a release channel; allowed: RAPID, REGULAR, STABLE, EXTENDED, UNSPECIFIED",
+        ],
+        [
+            "a private endpoint with public nodes",
+            { privateEndpoint: true, privateNodes: false },
+            "privateEndpoint: needs privateNodes: a cluster with public nodes cannot have a private-only endpoint",
+        ],
+        [
+            "a key with customer-managed encryption off",
+            { customerManagedSecretsKey: false, secretsEncryptionKey: "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k" },
+            "customerManagedSecretsKey: is false, which leaves Secrets to Google-managed encryption, but secretsEncryptionKey names a key; drop one of them",
+        ],
+        [
+            "a Windows node image",
+            { nodeImageType: "WINDOWS_LTSC_CONTAINERD" as never },
+            "nodeImageType: 'WINDOWS_LTSC_CONTAINERD' is not a node image for this cluster; allowed: COS_CONTAINERD, UBUNTU_CONTAINERD",
+        ],
+        ["an unknown security posture", { securityPosture: "STRICT" as never }, "securityPosture: 'STRICT' is not a security posture mode; allowed: BASIC, ENTERPRISE, DISABLED"],
+        [
+            "a maintenance window start without a zone",
+            { maintenanceWindow: { startTime: "2025-01-04T00:00:00" } },
+            "maintenanceWindow.startTime: '2025-01-04T00:00:00' is not an RFC 3339 time with a zone; expected e.g. 2025-01-04T00:00:00Z",
+        ],
+        [
+            "a maintenance window shorter than 4 hours",
+            { maintenanceWindow: { endTime: "2025-01-04T03:00:00Z" } },
+            "maintenanceWindow.endTime: the window lasts 3 hours; GKE counts only windows of 4 hours or more, and a window must end within a day of its start",
+        ],
+        [
+            "a maintenance window ending before it starts",
+            { maintenanceWindow: { endTime: "2025-01-03T08:00:00Z" } },
+            "maintenanceWindow.endTime: the window lasts -16 hours; GKE counts only windows of 4 hours or more, and a window must end within a day of its start",
+        ],
+        [
+            "a monthly recurrence",
+            { maintenanceWindow: { recurrence: "FREQ=MONTHLY" } },
+            "maintenanceWindow.recurrence: 'FREQ=MONTHLY' is not a recurrence this package takes; expected FREQ=DAILY or FREQ=WEEKLY;BYDAY=SA,SU",
+        ],
+        [
+            "too few maintenance hours in 32 days",
+            { maintenanceWindow: { endTime: "2025-01-04T05:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SA" } },
+            "maintenanceWindow.recurrence: gives 20 hours of maintenance in 32 days; GKE needs at least 48: lengthen the window or add days",
         ],
         [
             "an any-address authorised network",

@@ -1,0 +1,205 @@
+import type { CisBenchmark } from "../target/cis";
+import type { GcpCloudPlan } from "./cloud";
+
+/**
+ * The CIS GKE Benchmark v1.9.0 controls a cluster of this package has on by default. Numbers and
+ * titles as kube-bench encodes the benchmark (aquasecurity/kube-bench `cfg/gke-1.9.0/policies.yaml`
+ * and `managedservices.yaml`, commit a73ce378); the settings as `GkeDualStackCluster` registers them.
+ * Controls GKE meets on its own (3.1.x file permissions, 5.10.1 no dashboard add-on) and those that
+ * need in-cluster objects (4.1.1–4.1.7, 4.2–4.6) are not counted.
+ */
+export const GKE_CIS: CisBenchmark<GcpCloudPlan> = {
+    name: "CIS GKE Benchmark v1.9.0",
+    source: "https://github.com/aquasecurity/kube-bench/tree/a73ce378/cfg/gke-1.9.0",
+    controls: [
+        {
+            id: "4.1.8",
+            title: "Avoid bindings to system:anonymous",
+            setting: "rbacBindingConfig.enableInsecureBindingSystemUnauthenticated: false",
+            optOut: { key: "gcp.insecureRbacBindings", value: "true" },
+            on: ({ cluster }) => !cluster.insecureRbacBindings,
+        },
+        {
+            id: "4.1.9",
+            title: "Avoid non-default bindings to system:unauthenticated",
+            setting: "rbacBindingConfig.enableInsecureBindingSystemUnauthenticated: false",
+            optOut: { key: "gcp.insecureRbacBindings", value: "true" },
+            on: ({ cluster }) => !cluster.insecureRbacBindings,
+        },
+        {
+            id: "4.1.10",
+            title: "Avoid non-default bindings to system:authenticated",
+            setting: "rbacBindingConfig.enableInsecureBindingSystemAuthenticated: false",
+            optOut: { key: "gcp.insecureRbacBindings", value: "true" },
+            on: ({ cluster }) => !cluster.insecureRbacBindings,
+        },
+        {
+            id: "4.3.1",
+            title: "The CNI in use supports Network Policies",
+            setting: 'datapathProvider: "ADVANCED_DATAPATH" (Dataplane V2 enforces NetworkPolicy)',
+            fixed: "Dataplane V2 is what gives a GKE cluster dual-stack pods",
+            on: () => true,
+        },
+        {
+            id: "5.1.3",
+            title: "Minimize cluster access to read-only for Artifact Registry",
+            setting: "the node service account's only registry role is roles/artifactregistry.reader",
+            fixed: "nodes only pull images",
+            on: () => true,
+        },
+        {
+            id: "5.2.1",
+            title: "GKE clusters are not running using the Compute Engine default service account",
+            setting: "a dedicated node service account with roles/container.defaultNodeServiceAccount",
+            fixed: "many projects disable the default account, and it holds Editor",
+            on: () => true,
+        },
+        {
+            id: "5.2.2",
+            title: "Prefer dedicated GCP Service Accounts and Workload Identity",
+            setting: "workloadIdentityConfig.workloadPool: <project>.svc.id.goog",
+            optOut: { key: "gcp.workloadIdentity", value: "false" },
+            on: ({ cluster }) => cluster.enableWorkloadIdentity,
+        },
+        {
+            id: "5.3.1",
+            title: "Kubernetes Secrets are encrypted using keys managed in Cloud KMS",
+            setting: 'databaseEncryption: { state: "ENCRYPTED", keyName } (gcp.secretsEncryptionKey, or a stack-owned key)',
+            optOut: { key: "gcp.customerManagedSecretsKey", value: "false" },
+            on: ({ cluster }) => cluster.customerManagedSecretsKey,
+        },
+        {
+            id: "5.4.1",
+            title: "The GKE Metadata Server is Enabled",
+            setting: 'nodeConfig.workloadMetadataConfig.mode: "GKE_METADATA"',
+            optOut: { key: "gcp.workloadIdentity", value: "false" },
+            on: ({ cluster }) => cluster.enableWorkloadIdentity,
+        },
+        {
+            id: "5.5.1",
+            title: "Container-Optimized OS (cos_containerd) is used for GKE node images",
+            setting: 'nodeConfig.imageType: "COS_CONTAINERD"',
+            optOut: { key: "gcp.nodeImageType", value: "UBUNTU_CONTAINERD" },
+            on: ({ cluster }) => cluster.nodeImageType === "COS_CONTAINERD",
+        },
+        {
+            id: "5.5.2",
+            title: "Node Auto-Repair is enabled for GKE nodes",
+            setting: "management.autoRepair: true",
+            optOut: { key: "gcp.nodeAutoRepair", value: "false" },
+            on: ({ cluster }) => cluster.nodeAutoRepair,
+        },
+        {
+            id: "5.5.3",
+            title: "Node Auto-Upgrade is enabled for GKE nodes",
+            setting: "management.autoUpgrade: true",
+            fixed: "GKE requires it of node pools in a release channel, and without a channel nodes fall behind the control plane",
+            on: () => true,
+        },
+        {
+            id: "5.5.4",
+            title: "When creating New Clusters - Automate GKE version management using Release Channels",
+            setting: 'releaseChannel.channel: "REGULAR"',
+            optOut: { key: "gcp.releaseChannel", value: "UNSPECIFIED" },
+            on: ({ cluster }) => cluster.releaseChannel !== "UNSPECIFIED",
+        },
+        {
+            id: "5.5.5",
+            title: "Shielded GKE Nodes are Enabled",
+            setting: "enableShieldedNodes: true",
+            optOut: { key: "gcp.shieldedNodes", value: "false" },
+            on: ({ cluster }) => cluster.enableShieldedNodes,
+        },
+        {
+            id: "5.5.6",
+            title: "Integrity Monitoring for Shielded GKE Nodes is Enabled",
+            setting: "shieldedInstanceConfig.enableIntegrityMonitoring: true",
+            optOut: { key: "gcp.shieldedNodes", value: "false" },
+            on: ({ cluster }) => cluster.enableShieldedNodes,
+        },
+        {
+            id: "5.5.7",
+            title: "Secure Boot for Shielded GKE Nodes is Enabled",
+            setting: "shieldedInstanceConfig.enableSecureBoot: true",
+            optOut: { key: "gcp.shieldedNodes", value: "false" },
+            on: ({ cluster }) => cluster.enableShieldedNodes,
+        },
+        {
+            id: "5.6.1",
+            title: "Enable VPC Flow Logs and Intranode Visibility",
+            setting: "subnet logConfig, enableIntranodeVisibility: true",
+            optOut: { key: "gcp.flowLogs", value: "false" },
+            on: ({ cluster }) => cluster.flowLogs,
+        },
+        {
+            id: "5.6.2",
+            title: "Ensure use of VPC-native clusters",
+            setting: 'networkingMode: "VPC_NATIVE", ipAllocationPolicy.stackType: "IPV4_IPV6"',
+            fixed: "dual-stack GKE is VPC-native only",
+            on: () => true,
+        },
+        {
+            id: "5.6.3",
+            title: "Control Plane Authorized Networks is Enabled",
+            setting: "masterAuthorizedNetworksConfig with your CIDRs, gcpPublicCidrsAccessEnabled: false",
+            optIn: { key: "gcp.authorizedNetworks", value: "[your CIDRs]" },
+            on: ({ cluster }) => cluster.authorizedNetworks !== undefined,
+        },
+        {
+            id: "5.6.4",
+            title: "Clusters are created with Private Endpoint Enabled and Public Access Disabled",
+            setting: "privateClusterConfig.enablePrivateEndpoint: true",
+            optIn: { key: "gcp.privateEndpoint", value: "true" },
+            on: ({ cluster }) => cluster.privateEndpoint,
+        },
+        {
+            id: "5.6.5",
+            title: "Clusters are created with Private Nodes",
+            setting: "privateClusterConfig.enablePrivateNodes: true, with Cloud NAT for IPv4",
+            optOut: { key: "gcp.privateNodes", value: "false" },
+            on: ({ cluster }) => cluster.privateNodes,
+        },
+        {
+            id: "5.6.6",
+            title: "Consider firewalling GKE worker nodes",
+            setting: "a custom-mode VPC whose rules admit only node, pod and load-balancer health-check sources",
+            fixed: "the package's network has no other rules",
+            on: () => true,
+        },
+        {
+            id: "5.7.1",
+            title: "Logging and Cloud Monitoring is Enabled",
+            setting: "loggingConfig SYSTEM_COMPONENTS and WORKLOADS, monitoringConfig SYSTEM_COMPONENTS",
+            optOut: { key: "gcp.loggingAndMonitoring", value: "false" },
+            on: ({ cluster }) => cluster.enableLoggingAndMonitoring,
+        },
+        {
+            id: "5.8.1",
+            title: "Authentication using Client Certificates is Disabled",
+            setting: "masterAuth.clientCertificateConfig.issueClientCertificate: false",
+            fixed: "client certificates cannot be revoked",
+            on: () => true,
+        },
+        {
+            id: "5.8.3",
+            title: "Legacy Authorization (ABAC) is Disabled",
+            setting: "enableLegacyAbac: false",
+            fixed: "RBAC replaces it",
+            on: () => true,
+        },
+        {
+            id: "5.10.2",
+            title: "Alpha clusters are not used for production workloads",
+            setting: "enableKubernetesAlpha: false",
+            fixed: "alpha clusters are deleted after 30 days",
+            on: () => true,
+        },
+        {
+            id: "5.10.4",
+            title: "Ensure use of Security Posture",
+            setting: 'securityPostureConfig.mode: "BASIC"',
+            optOut: { key: "gcp.securityPosture", value: "DISABLED" },
+            on: ({ cluster }) => cluster.securityPosture !== "DISABLED",
+        },
+    ],
+};

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { GkeDualStackCluster } from "../../components/gke/gke-dual-stack-cluster";
+import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
+import type { GkeDualStackClusterArgs } from "../../components/gke/plan";
+import { type OfflineRun, runOffline } from "../../engine/offline-engine";
+
+const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"] };
+
+function runGke(args: GkeDualStackClusterArgs): Promise<OfflineRun> {
+    return runOffline(
+        () => {
+            new GkeDualStackCluster("demo", args);
+        },
+        { synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES },
+    );
+}
+
+function resource(run: OfflineRun, type: string, name: string) {
+    const found = run.resources.filter((candidate) => candidate.type === type && candidate.name === name);
+    assert.equal(found.length, 1, `one ${type} ${name}`);
+    return found[0];
+}
+
+describe("GkeDualStackCluster's hardening opt-outs", () => {
+    it("turns each hardening off with its own argument, and the private endpoint on", async () => {
+        const open = await runGke({
+            ...ARGS,
+            privateNodes: false,
+            customerManagedSecretsKey: false,
+            insecureRbacBindings: true,
+            securityPosture: "DISABLED",
+            flowLogs: false,
+            nodeAutoRepair: false,
+            insecureKubeletReadonlyPort: true,
+            nodeImageType: "UBUNTU_CONTAINERD",
+            maintenanceWindow: { enabled: false },
+        });
+        const types = open.resources.map((r) => r.type);
+        for (const absent of ["gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey", "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "gcp:compute/router:Router"]) {
+            assert.ok(!types.includes(absent), absent);
+        }
+        const cluster = resource(open, "gcp:container/cluster:Cluster", "demo-cluster").inputs;
+        assert.equal(cluster.databaseEncryption, undefined);
+        assert.equal(cluster.privateClusterConfig, undefined);
+        assert.equal(cluster.maintenancePolicy, undefined);
+        assert.equal(cluster.enableIntranodeVisibility, false);
+        assert.deepEqual(cluster.rbacBindingConfig, { enableInsecureBindingSystemUnauthenticated: true, enableInsecureBindingSystemAuthenticated: true });
+        assert.deepEqual(cluster.securityPostureConfig, { mode: "DISABLED" });
+        assert.deepEqual(cluster.nodePoolDefaults, { nodeConfigDefaults: { insecureKubeletReadonlyPortEnabled: "TRUE" } });
+        assert.equal(resource(open, "gcp:compute/subnetwork:Subnetwork", "demo-subnet").inputs.logConfig, undefined);
+        const pool = resource(open, "gcp:container/nodePool:NodePool", "demo-nodes").inputs as { management: unknown; nodeConfig: Record<string, unknown> };
+        assert.deepEqual(pool.management, { autoRepair: false, autoUpgrade: true });
+        assert.equal(pool.nodeConfig.imageType, "UBUNTU_CONTAINERD");
+        assert.deepEqual(pool.nodeConfig.kubeletConfig, { insecureKubeletReadonlyPortEnabled: "TRUE" });
+
+        const closed = await runGke({ ...ARGS, privateEndpoint: true });
+        assert.deepEqual(resource(closed, "gcp:container/cluster:Cluster", "demo-cluster").inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
+    });
+});
