@@ -4,7 +4,8 @@ import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../targ
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { AWS_INVOKES, AWS_SYNTHESIZERS } from "./offline-answers";
-import { EKS_DEFAULTS, type EksClusterPlan, type EksIpv6ClusterArgs, EksNodeAmiFamily, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
+import { EKS_CIS } from "./cis";
+import { EKS_DEFAULTS, type EksClusterPlan, EksDeployerAccess, type EksIpv6ClusterArgs, EksNodeAmiFamily, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
 /** The `aws` section of a `cloud: aws` stack config. */
 export const awsSection = z
@@ -34,6 +35,28 @@ export const awsSection = z
         deletionProtection: z.boolean().default(true).meta({
             description: "Refuse to delete the cluster (set `false` before `pulumi destroy`).",
         }),
+        networkPolicy: z.boolean().default(EKS_DEFAULTS.networkPolicy).meta({
+            description: "Turn on the VPC CNI's network policy agent, so that NetworkPolicy objects are enforced (CIS EKS 4.3.1, 5.4.4).",
+        }),
+        vpcCniPodIdentity: z.boolean().default(EKS_DEFAULTS.vpcCniPodIdentity).meta({
+            description:
+                "Give the VPC CNI its IAM permissions through an EKS Pod Identity role of its own instead of the node role (CIS EKS 5.2.1); `false` keeps them on the node role.",
+        }),
+        encryptControlPlaneLogs: z.boolean().default(EKS_DEFAULTS.encryptControlPlaneLogs).meta({
+            description: "Encrypt the control-plane log group with a KMS key of its own, with rotation, usable by CloudWatch Logs for that log group only (CIS EKS 2.1.2).",
+        }),
+        natGatewayPerZone: z.boolean().default(EKS_DEFAULTS.natGatewayPerZone).meta({
+            description:
+                "A NAT gateway in every zone, each zone's private subnet sending IPv4 through its own, so that losing a zone leaves the others' IPv4 egress; costs a gateway and an address per zone. Default: one NAT gateway, in the first zone.",
+        }),
+        deployerAccess: z.enum(enumValues(EksDeployerAccess)).default(EKS_DEFAULTS.deployerAccess).meta({
+            description:
+                "`cluster-admin`: the stack gives whoever runs `pulumi up` cluster-admin through an access entry. `none`: no access entry; the deployer must already have access through an entry made elsewhere, since the same run installs Istio through it (the plan warns).",
+        }),
+        pinKubeletSettings: z.boolean().default(EKS_DEFAULTS.pinKubeletSettings).meta({
+            description:
+                "Pin the kubelet settings of CIS EKS 3.2.1–3.2.9 (no anonymous auth or read-only port, Webhook authorization, certificate rotation, …) in a NodeConfig part of the AL2023 nodes' user data, instead of relying on the AMI's defaults. Bottlerocket nodes keep their own.",
+        }),
     })
     .meta({ description: "EKS settings; only with `cloud: aws`." });
 
@@ -56,6 +79,12 @@ export function eksArgs(config: AwsStackConfig): EksIpv6ClusterArgs {
         nodeAmiFamily: aws.nodeAmiFamily,
         publicEndpoint: aws.publicEndpoint,
         deletionProtection: aws.deletionProtection,
+        networkPolicy: aws.networkPolicy,
+        vpcCniPodIdentity: aws.vpcCniPodIdentity,
+        encryptControlPlaneLogs: aws.encryptControlPlaneLogs,
+        natGatewayPerZone: aws.natGatewayPerZone,
+        deployerAccess: aws.deployerAccess,
+        pinKubeletSettings: aws.pinKubeletSettings,
         ...(aws.availabilityZones ? { availabilityZones: aws.availabilityZones } : {}),
         ...(aws.publicAccessCidrs ? { publicAccessCidrs: aws.publicAccessCidrs } : {}),
         ...(aws.secretsEncryptionKeyArn ? { secretsEncryptionKeyArn: aws.secretsEncryptionKeyArn } : {}),
@@ -71,6 +100,12 @@ const EKS_KEYS: ConfigKeyMap = {
     publicAccessCidrs: "aws.publicAccessCidrs",
     secretsEncryptionKeyArn: "aws.secretsEncryptionKeyArn",
     deletionProtection: "aws.deletionProtection",
+    networkPolicy: "aws.networkPolicy",
+    vpcCniPodIdentity: "aws.vpcCniPodIdentity",
+    encryptControlPlaneLogs: "aws.encryptControlPlaneLogs",
+    natGatewayPerZone: "aws.natGatewayPerZone",
+    deployerAccess: "aws.deployerAccess",
+    pinKubeletSettings: "aws.pinKubeletSettings",
     "nodes.instanceType": "nodes.machineType",
 };
 
@@ -114,6 +149,7 @@ export const AWS_CLOUD = defineCloud({
             outputs: { kubeconfig: cluster.kubeconfig, endpoint: cluster.endpoint, vpcIpv6CidrBlock: cluster.vpcIpv6CidrBlock },
         };
     },
+    cis: EKS_CIS,
     offlineAnswers: () => ({ synthesizers: AWS_SYNTHESIZERS, invokes: AWS_INVOKES }),
     identity: (config: AwsStackConfig) => ({
         key: `aws/${config.region}/${config.clusterName}`,

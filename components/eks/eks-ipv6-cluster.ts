@@ -4,7 +4,7 @@ import { LaunchTemplate } from "@pulumi/aws/ec2/launchTemplate";
 import { Vpc } from "@pulumi/aws/ec2/vpc";
 import { AccessEntry } from "@pulumi/aws/eks/accessEntry";
 import { AccessPolicyAssociation } from "@pulumi/aws/eks/accessPolicyAssociation";
-import { Addon } from "@pulumi/aws/eks/addon";
+import { Addon, type AddonArgs } from "@pulumi/aws/eks/addon";
 import { Cluster } from "@pulumi/aws/eks/cluster";
 import { NodeGroup } from "@pulumi/aws/eks/nodeGroup";
 import { PodIdentityAssociation } from "@pulumi/aws/eks/podIdentityAssociation";
@@ -20,12 +20,22 @@ import { checkedFor, formatWarning } from "../errors";
 import { RELEASE_DEFAULTS } from "../target/release-defaults";
 import type { ClusterTarget } from "../target/cluster-target";
 import { checkedWhenKnown } from "../target/checked-when-known";
-import { CLUSTER_ROLE_POLICIES, managedPolicyArn, NODE_ROLE_POLICIES, trustPolicy, vpcCniIpv6Policy } from "./iam";
+import {
+    CLUSTER_ROLE_POLICIES,
+    controlPlaneLogKeyPolicy,
+    managedPolicyArn,
+    NODE_ROLE_POLICIES,
+    trustPolicy,
+    VPC_CNI_MANAGED_POLICIES,
+    VPC_CNI_SERVICE_ACCOUNT,
+    vpcCniIpv6Policy,
+} from "./iam";
 import { eksKubeconfig } from "./kubeconfig";
 import { autonamedLogicalName } from "./names";
 import { LOAD_BALANCER_CONTROLLER_CHART, loadBalancerControllerPolicy, loadBalancerControllerValues } from "./load-balancer-controller";
 import { createEksNetwork, createNodeSecurityGroup, type EksZoneSubnetPair } from "./network";
-import { checkEksSecretsKey, type EksClusterPlan, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
+import { kubeletUserData } from "./node-config";
+import { checkEksSecretsKey, type EksClusterPlan, EksDeployerAccess, type EksIpv6ClusterArgs, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
 /** The five control-plane log types; CIS EKS 2.1.1 asks for all of them. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -41,6 +51,9 @@ export const EKS_ADDONS = {
     podIdentityAgent: "eks-pod-identity-agent",
 } as const;
 
+/** The `vpc-cni` add-on's configuration that turns its network policy agent on (a string, as the chart takes it). */
+export const VPC_CNI_NETWORK_POLICY_VALUES = { enableNetworkPolicy: "true" } as const;
+
 /** The access policy the deploying identity gets, so that the same run can install Istio. */
 export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
 
@@ -52,12 +65,14 @@ export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
  *
  * Creates a VPC with an Amazon-provided IPv6 /56 and, in each zone, a public and a private subnet
  * with an IPv4 block and an IPv6 /64; an internet gateway, an egress-only gateway for IPv6 and a
- * NAT gateway for IPv4; IAM roles for the control plane, the nodes (with the VPC CNI's IPv6
- * policy) and the load-balancer controller; the cluster (KMS-encrypted Secrets, all five log
- * types, API access mode); the `vpc-cni`, `kube-proxy`, `coredns` and `eks-pod-identity-agent`
- * add-ons; a managed node group on Nitro instances requiring IMDSv2; a Kubernetes provider using
- * `aws eks get-token`; and the AWS Load Balancer Controller. Every argument is checked before
- * anything is created.
+ * NAT gateway for IPv4 (or one per zone); IAM roles for the control plane, the nodes, the VPC CNI
+ * (through Pod Identity, with its IPv6 policy) and the load-balancer controller; the cluster
+ * (KMS-encrypted Secrets, all five log types into a KMS-encrypted log group, API access mode);
+ * the `vpc-cni` (network policy on), `kube-proxy`, `coredns` and `eks-pod-identity-agent`
+ * add-ons; a managed node group on Nitro instances requiring IMDSv2, with the CIS kubelet
+ * settings pinned on AL2023; a Kubernetes provider using `aws eks get-token`; and the AWS Load
+ * Balancer Controller. The CIS controls this meets are `EKS_CIS` (`cis.ts`). Every argument is
+ * checked before anything is created.
  */
 export class EksIpv6Cluster extends pulumi.ComponentResource {
     /** The cluster target: provider, families `[IPv6]`, the dual-stack edge, readiness. */
@@ -93,6 +108,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         }
         const { region, partition } = plan;
         const parent = { parent: this };
+        const caller = getCallerIdentityOutput({}, parent);
 
         const network = createEksNetwork(this, name, plan);
         this.vpc = network.vpc;
@@ -114,10 +130,29 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         const secretsKeyArn =
             (plan.secretsEncryptionKeyArn && checkedWhenKnown(plan.secretsEncryptionKeyArn, (arn) => checkEksSecretsKey(arn, region))) ??
             new Key(`${name}-secrets-key`, { region, description: `Encrypts Secrets of EKS cluster ${plan.clusterName}`, enableKeyRotation: true }, parent).arn;
+        // CIS EKS 2.1.2: a key of its own, which CloudWatch Logs may use for this log group only
+        // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+        const logKey = plan.encryptControlPlaneLogs
+            ? new Key(
+                  `${name}-control-plane-logs-key`,
+                  {
+                      region,
+                      description: `Encrypts control-plane logs of EKS cluster ${plan.clusterName}`,
+                      enableKeyRotation: true,
+                      policy: caller.accountId.apply((account) => JSON.stringify(controlPlaneLogKeyPolicy({ partition, region, account, clusterName: plan.clusterName }))),
+                  },
+                  parent,
+              )
+            : undefined;
         // Created ahead of the cluster, so that EKS writes into it and its retention applies.
         const logGroup = new LogGroup(
             `${name}-control-plane-logs`,
-            { region, name: `/aws/eks/${plan.clusterName}/cluster`, retentionInDays: CONTROL_PLANE_LOG_RETENTION_DAYS },
+            {
+                region,
+                name: `/aws/eks/${plan.clusterName}/cluster`,
+                retentionInDays: CONTROL_PLANE_LOG_RETENTION_DAYS,
+                ...(logKey ? { kmsKeyId: logKey.arn } : {}),
+            },
             parent,
         );
 
@@ -160,14 +195,31 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
             },
             parent,
         );
-        const nodeRolePolicies = [
-            ...NODE_ROLE_POLICIES.map(
-                (policy) => new RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicyArn(partition, policy) }, parent),
+        const nodeRolePolicies = NODE_ROLE_POLICIES.map(
+            (policy) => new RolePolicyAttachment(`${name}-node-role-${policy}`, { role: nodeRole.name, policyArn: managedPolicyArn(partition, policy) }, parent),
+        );
+        // CIS EKS 5.2.1: the CNI's permissions on a role only `aws-node` assumes, through EKS Pod
+        // Identity (https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html); without
+        // it, on the node role, where every pod without its own role could reach them.
+        const vpcCniRole = plan.vpcCniPodIdentity
+            ? new Role(
+                  autonamedLogicalName(`${name}-vpc-cni`, "iamRole"),
+                  {
+                      description: `VPC CNI of EKS cluster ${plan.clusterName}`,
+                      assumeRolePolicy: JSON.stringify(trustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"])),
+                  },
+                  parent,
+              )
+            : undefined;
+        const cniHolder = vpcCniRole ? { prefix: `${name}-vpc-cni`, role: vpcCniRole } : { prefix: `${name}-node-role`, role: nodeRole };
+        const vpcCniPolicies = [
+            ...VPC_CNI_MANAGED_POLICIES.map(
+                (policy) => new RolePolicyAttachment(`${cniHolder.prefix}-${policy}`, { role: cniHolder.role.name, policyArn: managedPolicyArn(partition, policy) }, parent),
             ),
-            new RolePolicyAttachment(`${name}-node-role-vpc-cni-ipv6`, { role: nodeRole.name, policyArn: vpcCniIpv6.arn }, parent),
+            new RolePolicyAttachment(`${cniHolder.prefix}-vpc-cni-ipv6`, { role: cniHolder.role.name, policyArn: vpcCniIpv6.arn }, parent),
         ];
 
-        const addon = (key: keyof typeof EKS_ADDONS, dependsOn: pulumi.Resource[] = []) =>
+        const addon = (key: keyof typeof EKS_ADDONS, dependsOn: pulumi.Resource[] = [], extra: Partial<AddonArgs> = {}) =>
             new Addon(
                 `${name}-${EKS_ADDONS[key]}`,
                 {
@@ -176,12 +228,18 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
                     addonName: EKS_ADDONS[key],
                     resolveConflictsOnCreate: "OVERWRITE",
                     resolveConflictsOnUpdate: "PRESERVE",
+                    ...extra,
                 },
                 { parent: this, dependsOn },
             );
         // The CNI switches itself to IPv6 mode from the cluster's family, and must run before any
-        // node boots; DaemonSet add-ons become active without nodes, Deployments do not.
-        const vpcCni = addon("vpcCni");
+        // node boots; DaemonSet add-ons become active without nodes, Deployments do not. Its
+        // network policy agent (CIS EKS 4.3.1, 5.4.4) is off unless asked for:
+        // https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
+        const vpcCni = addon("vpcCni", vpcCniRole ? vpcCniPolicies : [], {
+            ...(plan.networkPolicy ? { configurationValues: JSON.stringify(VPC_CNI_NETWORK_POLICY_VALUES) } : {}),
+            ...(vpcCniRole ? { podIdentityAssociations: [{ serviceAccount: VPC_CNI_SERVICE_ACCOUNT, roleArn: vpcCniRole.arn }] } : {}),
+        });
         const kubeProxy = addon("kubeProxy");
         const podIdentityAgent = addon("podIdentityAgent");
 
@@ -201,6 +259,8 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
                     },
                 ],
                 tagSpecifications: [{ resourceType: "instance", tags: { Name: `${plan.clusterName}-node` } }],
+                // CIS EKS 3.2.1-3.2.9 pinned in a NodeConfig part, which EKS merges with its own.
+                ...(plan.pinKubeletSettings ? { userData: kubeletUserData() } : {}),
             },
             parent,
         );
@@ -219,11 +279,11 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
             },
             // Nodes join only with the CNI running and allowed to assign IPv6 prefixes. An
             // autoscaler owns the size after creation.
-            { parent: this, dependsOn: [vpcCni, ...nodeRolePolicies], ignoreChanges: ["scalingConfig.desiredSize"] },
+            { parent: this, dependsOn: [vpcCni, ...nodeRolePolicies, ...vpcCniPolicies], ignoreChanges: ["scalingConfig.desiredSize"] },
         );
         const coreDns = addon("coreDns", [this.nodeGroup]);
 
-        const admin = this.grantDeployerAdmin(name, plan);
+        const admin = plan.deployerAccess === EksDeployerAccess.ClusterAdmin ? [this.grantDeployerAdmin(name, plan, caller.arn)] : [];
         this.clusterName = clusterName;
         this.endpoint = this.cluster.endpoint;
         this.serviceIpv6Cidr = this.cluster.kubernetesNetworkConfig.apply((config) => config.serviceIpv6Cidr);
@@ -235,7 +295,7 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
                 ),
         );
         // The deployer's access must exist before anything talks to the API server.
-        this.provider = new Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [admin] });
+        this.provider = new Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: admin });
 
         this.loadBalancerController = this.createLoadBalancerController(name, plan, [this.nodeGroup, coreDns, podIdentityAgent]);
         this.target = {
@@ -256,13 +316,12 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
 
     /**
      * Gives whoever runs `pulumi up` cluster-admin through an access entry that lives in this
-     * stack, instead of EKS's invisible creator bootstrap. An assumed role is resolved to the role
-     * itself, since access entries name IAM principals, not sessions.
+     * stack, instead of EKS's invisible creator bootstrap (unless `deployerAccess` is `none`). An
+     * assumed role is resolved to the role itself, since access entries name IAM principals, not sessions.
      */
-    private grantDeployerAdmin(name: string, plan: EksClusterPlan): AccessPolicyAssociation {
+    private grantDeployerAdmin(name: string, plan: EksClusterPlan, callerArn: pulumi.Output<string>): AccessPolicyAssociation {
         const parent = { parent: this };
-        const caller = getCallerIdentityOutput({}, parent);
-        const principalArn = getSessionContextOutput({ arn: caller.arn }, parent).issuerArn;
+        const principalArn = getSessionContextOutput({ arn: callerArn }, parent).issuerArn;
         const entry = new AccessEntry(`${name}-deployer`, { region: plan.region, clusterName: this.cluster.name, principalArn, type: "STANDARD" }, parent);
         return new AccessPolicyAssociation(
             `${name}-deployer-admin`,

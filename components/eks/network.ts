@@ -24,8 +24,38 @@ export interface EksZoneSubnetPair {
     readonly private: Subnet;
 }
 
+/** A NAT gateway: its name (after the component's) and the zone whose public subnet holds it. */
+export interface NatGatewayPlacement {
+    readonly name: string;
+    readonly publicSubnet: number;
+}
+
+/** A private route table: its name, the NAT gateway (an index) its IPv4 goes through, and its zones. */
+export interface PrivateRouteTable {
+    readonly name: string;
+    readonly natGateway: number;
+    readonly zones: readonly number[];
+}
+
 /**
- * The dual-stack VPC: a public and a private subnet per zone, both gateways, NAT for IPv4, and the routes.
+ * How the private subnets reach IPv4: one NAT gateway (in the first zone) and one private table
+ * for every zone, or, `perZone`, a NAT gateway and a table in each zone. The first zone's gateway
+ * and table keep the names they have with one, so switching keeps them and adds the others.
+ */
+export function privateIpv4Routing(zoneCount: number, perZone: boolean): { natGateways: NatGatewayPlacement[]; privateTables: PrivateRouteTable[] } {
+    const zones = Array.from({ length: zoneCount }, (_, index) => index);
+    if (!perZone) {
+        return { natGateways: [{ name: "nat", publicSubnet: 0 }], privateTables: [{ name: "private", natGateway: 0, zones }] };
+    }
+    return {
+        natGateways: zones.map((index) => ({ name: index === 0 ? "nat" : `nat-${index}`, publicSubnet: index })),
+        privateTables: zones.map((index) => ({ name: index === 0 ? "private" : `private-zone-${index}`, natGateway: index, zones: [index] })),
+    };
+}
+
+/**
+ * The dual-stack VPC: a public and a private subnet per zone, both gateways, NAT for IPv4 (one, or
+ * one per zone: {@link privateIpv4Routing}), and the routes.
  * @internal
  */
 export function createEksNetwork(component: pulumi.ComponentResource, name: string, plan: EksClusterPlan): { vpc: Vpc; subnets: EksZoneSubnetPair[] } {
@@ -74,24 +104,44 @@ export function createEksNetwork(component: pulumi.ComponentResource, name: stri
 
     const internetGateway = new InternetGateway(`${name}-igw`, { region, vpcId: vpc.id, tags: { Name: plan.clusterName } }, parent);
     const egressOnlyGateway = new EgressOnlyInternetGateway(`${name}-eigw`, { region, vpcId: vpc.id, tags: { Name: plan.clusterName } }, parent);
-    const natAddress = new Eip(`${name}-nat`, { region, domain: "vpc", tags: { Name: `${plan.clusterName}-nat` } }, parent);
-    const natGateway = new NatGateway(
-        `${name}-nat`,
-        { region, allocationId: natAddress.id, subnetId: subnets[0].public.id, connectivityType: "public", tags: { Name: plan.clusterName } },
-        { parent: component, dependsOn: [internetGateway] },
-    );
+    const routing = privateIpv4Routing(plan.zones.length, plan.natGatewayPerZone);
+    const natGateways = routing.natGateways.map((nat) => {
+        const address = new Eip(`${name}-${nat.name}`, { region, domain: "vpc", tags: { Name: `${plan.clusterName}-${nat.name}` } }, parent);
+        return new NatGateway(
+            `${name}-${nat.name}`,
+            {
+                region,
+                allocationId: address.id,
+                subnetId: subnets[nat.publicSubnet].public.id,
+                connectivityType: "public",
+                tags: { Name: nat.name === "nat" ? plan.clusterName : `${plan.clusterName}-${nat.name}` },
+            },
+            { parent: component, dependsOn: [internetGateway] },
+        );
+    });
 
-    const routeTable = (tier: "public" | "private", routes: Record<"ipv4" | "ipv6", Pick<RouteArgs, "gatewayId" | "natGatewayId" | "egressOnlyGatewayId">>) => {
-        const table = new RouteTable(`${name}-${tier}`, { region, vpcId: vpc.id, tags: { Name: `${plan.clusterName}-${tier}` } }, parent);
-        new Route(`${name}-${tier}-ipv4-default`, { region, routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...routes.ipv4 }, parent);
-        new Route(`${name}-${tier}-ipv6-default`, { region, routeTableId: table.id, destinationIpv6CidrBlock: "::/0", ...routes.ipv6 }, parent);
-        subnets.forEach((pair, index) => {
-            new RouteTableAssociation(`${name}-${tier}-${index}`, { region, routeTableId: table.id, subnetId: pair[tier].id }, parent);
-        });
+    const routeTable = (
+        tableName: string,
+        tier: "public" | "private",
+        zones: readonly number[],
+        routes: Record<"ipv4" | "ipv6", Pick<RouteArgs, "gatewayId" | "natGatewayId" | "egressOnlyGatewayId">>,
+    ) => {
+        const table = new RouteTable(`${name}-${tableName}`, { region, vpcId: vpc.id, tags: { Name: `${plan.clusterName}-${tableName}` } }, parent);
+        new Route(`${name}-${tableName}-ipv4-default`, { region, routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...routes.ipv4 }, parent);
+        new Route(`${name}-${tableName}-ipv6-default`, { region, routeTableId: table.id, destinationIpv6CidrBlock: "::/0", ...routes.ipv6 }, parent);
+        for (const index of zones) {
+            new RouteTableAssociation(`${name}-${tier}-${index}`, { region, routeTableId: table.id, subnetId: subnets[index][tier].id }, parent);
+        }
     };
-    routeTable("public", { ipv4: { gatewayId: internetGateway.id }, ipv6: { gatewayId: internetGateway.id } });
+    const allZones = plan.zones.map((zone) => zone.index);
+    routeTable("public", "public", allZones, { ipv4: { gatewayId: internetGateway.id }, ipv6: { gatewayId: internetGateway.id } });
     // IPv6 leaves private subnets through the egress-only gateway: without it nodes never join.
-    routeTable("private", { ipv4: { natGatewayId: natGateway.id }, ipv6: { egressOnlyGatewayId: egressOnlyGateway.id } });
+    for (const table of routing.privateTables) {
+        routeTable(table.name, "private", table.zones, {
+            ipv4: { natGatewayId: natGateways[table.natGateway].id },
+            ipv6: { egressOnlyGatewayId: egressOnlyGateway.id },
+        });
+    }
     return { vpc, subnets };
 }
 

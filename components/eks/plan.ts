@@ -6,6 +6,7 @@ import { type ClusterFacts, IpFamily, KubernetesPlatform, type LoadBalancerEdge 
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { PlannedArgs } from "../target/planned-args";
 import { checkEksVersion, RECOMMENDED_EKS_VERSION } from "./calendar";
+import { checkDeployerAccess, checkFlag, EksDeployerAccess, checkInstanceType, checkIpFamilies, checkRegion, ZONE } from "./plan-checks";
 
 /** The node operating systems EKS supports for IPv6 clusters (Amazon Linux 2 ended in 2025). */
 export const EksNodeAmiFamily = { AL2023: "AL2023", Bottlerocket: "Bottlerocket" } as const;
@@ -69,7 +70,56 @@ export interface EksIpv6ClusterArgs {
      * @default true
      */
     readonly deletionProtection?: boolean;
+    /**
+     * Turn on the VPC CNI's network policy agent (`vpc-cni` add-on `configurationValues`
+     * `{"enableNetworkPolicy":"true"}`), so that NetworkPolicy objects are enforced (CIS EKS 4.3.1,
+     * 5.4.4). https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
+     * @default true
+     */
+    readonly networkPolicy?: boolean;
+    /**
+     * Give the VPC CNI (`aws-node`) its IAM permissions through an EKS Pod Identity role instead of
+     * the node role, so that other pods on a node cannot use them (CIS EKS 5.2.1). `false` keeps
+     * `AmazonEKS_CNI_Policy` and the IPv6 policy on the node role.
+     * https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html
+     * @default true
+     */
+    readonly vpcCniPodIdentity?: boolean;
+    /**
+     * Encrypt the control-plane log group with a KMS key of its own (yearly rotation), whose policy
+     * lets CloudWatch Logs use it for that log group only (CIS EKS 2.1.2).
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+     * @default true
+     */
+    readonly encryptControlPlaneLogs?: boolean;
+    /**
+     * One NAT gateway in each zone's public subnet, each zone's private subnet sending IPv4 through
+     * its own zone's gateway, so that losing a zone does not cut the others' IPv4 egress (one
+     * gateway and its address per zone, billed hourly). `false`: one NAT gateway, in the first zone.
+     * @default false
+     */
+    readonly natGatewayPerZone?: boolean;
+    /**
+     * Whether this component gives whoever runs `pulumi up` cluster-admin through an access entry:
+     * `cluster-admin`, or `none`, when the deployer already has access through an access entry
+     * made elsewhere. The same run installs Istio and the load-balancer controller through the
+     * deployer's access, so with `none` that entry must exist while `pulumi up` runs (the plan warns).
+     * @default "cluster-admin"
+     */
+    readonly deployerAccess?: EksDeployerAccess;
+    /**
+     * Pin the kubelet settings CIS EKS 3.2.1–3.2.9 check (anonymous auth off, Webhook
+     * authorization, a client CA, no read-only port, a streaming idle timeout, iptables util chains,
+     * an event QPS, client and server certificate rotation) in a NodeConfig part of the nodes'
+     * user data, instead of relying on the AMI's defaults. Only AL2023 nodes read a NodeConfig;
+     * Bottlerocket nodes keep their own settings.
+     * https://awslabs.github.io/amazon-eks-ami/nodeadm/
+     * @default true
+     */
+    readonly pinKubeletSettings?: boolean;
 }
+
+export { EksDeployerAccess };
 
 /** The VPC's IPv4 block. */
 export interface EksNetworkArgs {
@@ -121,12 +171,25 @@ export interface EksClusterPlan {
     readonly ipv4Cidr: string;
     readonly zones: readonly EksZoneSubnets[];
     readonly nodes: Required<EksNodesArgs>;
+    /** The node operating system. */
+    readonly nodeAmiFamily: EksNodeAmiFamily;
     /** The node group's `amiType`. */
     readonly amiType: string;
     readonly publicEndpoint: boolean;
     readonly publicAccessCidrs?: readonly string[];
     readonly secretsEncryptionKeyArn?: pulumi.Input<string>;
     readonly deletionProtection: boolean;
+    /** The `vpc-cni` add-on enforces NetworkPolicy. */
+    readonly networkPolicy: boolean;
+    /** The VPC CNI's permissions are on a Pod Identity role, not on the node role. */
+    readonly vpcCniPodIdentity: boolean;
+    /** The control-plane log group is encrypted with a KMS key of its own. */
+    readonly encryptControlPlaneLogs: boolean;
+    /** A NAT gateway per zone (each zone's private subnet routing IPv4 through its own), or one. */
+    readonly natGatewayPerZone: boolean;
+    readonly deployerAccess: EksDeployerAccess;
+    /** The nodes' user data pins the CIS kubelet settings: asked for, and the nodes run AL2023. */
+    readonly pinKubeletSettings: boolean;
     readonly warnings: readonly InputWarning[];
 }
 
@@ -137,6 +200,12 @@ export const EKS_DEFAULTS = {
     network: { ipv4Cidr: "10.0.0.0/16" },
     nodes: { count: 2, minCount: 2, maxCount: 4, instanceType: "m6i.large" },
     nodeAmiFamily: EksNodeAmiFamily.AL2023,
+    networkPolicy: true,
+    vpcCniPodIdentity: true,
+    encryptControlPlaneLogs: true,
+    natGatewayPerZone: false,
+    deployerAccess: EksDeployerAccess.ClusterAdmin,
+    pinKubeletSettings: true,
 } as const;
 
 /**
@@ -173,46 +242,8 @@ const MAX_ZONES = 8;
 /** AWS keeps 5 addresses of every subnet. */
 const AWS_RESERVED_PER_SUBNET = 5;
 
-const REGION = /^[a-z]{2}(?:-gov)?-[a-z]+-\d$/;
-const CHINA_REGION = /^cn-[a-z]+-\d$/;
-const ZONE = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$/;
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const KMS_KEY_ARN = /^arn:aws(?:-us-gov)?:kms:([a-z0-9-]+):\d{12}:key\/[0-9a-f-]+$/;
-
-/**
- * Instance families on the Xen hypervisor: no prefix delegation, so no IPv6 pods
- * (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html lists the others).
- * Their `.metal` sizes run on Nitro hardware and are allowed.
- */
-const XEN_FAMILIES = new Set([
-    "c1",
-    "c3",
-    "c4",
-    "cc2",
-    "cr1",
-    "d2",
-    "f1",
-    "g2",
-    "g3",
-    "g3s",
-    "h1",
-    "hs1",
-    "i2",
-    "i3",
-    "m1",
-    "m2",
-    "m3",
-    "m4",
-    "p2",
-    "p3",
-    "r3",
-    "r4",
-    "t1",
-    "t2",
-    "x1",
-    "x1e",
-]);
 
 /**
  * Checks a KMS key ARN for Secrets encryption: its form, and that it is in the cluster's region.
@@ -297,6 +328,16 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
         checkEksSecretsKey(args.secretsEncryptionKeyArn, region);
     }
 
+    const deployerAccess = checkDeployerAccess(args.deployerAccess, warnings);
+    const flags = {
+        networkPolicy: checkFlag(args.networkPolicy, "networkPolicy", EKS_DEFAULTS.networkPolicy),
+        vpcCniPodIdentity: checkFlag(args.vpcCniPodIdentity, "vpcCniPodIdentity", EKS_DEFAULTS.vpcCniPodIdentity),
+        encryptControlPlaneLogs: checkFlag(args.encryptControlPlaneLogs, "encryptControlPlaneLogs", EKS_DEFAULTS.encryptControlPlaneLogs),
+        natGatewayPerZone: checkFlag(args.natGatewayPerZone, "natGatewayPerZone", EKS_DEFAULTS.natGatewayPerZone),
+    };
+    // Bottlerocket reads no NodeConfig (its kubelet is set through its own settings API).
+    const pinKubeletSettings = checkFlag(args.pinKubeletSettings, "pinKubeletSettings", EKS_DEFAULTS.pinKubeletSettings) && nodeAmiFamily === EksNodeAmiFamily.AL2023;
+
     return {
         facts: {
             ipFamilies: [IpFamily.IPv6],
@@ -311,43 +352,17 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
         ipv4Cidr: ipv4Block.text,
         zones,
         nodes,
+        nodeAmiFamily,
         amiType,
         publicEndpoint,
         ...(args.publicAccessCidrs ? { publicAccessCidrs: args.publicAccessCidrs } : {}),
         ...(args.secretsEncryptionKeyArn ? { secretsEncryptionKeyArn: args.secretsEncryptionKeyArn } : {}),
         deletionProtection: args.deletionProtection ?? true,
+        ...flags,
+        deployerAccess,
+        pinKubeletSettings,
         warnings,
     };
-}
-
-function checkRegion(region: string | undefined): string {
-    if (!region) {
-        throw new InputError("region", "required; give the AWS region to create the cluster in, e.g. eu-west-1");
-    }
-    if (CHINA_REGION.test(region)) {
-        throw new InputError("region", `${region} is a China region, where EKS has no IPv6 clusters; use a commercial or GovCloud region`);
-    }
-    const zoneOf = ZONE.exec(region);
-    if (zoneOf) {
-        throw new InputError("region", `'${region}' is an availability zone; give its region, ${zoneOf[1]}`);
-    }
-    if (!REGION.test(region)) {
-        throw new InputError("region", `'${region}' is not an AWS commercial or GovCloud region; expected e.g. eu-west-1`);
-    }
-    return region;
-}
-
-function checkIpFamilies(families: readonly string[] | undefined): void {
-    if (families === undefined || (families.length === 1 && families[0] === IpFamily.IPv6)) {
-        return;
-    }
-    if (families.length === 2 && families.includes(IpFamily.IPv4) && families.includes(IpFamily.IPv6)) {
-        throw new InputError(
-            "ipFamilies",
-            "EKS cannot give pods and Services both families (a cluster is IPv4 or IPv6); use [IPv6]: IPv6 pods on a dual-stack VPC behind dual-stack load balancers",
-        );
-    }
-    throw new InputError("ipFamilies", `[${families.join(", ")}] is not offered; this component builds IPv6 EKS clusters on a dual-stack VPC, so the only value is [IPv6]`);
 }
 
 function planZones(zones: readonly string[] | undefined, region: string, ipv4Block: Cidr): EksZoneSubnets[] {
@@ -374,24 +389,4 @@ function planZones(zones: readonly string[] | undefined, region: string, ipv4Blo
         privateIpv6Index: index,
         publicIpv6Index: MAX_ZONES + index,
     }));
-}
-
-/** Refuses what cannot run IPv6 pods (rule A8) and returns the instance type's architecture. */
-function checkInstanceType(instanceType: string): "x86_64" | "arm64" {
-    if (!INSTANCE_TYPE.test(instanceType)) {
-        throw new InputError("nodes.instanceType", `'${instanceType}' is not an EC2 instance type; expected e.g. m6i.large`);
-    }
-    const [family, size] = instanceType.split(".");
-    if (XEN_FAMILIES.has(family) && size !== "metal") {
-        throw new InputError(
-            "nodes.instanceType",
-            `${instanceType} is not a Nitro instance; IPv6 pods need prefix delegation, which only Nitro offers (e.g. m6i.large, m7g.large)`,
-        );
-    }
-    if (family.startsWith("mac")) {
-        throw new InputError("nodes.instanceType", `${instanceType} is a Mac instance, which EKS cannot run as a node`);
-    }
-    // Graviton: a1, and every family whose attribute letters after the generation include `g` (m7g, c6gn, is4gen).
-    const attributes = /^[a-z]+\d+([a-z]*)/.exec(family)?.[1] ?? "";
-    return family === "a1" || attributes.includes("g") ? "arm64" : "x86_64";
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { loadBalancerControllerPolicy } from "../../components/eks/load-balancer-controller";
+import { kubeletUserData } from "../../components/eks/node-config";
 import { type OfflineRun, OfflineRunError } from "../../engine/offline-engine";
 import { ARGS, urn, T, kubeconfigSeen, runEks, resource, deps, output, idOf } from "./eks-cluster-support";
 
@@ -35,13 +36,41 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
             description: "Encrypts Secrets of EKS cluster demo",
             enableKeyRotation: true,
         });
-        assert.deepEqual(resource(run, T.logGroup, "demo-control-plane-logs").inputs, { region: "eu-west-1", name: "/aws/eks/demo/cluster", retentionInDays: 90 });
+        assert.deepEqual(resource(run, T.logGroup, "demo-control-plane-logs").inputs, {
+            region: "eu-west-1",
+            name: "/aws/eks/demo/cluster",
+            retentionInDays: 90,
+            kmsKeyId: output(run, T.key, "demo-control-plane-logs-key", "arn"),
+        });
+        const logKey = resource(run, T.key, "demo-control-plane-logs-key").inputs;
+        assert.deepEqual(
+            { ...logKey, policy: undefined },
+            {
+                region: "eu-west-1",
+                description: "Encrypts control-plane logs of EKS cluster demo",
+                enableKeyRotation: true,
+                policy: undefined,
+            },
+        );
+        assert.equal(
+            JSON.parse(logKey.policy as string).Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"],
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/demo/cluster",
+        );
         assert.ok(cluster.dependsOn.includes(urn(T.logGroup, "demo-control-plane-logs")));
         assert.ok(cluster.dependsOn.includes(urn(T.attachment, "demo-cluster-role-AmazonEKSClusterPolicy")));
     });
 
     it("installs vpc-cni before the nodes, which also wait for the IPv6 policy; CoreDNS after them", () => {
-        for (const addon of ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent"]) {
+        assert.deepEqual(resource(run, T.addon, "demo-vpc-cni").inputs, {
+            region: "eu-west-1",
+            clusterName: "demo",
+            addonName: "vpc-cni",
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "PRESERVE",
+            configurationValues: '{"enableNetworkPolicy":"true"}',
+            podIdentityAssociations: [{ serviceAccount: "aws-node", roleArn: output(run, T.role, "demo-vpc-cni", "arn") }],
+        });
+        for (const addon of ["kube-proxy", "coredns", "eks-pod-identity-agent"]) {
             assert.deepEqual(resource(run, T.addon, `demo-${addon}`).inputs, {
                 region: "eu-west-1",
                 clusterName: "demo",
@@ -53,14 +82,22 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
         const nodeDeps = deps(run, T.nodeGroup, "demo-nodes");
         for (const before of [
             urn(T.addon, "demo-vpc-cni"),
-            urn(T.attachment, "demo-node-role-vpc-cni-ipv6"),
-            urn(T.attachment, "demo-node-role-AmazonEKS_CNI_Policy"),
+            urn(T.attachment, "demo-vpc-cni-vpc-cni-ipv6"),
+            urn(T.attachment, "demo-vpc-cni-AmazonEKS_CNI_Policy"),
             urn(T.attachment, "demo-node-role-AmazonEKSWorkerNodePolicy"),
             urn(T.launchTemplate, "demo-nodes"),
         ]) {
             assert.ok(nodeDeps.includes(before), before);
         }
-        assert.deepEqual(deps(run, T.addon, "demo-vpc-cni"), [urn(T.cluster, "demo-cluster")]);
+        assert.deepEqual(
+            deps(run, T.addon, "demo-vpc-cni"),
+            [
+                urn(T.cluster, "demo-cluster"),
+                urn(T.role, "demo-vpc-cni"),
+                urn(T.attachment, "demo-vpc-cni-AmazonEKS_CNI_Policy"),
+                urn(T.attachment, "demo-vpc-cni-vpc-cni-ipv6"),
+            ].sort(),
+        );
         assert.deepEqual(deps(run, T.addon, "demo-kube-proxy"), [urn(T.cluster, "demo-cluster")]);
         assert.deepEqual(deps(run, T.addon, "demo-coredns"), [urn(T.cluster, "demo-cluster"), urn(T.nodeGroup, "demo-nodes")].sort());
         const order = run.resources.map((r) => r.urn);
@@ -77,6 +114,7 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
             vpcSecurityGroupIds: [clusterSecurityGroup, idOf(run, T.sg, "demo-nodes")],
             blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
             tagSpecifications: [{ resourceType: "instance", tags: { Name: "demo-node" } }],
+            userData: kubeletUserData(),
         });
         const group = resource(run, T.nodeGroup, "demo-nodes");
         assert.deepEqual(group.inputs, {
@@ -214,7 +252,10 @@ describe("EksIpv6Cluster variants", () => {
             deletionProtection: false,
             kubernetesVersion: "1.34",
         });
-        assert.equal(run.resources.filter((r) => r.type === T.key).length, 0);
+        assert.deepEqual(
+            run.resources.filter((r) => r.type === T.key).map((r) => r.name),
+            ["demo-control-plane-logs-key"],
+        );
         assert.equal(run.resources.filter((r) => r.type === T.subnet).length, 6);
         assert.deepEqual(
             ["private-0", "private-1", "private-2"].map((name) => resource(run, T.subnet, `demo-${name}`).inputs.availabilityZone),
@@ -236,6 +277,7 @@ describe("EksIpv6Cluster variants", () => {
         assert.equal(group.amiType, "BOTTLEROCKET_ARM_64");
         assert.deepEqual(group.scalingConfig, { desiredSize: 3, minSize: 3, maxSize: 9 });
         assert.equal((resource(run, T.launchTemplate, "demo-nodes").inputs.blockDeviceMappings as { deviceName: string }[])[0].deviceName, "/dev/xvdb");
+        assert.equal(resource(run, T.launchTemplate, "demo-nodes").inputs.userData, undefined, "Bottlerocket reads no NodeConfig");
         assert.deepEqual(
             run.diagnostics.map((d) => d.message),
             ["publicEndpoint: false: the API is reachable only from inside the VPC, so run `pulumi up` from there (or a peered network); otherwise installing Istio times out"],

@@ -50,12 +50,14 @@ describe("EksIpv6Cluster", () => {
                 `${T.role} demo-cluster-role`,
                 `${T.role} demo-lb-controller`,
                 `${T.role} demo-node-role`,
+                `${T.role} demo-vpc-cni`,
                 `${T.attachment} demo-cluster-role-AmazonEKSClusterPolicy`,
                 `${T.attachment} demo-lb-controller`,
                 `${T.attachment} demo-node-role-AmazonEC2ContainerRegistryPullOnly`,
                 `${T.attachment} demo-node-role-AmazonEKSWorkerNodePolicy`,
-                `${T.attachment} demo-node-role-AmazonEKS_CNI_Policy`,
-                `${T.attachment} demo-node-role-vpc-cni-ipv6`,
+                `${T.attachment} demo-vpc-cni-AmazonEKS_CNI_Policy`,
+                `${T.attachment} demo-vpc-cni-vpc-cni-ipv6`,
+                `${T.key} demo-control-plane-logs-key`,
                 `${T.key} demo-secrets-key`,
                 `${T.egress} demo-nodes-egress-ipv4`,
                 `${T.egress} demo-nodes-egress-ipv6`,
@@ -184,11 +186,15 @@ describe("EksIpv6Cluster", () => {
         });
     });
 
-    it("grants the nodes the managed policies and a per-cluster IPv6 CNI policy with the seven actions", () => {
+    it("grants the nodes the managed policies, and the VPC CNI's Pod Identity role its managed policy and a per-cluster IPv6 policy with the seven actions", () => {
         const trust = (name: string) => JSON.parse(resource(run, T.role, name).inputs.assumeRolePolicy as string) as unknown;
         assert.deepEqual(trust("demo-node-role"), {
             Version: "2012-10-17",
             Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
+        });
+        assert.deepEqual(trust("demo-vpc-cni"), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
         });
         assert.deepEqual(trust("demo-cluster-role"), {
             Version: "2012-10-17",
@@ -222,8 +228,14 @@ describe("EksIpv6Cluster", () => {
             role: nodeRoleName,
             policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
         });
-        assert.deepEqual(attached("demo-node-role-AmazonEKS_CNI_Policy"), { role: nodeRoleName, policyArn: "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" });
-        assert.deepEqual(attached("demo-node-role-vpc-cni-ipv6"), { role: nodeRoleName, policyArn: output(run, T.policy, "demo-vpc-cni-ipv6", "arn") });
+        const cniRoleName = output(run, T.role, "demo-vpc-cni", "name");
+        assert.deepEqual(attached("demo-vpc-cni-AmazonEKS_CNI_Policy"), { role: cniRoleName, policyArn: "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" });
+        assert.deepEqual(attached("demo-vpc-cni-vpc-cni-ipv6"), { role: cniRoleName, policyArn: output(run, T.policy, "demo-vpc-cni-ipv6", "arn") });
+        assert.deepEqual(
+            run.resources.filter((r) => r.type === T.attachment && r.inputs.role === nodeRoleName).map((r) => r.name),
+            ["demo-node-role-AmazonEKSWorkerNodePolicy", "demo-node-role-AmazonEC2ContainerRegistryPullOnly"],
+            "the node role holds no CNI permissions",
+        );
         assert.deepEqual(attached("demo-cluster-role-AmazonEKSClusterPolicy"), {
             role: output(run, T.role, "demo-cluster-role", "name"),
             policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",

@@ -40,10 +40,17 @@ describe("EKS cluster plan", () => {
                 { index: 1, privateIpv4Cidr: "10.0.16.0/20", publicIpv4Cidr: "10.0.144.0/20", privateIpv6Index: 1, publicIpv6Index: 9 },
             ],
             nodes: { count: 2, minCount: 2, maxCount: 4, instanceType: "m6i.large" },
+            nodeAmiFamily: "AL2023",
             amiType: "AL2023_x86_64_STANDARD",
             publicEndpoint: true,
             publicAccessCidrs: ["81.2.69.0/24"],
             deletionProtection: true,
+            networkPolicy: true,
+            vpcCniPodIdentity: true,
+            encryptControlPlaneLogs: true,
+            natGatewayPerZone: false,
+            deployerAccess: "cluster-admin",
+            pinKubeletSettings: true,
             warnings: [],
         });
     });
