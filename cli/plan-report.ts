@@ -3,6 +3,8 @@ import { stringify } from "yaml";
 import { formatWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
 import { istiodEnv, proxyMetadata } from "../components/istio/values";
+import { type CisBenchmark, cisSummary } from "../components/target/cis";
+import type { CloudPlan } from "../components/target/cloud-module";
 import { isDualStack } from "../components/target/cluster-facts";
 import type { RecordedResource, RecordedValue } from "../engine/offline-engine";
 import type { StackPlan } from "../program/stack-plan";
@@ -100,6 +102,8 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
         );
         edge.push(["Edge", `load balancers reach ${facts.loadBalancer.ipFamilies.join(" and ")} clients${gateway ? `; ${gateway.releaseName} Service: ${annotations}` : ""}`]);
     }
+    const benchmark: CisBenchmark<CloudPlan> | undefined = cloudModule(config.cloud).cis;
+    const cis: [string, string][] = benchmark ? [["CIS", `${benchmark.name}: ${cisSummary(benchmark, plan.cluster)}`]] : [];
     return [
         ["Cluster", `${config.clusterName}: ${where}, Kubernetes ${facts.kubernetesVersion} (${facts.platform ?? "generic"})`],
         ["IP families", families],
@@ -110,6 +114,7 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
         ["Charts", `${charts} from ${source}`],
         ["Services", services],
         ...edge,
+        ...cis,
         ["Resources", `${resources.length} (${resources.filter((resource) => !resource.custom).length} components and the stack)`],
     ];
 }

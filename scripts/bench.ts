@@ -13,6 +13,12 @@
 // it stays from 10 to 300 tenants.
 import * as pulumi from "@pulumi/pulumi";
 import { Firewall, type FirewallArgs } from "@pulumi/gcp/compute/firewall";
+import { Router, type RouterArgs } from "@pulumi/gcp/compute/router";
+import { RouterNat, type RouterNatArgs } from "@pulumi/gcp/compute/routerNat";
+import { CryptoKey, type CryptoKeyArgs } from "@pulumi/gcp/kms/cryptoKey";
+import { CryptoKeyIAMMember, type CryptoKeyIAMMemberArgs } from "@pulumi/gcp/kms/cryptoKeyIAMMember";
+import { KeyRing, type KeyRingArgs } from "@pulumi/gcp/kms/keyRing";
+import { getProjectOutput } from "@pulumi/gcp/organizations/getProject";
 import { Network, type NetworkArgs } from "@pulumi/gcp/compute/network";
 import { Subnetwork, type SubnetworkArgs } from "@pulumi/gcp/compute/subnetwork";
 import { Cluster, type ClusterArgs } from "@pulumi/gcp/container/cluster";
@@ -77,6 +83,14 @@ export async function handWritten(recorded: readonly RecordedResource[]): Promis
         }
         return resource.inputs as T;
     };
+    // The key ring and key share a logical name; each is found by its type.
+    const recordedOf = <T>(type: string): T => {
+        const resource = recorded.find((candidate) => candidate.type === type);
+        if (!resource) {
+            throw new Error(`the plan has no ${type}`);
+        }
+        return resource.inputs as T;
+    };
     const run = await runOffline(
         () => {
             const network = new Network("dualstack-demo-network", inputs<NetworkArgs>("dualstack-demo-network"));
@@ -93,7 +107,22 @@ export async function handWritten(recorded: readonly RecordedResource[]): Promis
                 network: network.id,
                 sourceRanges: [subnet.externalIpv6Prefix],
             });
-            const cluster = new Cluster("dualstack-demo-cluster", { ...inputs<ClusterArgs>("dualstack-demo-cluster"), network: network.id, subnetwork: subnet.id });
+            const router = new Router("dualstack-demo-router", { ...inputs<RouterArgs>("dualstack-demo-router"), network: network.id });
+            new RouterNat("dualstack-demo-nat", { ...inputs<RouterNatArgs>("dualstack-demo-nat"), router: router.name });
+            const keyRing = new KeyRing("dualstack-demo-secrets", recordedOf<KeyRingArgs>("gcp:kms/keyRing:KeyRing"));
+            const key = new CryptoKey("dualstack-demo-secrets", { ...recordedOf<CryptoKeyArgs>("gcp:kms/cryptoKey:CryptoKey"), keyRing: keyRing.id });
+            const projectNumber = getProjectOutput({ projectId: inputs<{ project: string }>("dualstack-demo-cluster").project }).number;
+            const grant = new CryptoKeyIAMMember("dualstack-demo-secrets-key-gke-agent", {
+                ...inputs<CryptoKeyIAMMemberArgs>("dualstack-demo-secrets-key-gke-agent"),
+                cryptoKeyId: key.id,
+                member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+            });
+            const clusterInputs = inputs<ClusterArgs>("dualstack-demo-cluster");
+            const cluster = new Cluster(
+                "dualstack-demo-cluster",
+                { ...clusterInputs, network: network.id, subnetwork: subnet.id, databaseEncryption: { state: "ENCRYPTED", keyName: key.id } },
+                { dependsOn: [...roles, grant] },
+            );
             const nodePool = new NodePool(
                 "dualstack-demo-nodes",
                 {

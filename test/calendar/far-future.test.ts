@@ -75,9 +75,17 @@ describe("far in the future (2100-01-01)", () => {
         }
     };
 
-    it("plan of the embedded default and of Pulumi.example.yaml (GKE) plan, naming the stale Istio table once", async () => {
-        await stalePlan({}, [ISTIO_SUPPORT_PROVENANCE.table]);
-        await stalePlan({ config: path.join(ROOT, "Pulumi.example.yaml") }, [ISTIO_SUPPORT_PROVENANCE.table]);
+    it("plan of the embedded default and of Pulumi.example.yaml (GKE) is refused in one line naming kubernetesVersion, and the refusal says the GKE schedule is stale", async () => {
+        for (const flags of [{}, { config: path.join(ROOT, "Pulumi.example.yaml") }]) {
+            await assert.rejects(planCommand(flags), (error: unknown) => {
+                assert.ok(error instanceof InputError, String(error));
+                assert.equal(error.field, "kubernetesVersion");
+                assert.match(error.problem, /^Kubernetes 1\.35 left GKE standard support on 2027-04-11; GKE no longer creates it on the REGULAR channel, use a newer version /);
+                assert.match(error.problem, /\(the GKE Kubernetes release schedule was last checked on /);
+                assert.doesNotMatch(error.message, /\n/);
+                return true;
+            });
+        }
     });
 
     it("plan of examples/existing-cluster plans, naming the stale Istio table once", async () => {
@@ -98,21 +106,23 @@ describe("far in the future (2100-01-01)", () => {
         });
     });
 
-    it("the example fleet is refused for its EKS tenant alone, and its other tenants plan with the stale table named", () => {
+    it("the example fleet is refused for its GKE and EKS tenants, each by its calendar, and its existing cluster plans with the stale table named", () => {
         const file = readTenantsFile(path.join(ROOT, "examples/fleet/tenants.yaml"));
         assert.throws(
             () => planFleet(file),
             (error: unknown) => {
                 assert.ok(error instanceof FleetCheckError, String(error));
-                assert.equal(error.problems.length, 1, error.problems.join("\n"));
-                assert.match(error.problems[0], /^[^\n]*tenants\[2\] 'initech'[^\n]*kubernetesVersion: Kubernetes 1\.\d+ left EKS extended support/);
+                assert.equal(error.problems.length, 3, error.problems.join("\n"));
+                assert.match(error.problems[0], /^[^\n]*tenants\[0\] 'acme'[^\n]*kubernetesVersion: Kubernetes 1\.\d+ left GKE standard support/);
+                assert.match(error.problems[1], /^[^\n]*tenants\[1\] 'globex'[^\n]*kubernetesVersion: Kubernetes 1\.\d+ left GKE standard support/);
+                assert.match(error.problems[2], /^[^\n]*tenants\[2\] 'initech'[^\n]*kubernetesVersion: Kubernetes 1\.\d+ left EKS extended support/);
                 return true;
             },
         );
-        const others = planFleet({ ...file, tenants: file.tenants.filter((tenant) => tenant.name !== "initech") });
+        const others = planFleet({ ...file, tenants: file.tenants.filter((tenant) => tenant.name === "umbrella") });
         assert.deepEqual(
             others.tenants.map((tenant) => tenant.name),
-            ["acme", "globex", "umbrella"],
+            ["umbrella"],
         );
         for (const tenant of others.tenants) {
             assert.deepEqual(staleTables(tenant.plan.warnings), [ISTIO_SUPPORT_PROVENANCE.table], tenant.name);

@@ -31,12 +31,12 @@ describe("dualstack-istio fleet", function () {
             stdout,
             [
                 "Tenant    Cloud     Region        Resources  Istio            Revision",
-                "acme      gcp       europe-west4         23  upstream 1.30.3  default",
-                "globex    gcp       us-east1             24  upstream 1.30.3  canary",
-                "initech   aws       eu-west-1            56  upstream 1.30.3  default",
+                "acme      gcp       europe-west4         25  upstream 1.30.3  default",
+                "globex    gcp       us-east1             26  upstream 1.30.3  canary",
+                "initech   aws       eu-west-1            58  upstream 1.30.3  default",
                 "umbrella  existing  -                     9  upstream 1.30.3  default",
                 "",
-                "4 tenants, 112 resources to create",
+                "4 tenants, 118 resources to create",
                 "",
             ].join("\n"),
         );
@@ -69,9 +69,9 @@ describe("dualstack-istio fleet", function () {
         assert.deepEqual(
             summary.tenants.map((row) => [row.tenant, row.resources]),
             [
-                ["acme", 23],
-                ["globex", 24],
-                ["initech", 56],
+                ["acme", 25],
+                ["globex", 26],
+                ["initech", 58],
                 ["umbrella", 9],
             ],
         );

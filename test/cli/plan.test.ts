@@ -44,17 +44,18 @@ describe("dualstack-istio plan", () => {
         assert.equal(stderr, "");
         assert.equal(status, 0);
         const lines = stdout.split("\n");
-        assert.equal(lines[0], "     Type                                          Name");
-        assert.equal(lines[1], " +   pulumi:pulumi:Stack                           dualstack-istio-dev");
-        assert.equal(lines[2], " +   ├─ dualstack-istio:index:GkeDualStackCluster  dualstack-demo");
-        assert.ok(lines.includes(" +   │  ├─ gcp:container/cluster:Cluster           dualstack-demo-cluster"));
-        assert.ok(lines.includes(" +   │  └─ pulumi:providers:kubernetes             dualstack-demo-k8s"));
-        assert.ok(lines.includes(" +   └─ dualstack-istio:index:DualStackIstio       istio"));
-        assert.ok(lines.includes(" +      └─ kubernetes:helm.sh/v3:Release           istio-gateway"));
-        assert.ok(lines.includes("    + 23 to create"));
-        const summary = lines.slice(lines.indexOf("Dual-stack summary:") + 1, lines.indexOf("Dual-stack summary:") + 11);
+        assert.equal(lines[0], "     Type                                                 Name");
+        assert.equal(lines[1], " +   pulumi:pulumi:Stack                                  dualstack-istio-dev");
+        assert.equal(lines[2], " +   ├─ dualstack-istio:index:GkeDualStackCluster         dualstack-demo");
+        assert.ok(lines.includes(" +   │  ├─ gcp:container/cluster:Cluster                  dualstack-demo-cluster"));
+        assert.ok(lines.includes(" +   │  ├─ gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember  dualstack-demo-secrets-key-gke-agent"));
+        assert.ok(lines.includes(" +   │  └─ pulumi:providers:kubernetes                    dualstack-demo-k8s"));
+        assert.ok(lines.includes(" +   └─ dualstack-istio:index:DualStackIstio              istio"));
+        assert.ok(lines.includes(" +      └─ kubernetes:helm.sh/v3:Release                  istio-gateway"));
+        assert.ok(lines.includes("    + 25 to create"));
+        const summary = lines.slice(lines.indexOf("Dual-stack summary:") + 1, lines.indexOf("Dual-stack summary:") + 12);
         assert.deepEqual(summary, [
-            "    Cluster         dualstack-demo: gcp europe-west4, Kubernetes 1.33 (gke)",
+            "    Cluster         dualstack-demo: gcp europe-west4, Kubernetes 1.35 (gke)",
             "    IP families     IPv4, IPv6 (dual-stack, IPv4 primary)",
             "    Istio           upstream 1.30.3, revision default",
             "    istiod env      ISTIO_DUAL_STACK=true",
@@ -63,7 +64,8 @@ describe("dualstack-istio plan", () => {
             "    Charts          istio-base 1.30.3, istiod 1.30.3, istio-ingressgateway 1.30.3 from https://blob.istio.io/istio-release/charts",
             "    Services        istiod: RequireDualStack [IPv4, IPv6] through chart values; istio-ingressgateway: RequireDualStack [IPv4, IPv6] through chart values",
             "    Edge            load balancers reach IPv4 and IPv6 clients; istio-ingressgateway Service: cloud.google.com/l4-rbs=enabled",
-            "    Resources       23 (3 components and the stack)",
+            "    CIS             CIS GKE Benchmark v1.9.0: 25 of 27 on; off: 5.6.3 (on with gcp.authorizedNetworks: [your CIDRs]), 5.6.4 (on with gcp.privateEndpoint: true)",
+            "    Resources       25 (3 components and the stack)",
         ]);
         assert.ok(stdout.includes("Warnings:\n    gcp.authorizedNetworks: not set:"));
     });
@@ -126,11 +128,11 @@ describe("dualstack-istio plan", () => {
     it("plans the example stack file, a GKE config with --set, and an existing cluster", () => {
         const example = cli("plan", "--config", "Pulumi.example.yaml");
         assert.equal(example.status, 0, example.stderr);
-        assert.ok(example.stdout.includes("dualstack-demo: gcp europe-west4, Kubernetes 1.33 (gke)"));
+        assert.ok(example.stdout.includes("dualstack-demo: gcp europe-west4, Kubernetes 1.35 (gke)"));
 
         const gke = cli("plan", "--set", "clusterName=edge", "--set", "istio.cni.enabled=true", "--set", "istio.revision=canary", "--set", "nodes.maxCount=6");
         assert.equal(gke.status, 0, gke.stderr);
-        assert.ok(gke.stdout.includes(" +   ├─ dualstack-istio:index:GkeDualStackCluster  edge"));
+        assert.match(gke.stdout, / \+   ├─ dualstack-istio:index:GkeDualStackCluster +edge\n/);
         assert.ok(gke.stdout.includes("istio-cni"));
         assert.ok(gke.stdout.includes("Istio           upstream 1.30.3, revision canary"));
 
@@ -163,7 +165,7 @@ describe("dualstack-istio plan", () => {
             stdout,
             /\n    Edge            load balancers reach IPv4 and IPv6 clients; istio-ingressgateway Service: aws-load-balancer-type=external, .*aws-load-balancer-ip-address-type=dualstack/,
         );
-        assert.match(stdout, /\+ 56 to create/);
+        assert.match(stdout, /\+ 58 to create/);
         assert.ok(!stdout.includes("Warnings:"));
         const plan = readPlan(directory);
         const subnets = plan.resources.filter((resource) => resource.type === "aws:ec2/subnet:Subnet");
@@ -193,8 +195,6 @@ describe("dualstack-istio plan", () => {
             "plan",
             "--out",
             directory,
-            "--set",
-            "kubernetesVersion=1.29",
             "--set",
             "istio.flavor=experimental-dual-stack",
             "--set",

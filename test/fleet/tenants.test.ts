@@ -264,7 +264,7 @@ describe("fleet checks", () => {
 describe("tenant stack config", () => {
     it("is one dualstack-istio:<key> entry per key, which the root program reads back as the same config", () => {
         const plan = fleet(
-            `${GCP_DEFAULTS}tenants:\n  - name: acme\n    kubernetesVersion: "1.33"\n    nodes:\n      count: 2\n    istio:\n      gateway:\n        enabled: true\n`,
+            `${GCP_DEFAULTS}tenants:\n  - name: acme\n    kubernetesVersion: "1.35"\n    nodes:\n      count: 2\n    istio:\n      gateway:\n        enabled: true\n`,
         );
         const [acme] = plan.tenants;
         const entries = stackConfigEntries(acme.document);
@@ -273,7 +273,7 @@ describe("tenant stack config", () => {
             "dualstack-istio:clusterName": { value: "acme", secret: false },
             "dualstack-istio:gcp": { value: '{"project":"shared-project"}', secret: false },
             "dualstack-istio:istio": { value: '{"hub":"europe-docker.pkg.dev/p/istio","tag":"1.30.3","gateway":{"enabled":true}}', secret: false },
-            "dualstack-istio:kubernetesVersion": { value: "1.33", secret: false },
+            "dualstack-istio:kubernetesVersion": { value: "1.35", secret: false },
             "dualstack-istio:nodes": { value: '{"count":2}', secret: false },
             "dualstack-istio:region": { value: "europe-west4", secret: false },
         });

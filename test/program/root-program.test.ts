@@ -36,7 +36,8 @@ describe("root program", () => {
             istio: { hub: "registry.example.com/istio", tag: "1.30.3", revision: "stable", gateway: { enabled: true }, cni: { enabled: true } },
         });
         const types = summary(run);
-        assert.equal(types.filter((t) => t.startsWith("gcp:")).length, 14);
+        // 4 firewalls, network, subnet, router, NAT, key ring, key, its grant, node account, its 2 roles, cluster, node pool.
+        assert.equal(types.filter((t) => t.startsWith("gcp:")).length, 16);
         assert.deepEqual(
             types.filter((t) => t.startsWith("dualstack-istio:")),
             ["dualstack-istio:index:GkeDualStackCluster tenant-a", "dualstack-istio:index:DualStackIstio istio"],
@@ -67,7 +68,7 @@ describe("root program", () => {
                 cloud: "gcp",
                 clusterName: "tenant-a",
                 ipFamilies: ["IPv4", "IPv6"],
-                kubernetesVersion: "1.33",
+                kubernetesVersion: "1.35",
                 kubeconfig: "[secret]",
                 endpoint: "203.0.113.10",
                 subnetIpv6CidrRange: "string",
@@ -88,7 +89,7 @@ describe("root program", () => {
             istio: { gateway: { enabled: true } },
         });
         const types = summary(run);
-        assert.equal(types.filter((t) => t.startsWith("aws:")).length, 46);
+        assert.equal(types.filter((t) => t.startsWith("aws:")).length, 48);
         assert.deepEqual(
             types.filter((t) => t.startsWith("dualstack-istio:")),
             ["dualstack-istio:index:EksIpv6Cluster tenant-b", "dualstack-istio:index:DualStackIstio istio"],
@@ -162,7 +163,8 @@ describe("root program", () => {
         ],
         [
             "Istio too new for the cluster",
-            { cloud: "gcp", clusterName: "x", region: "europe-west4", kubernetesVersion: "1.31", gcp: { project: "my-project" } },
+            // GKE no longer offers a Kubernetes below Istio 1.30's floor; EKS still does, in extended support.
+            { cloud: "aws", clusterName: "x", region: "eu-west-1", kubernetesVersion: "1.31" },
             "config: kubernetesVersion: Kubernetes 1.31 is below the minimum for Istio 1.30.3; it needs Kubernetes 1.32 or newer",
         ],
         [

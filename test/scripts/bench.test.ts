@@ -6,7 +6,7 @@ describe("npm run bench", () => {
     it("compares the plan with a hand-written program that registers exactly the same resources and inputs", async () => {
         const { run } = await planCommand({});
         const written = await handWritten(run.resources);
-        assert.equal(written.filter((resource) => resource.custom).length, 20);
+        assert.equal(written.filter((resource) => resource.custom).length, 22);
         assert.equal(registrations(written), registrations(run.resources));
     });
 });
@@ -16,7 +16,7 @@ describe("npm run bench: the fleet", () => {
         const { result } = await planBenchFleet(3);
         assert.deepEqual(
             result.rows.map((row) => [row.tenant, row.cloud, row.region, row.resources]),
-            ["tenant-000", "tenant-001", "tenant-002"].map((name) => [name, "gcp", "europe-west4", 23]),
+            ["tenant-000", "tenant-001", "tenant-002"].map((name) => [name, "gcp", "europe-west4", 25]),
         );
     });
 });
