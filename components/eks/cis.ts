@@ -26,7 +26,7 @@ const ACCESS_ENTRIES_ONLY =
 
 export const EKS_CIS: CisBenchmark<AwsCloudPlan> = {
     name: "CIS Amazon EKS Benchmark v1.8.0",
-    source: "aquasecurity/kube-bench cfg/eks-1.8.0 at commit a73ce378",
+    source: "https://github.com/aquasecurity/kube-bench/tree/a73ce378/cfg/eks-1.8.0",
     controls: [
         {
             id: "2.1.1",

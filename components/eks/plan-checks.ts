@@ -1,4 +1,5 @@
 import { InputError, type InputWarning } from "../errors";
+import { checkOneOf } from "../target/arg-checks";
 import { IpFamily } from "../target/cluster-facts";
 
 // The EKS planner's checks of single arguments: the region, the families and the instance type.
@@ -100,10 +101,7 @@ export type EksDeployerAccess = (typeof EksDeployerAccess)[keyof typeof EksDeplo
 
 /** Checks `deployerAccess` (default `cluster-admin`); with `none`, warns that the run needs access made elsewhere. */
 export function checkDeployerAccess(value: EksDeployerAccess | undefined, warnings: InputWarning[]): EksDeployerAccess {
-    const deployerAccess = value ?? EksDeployerAccess.ClusterAdmin;
-    if (!Object.values<string>(EksDeployerAccess).includes(deployerAccess)) {
-        throw new InputError("deployerAccess", `'${String(deployerAccess)}' is not a deployer access; allowed: cluster-admin, none`);
-    }
+    const deployerAccess = checkOneOf(value, Object.values(EksDeployerAccess), "deployerAccess", "a deployer access", EksDeployerAccess.ClusterAdmin);
     if (deployerAccess === EksDeployerAccess.None) {
         warnings.push({
             field: "deployerAccess",
@@ -112,12 +110,4 @@ export function checkDeployerAccess(value: EksDeployerAccess | undefined, warnin
         });
     }
     return deployerAccess;
-}
-
-/** A yes/no argument: `true`, `false`, or unset for `fallback`. */
-export function checkFlag(value: boolean | undefined, field: string, fallback: boolean): boolean {
-    if (value !== undefined && typeof value !== "boolean") {
-        throw new InputError(field, `'${String(value)}' is not true or false`);
-    }
-    return value ?? fallback;
 }

@@ -6,7 +6,8 @@ import { type ClusterFacts, IpFamily, KubernetesPlatform, type LoadBalancerEdge 
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
 import { PlannedArgs } from "../target/planned-args";
 import { checkEksVersion, RECOMMENDED_EKS_VERSION } from "./calendar";
-import { checkDeployerAccess, checkFlag, EksDeployerAccess, checkInstanceType, checkIpFamilies, checkRegion, ZONE } from "./plan-checks";
+import { checkFlag } from "../target/arg-checks";
+import { checkDeployerAccess, EksDeployerAccess, checkInstanceType, checkIpFamilies, checkRegion, ZONE } from "./plan-checks";
 
 /** The node operating systems EKS supports for IPv6 clusters (Amazon Linux 2 ended in 2025). */
 export const EksNodeAmiFamily = { AL2023: "AL2023", Bottlerocket: "Bottlerocket" } as const;
@@ -336,7 +337,14 @@ export function planEksCluster(name: string, args: EksIpv6ClusterArgs, today?: D
         natGatewayPerZone: checkFlag(args.natGatewayPerZone, "natGatewayPerZone", EKS_DEFAULTS.natGatewayPerZone),
     };
     // Bottlerocket reads no NodeConfig (its kubelet is set through its own settings API).
-    const pinKubeletSettings = checkFlag(args.pinKubeletSettings, "pinKubeletSettings", EKS_DEFAULTS.pinKubeletSettings) && nodeAmiFamily === EksNodeAmiFamily.AL2023;
+    const askedToPin = checkFlag(args.pinKubeletSettings, "pinKubeletSettings", EKS_DEFAULTS.pinKubeletSettings);
+    const pinKubeletSettings = askedToPin && nodeAmiFamily === EksNodeAmiFamily.AL2023;
+    if (askedToPin && !pinKubeletSettings) {
+        warnings.push({
+            field: "pinKubeletSettings",
+            message: `applies to AL2023 nodes only: ${nodeAmiFamily} keeps its own kubelet settings, which this package has not checked against CIS EKS 3.2.1–3.2.9, so they are not counted (pinKubeletSettings: false says so and ends this warning)`,
+        });
+    }
 
     return {
         facts: {

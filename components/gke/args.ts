@@ -63,14 +63,16 @@ export interface GkeDualStackClusterArgs {
     readonly deletionProtection?: boolean;
     /**
      * Nodes without public IPv4 addresses, with a Cloud Router and Cloud NAT for IPv4 egress
-     * (CIS GKE 5.6.5). With `ipv6AccessType: EXTERNAL` nodes keep global IPv6 addresses, which
-     * no firewall rule of the network opens to the internet; `INTERNAL` gives them ULA IPv6 only.
+     * (CIS GKE 5.6.5). With `ipv6AccessType: EXTERNAL` nodes keep global IPv6 addresses: the
+     * network's own rules admit no internet traffic to them, but GKE opens a LoadBalancer
+     * Service's ports itself; `INTERNAL` gives them ULA IPv6 only.
      * @default true
      */
     readonly privateNodes?: boolean;
     /**
-     * The control plane has a private endpoint only (CIS GKE 5.6.4; needs `privateNodes`). The same
-     * `pulumi up` installs Istio through it, so run Pulumi from inside the VPC (or a peered network).
+     * The control plane has a private endpoint only (CIS GKE 5.6.4; needs `privateNodes`), with
+     * authorized networks on (only the VPC when `authorizedNetworks` is unset). The same `pulumi up`
+     * installs Istio through it, so run Pulumi from inside the VPC, in its region.
      * @default false
      */
     readonly privateEndpoint?: boolean;
@@ -173,7 +175,7 @@ export interface GkeMaintenanceWindow {
      */
     readonly enabled?: boolean;
     /**
-     * The first window's start, RFC 3339 with a zone (`2025-01-04T00:00:00Z`).
+     * The first window's start, RFC 3339 with seconds and a zone (`2025-01-04T00:00:00Z`).
      * @default "2025-01-04T00:00:00Z"
      */
     readonly startTime?: string;

@@ -141,9 +141,9 @@ export const GKE_CIS: CisBenchmark<GcpCloudPlan> = {
         {
             id: "5.6.3",
             title: "Control Plane Authorized Networks is Enabled",
-            setting: "masterAuthorizedNetworksConfig with your CIDRs, gcpPublicCidrsAccessEnabled: false",
+            setting: "masterAuthorizedNetworksConfig with your CIDRs (none with a private endpoint), gcpPublicCidrsAccessEnabled: false",
             optIn: { key: "gcp.authorizedNetworks", value: "[your CIDRs]" },
-            on: ({ cluster }) => cluster.authorizedNetworks !== undefined,
+            on: ({ cluster }) => cluster.authorizedNetworks !== undefined || cluster.privateEndpoint,
         },
         {
             id: "5.6.4",

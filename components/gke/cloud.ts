@@ -38,11 +38,11 @@ export const gcpSection = z
         }),
         privateNodes: z.boolean().default(true).meta({
             description:
-                "Nodes without public IPv4 addresses, with a Cloud Router and Cloud NAT for IPv4 egress (CIS GKE 5.6.5). With `ipv6AccessType: EXTERNAL` nodes keep global IPv6 addresses, which no firewall rule of the network opens to the internet.",
+                "Nodes without public IPv4 addresses, with a Cloud Router and Cloud NAT for IPv4 egress (CIS GKE 5.6.5). With `ipv6AccessType: EXTERNAL` nodes keep global IPv6 addresses: the network's own rules admit no internet traffic to them, but GKE opens a LoadBalancer Service's ports itself.",
         }),
         privateEndpoint: z.boolean().default(false).meta({
             description:
-                "A private-only control-plane endpoint (CIS GKE 5.6.4; needs `privateNodes`). The same `pulumi up` installs Istio through it: run Pulumi from inside the VPC or a peered network.",
+                "A private-only control-plane endpoint (CIS GKE 5.6.4; needs `privateNodes`; authorized networks go on, with only the VPC when `authorizedNetworks` is unset). The same `pulumi up` installs Istio through it: run Pulumi from inside the VPC, in its region.",
         }),
         authorizedNetworks: textList.optional().meta({
             description: "IPv4 CIDRs allowed to reach the control-plane endpoint (never 0.0.0.0/0). Default: no restriction beyond Google's authentication; the plan warns.",
@@ -84,8 +84,8 @@ export const gcpSection = z
         maintenanceWindow: z
             .strictObject({
                 enabled: z.boolean().default(true).meta({ description: "`false` lets GKE maintain the cluster at any time." }),
-                startTime: text.default(GKE_DEFAULTS.maintenanceWindow.startTime).meta({ description: "The first window's start, RFC 3339 with a zone." }),
-                endTime: text.default(GKE_DEFAULTS.maintenanceWindow.endTime).meta({ description: "The first window's end (4 to 24 hours after the start)." }),
+                startTime: text.default(GKE_DEFAULTS.maintenanceWindow.startTime).meta({ description: "The first window's start, RFC 3339 with seconds and a zone." }),
+                endTime: text.default(GKE_DEFAULTS.maintenanceWindow.endTime).meta({ description: "The first window's end: at least 4 hours and less than 24 after the start." }),
                 recurrence: text.default(GKE_DEFAULTS.maintenanceWindow.recurrence).meta({
                     description: "`FREQ=DAILY` or `FREQ=WEEKLY;BYDAY=…`; GKE needs 48 hours of windows in any 32 days.",
                 }),

@@ -200,12 +200,14 @@ export class GkeDualStackCluster extends pulumi.ComponentResource {
                       }
                     : { loggingService: "none", monitoringService: "none" }),
                 privateClusterConfig: plan.privateNodes ? { enablePrivateNodes: true, enablePrivateEndpoint: plan.privateEndpoint } : undefined,
-                masterAuthorizedNetworksConfig: plan.authorizedNetworks
-                    ? {
-                          cidrBlocks: plan.authorizedNetworks.map((cidrBlock) => ({ cidrBlock })),
-                          gcpPublicCidrsAccessEnabled: false,
-                      }
-                    : undefined,
+                // A private endpoint needs authorized networks on, even with none listed (then only the VPC reaches it).
+                masterAuthorizedNetworksConfig:
+                    plan.authorizedNetworks || plan.privateEndpoint
+                        ? {
+                              cidrBlocks: (plan.authorizedNetworks ?? []).map((cidrBlock) => ({ cidrBlock })),
+                              gcpPublicCidrsAccessEnabled: false,
+                          }
+                        : undefined,
                 databaseEncryption: secretsKeyName ? { state: "ENCRYPTED", keyName: secretsKeyName } : undefined,
             },
             // The cluster's nodeConfig only shapes the removed default pool, and a node account cannot

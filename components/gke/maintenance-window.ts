@@ -16,8 +16,8 @@ export function withoutEnabled(window: GkeMaintenanceWindow | undefined): Omit<G
     };
 }
 
-// RFC 3339 with a zone, as GKE's recurringWindow takes it.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// RFC 3339 with seconds and a zone, as the provider's recurringWindow takes it (it refuses a time without seconds).
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 // The RRULEs a maintenance window is written with: daily, or weekly on listed days.
 const RECURRENCE = /^FREQ=(DAILY|WEEKLY;BYDAY=((?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*))$/;
 const HOUR_MS = 60 * 60 * 1000;

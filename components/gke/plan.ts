@@ -3,6 +3,7 @@ import { InputError, type InputWarning } from "../errors";
 import { parsePrivateIpv4Cidr, parseSourceRange, prefixHolding, type RangeFloor, requireDisjoint, requireFloor } from "../network/cidr";
 import { type ClusterFacts, IpFamily, KubernetesPlatform, parseKubernetesVersion } from "../target/cluster-facts";
 import { checkNodeCounts, withDefaults } from "../target/node-pool";
+import { checkFlag, checkOneOf } from "../target/arg-checks";
 import { PlannedArgs } from "../target/planned-args";
 import { checkGkeVersion, RECOMMENDED_GKE_VERSION } from "./calendar";
 import { nodeServiceAccountId } from "./names";
@@ -168,10 +169,13 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs, toda
     if (kubernetes.minor < GKE_MIN_DUAL_STACK_MINOR) {
         throw new InputError("kubernetesVersion", `GKE ${kubernetesVersion} cannot run dual-stack; GKE Standard needs 1.${GKE_MIN_DUAL_STACK_MINOR} or newer`);
     }
-    const releaseChannel = args.releaseChannel ?? GKE_DEFAULTS.releaseChannel;
-    if (![...Object.values<string>(GkeReleaseChannel), "UNSPECIFIED"].includes(releaseChannel)) {
-        throw new InputError("releaseChannel", `'${releaseChannel}' is not a release channel; allowed: RAPID, REGULAR, STABLE, EXTENDED, UNSPECIFIED`);
-    }
+    const releaseChannel = checkOneOf(
+        args.releaseChannel,
+        [...Object.values(GkeReleaseChannel), "UNSPECIFIED"],
+        "releaseChannel",
+        "a release channel",
+        GKE_DEFAULTS.releaseChannel,
+    );
     warnings.push(...checkGkeVersion(kubernetesVersion, releaseChannel, "kubernetesVersion", today));
     const zones = args.zones;
     if (zones !== undefined) {
@@ -188,10 +192,7 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs, toda
             }
         }
     }
-    const ipv6AccessType = args.ipv6AccessType ?? GKE_DEFAULTS.ipv6AccessType;
-    if (!Object.values<string>(Ipv6AccessType).includes(ipv6AccessType)) {
-        throw new InputError("ipv6AccessType", `'${ipv6AccessType}' is not an IPv6 access type; allowed: EXTERNAL, INTERNAL`);
-    }
+    const ipv6AccessType = checkOneOf(args.ipv6AccessType, Object.values(Ipv6AccessType), "ipv6AccessType", "an IPv6 access type", GKE_DEFAULTS.ipv6AccessType);
     const external = ipv6AccessType === Ipv6AccessType.External;
     if (external) {
         checkRbsVersion(kubernetesVersion);
@@ -214,41 +215,37 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs, toda
         }),
     );
 
+    const privateNodes = checkFlag(args.privateNodes, "privateNodes", true);
+    const privateEndpoint = checkFlag(args.privateEndpoint, "privateEndpoint", false);
+    if (privateEndpoint && !privateNodes) {
+        throw new InputError("privateEndpoint", "needs privateNodes: a cluster with public nodes cannot have a private-only endpoint");
+    }
+    if (privateEndpoint) {
+        // GKE refuses a private endpoint without authorized networks; with none listed, only the
+        // VPC reaches it (https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation).
+        warnings.push({
+            field: "privateEndpoint",
+            message:
+                "the control plane has no public endpoint: run pulumi up from inside the VPC, in its region (GKE's global access to the endpoint is off), since the same run installs Istio through it",
+        });
+    }
     if (args.authorizedNetworks !== undefined) {
         args.authorizedNetworks.forEach((cidr, index) => parseSourceRange(cidr, `authorizedNetworks[${index}]`, [IpFamily.IPv4]));
-    } else {
+    } else if (!privateEndpoint) {
         warnings.push({
             field: "authorizedNetworks",
             message: "not set: the control-plane endpoint accepts connections from any address (Google authentication still applies); list your networks to restrict it",
         });
     }
-    const customerManagedSecretsKey = args.customerManagedSecretsKey ?? true;
+    const customerManagedSecretsKey = checkFlag(args.customerManagedSecretsKey, "customerManagedSecretsKey", true);
     if (args.secretsEncryptionKey !== undefined && !customerManagedSecretsKey) {
         throw new InputError("customerManagedSecretsKey", "is false, which leaves Secrets to Google-managed encryption, but secretsEncryptionKey names a key; drop one of them");
     }
     if (typeof args.secretsEncryptionKey === "string") {
         checkGkeSecretsKey(args.secretsEncryptionKey, args.region);
     }
-    const privateNodes = args.privateNodes ?? true;
-    const privateEndpoint = args.privateEndpoint ?? false;
-    if (privateEndpoint && !privateNodes) {
-        throw new InputError("privateEndpoint", "needs privateNodes: a cluster with public nodes cannot have a private-only endpoint");
-    }
-    if (privateEndpoint) {
-        warnings.push({
-            field: "privateEndpoint",
-            message:
-                "the control plane has no public endpoint: run pulumi up from inside the VPC or a network peered with it, since the same run installs Istio through the endpoint",
-        });
-    }
-    const nodeImageType = args.nodeImageType ?? GKE_DEFAULTS.nodeImageType;
-    if (!Object.values<string>(GkeNodeImageType).includes(nodeImageType)) {
-        throw new InputError("nodeImageType", `'${nodeImageType}' is not a node image for this cluster; allowed: ${Object.values(GkeNodeImageType).join(", ")}`);
-    }
-    const securityPosture = args.securityPosture ?? GKE_DEFAULTS.securityPosture;
-    if (!Object.values<string>(GkeSecurityPosture).includes(securityPosture)) {
-        throw new InputError("securityPosture", `'${securityPosture}' is not a security posture mode; allowed: ${Object.values(GkeSecurityPosture).join(", ")}`);
-    }
+    const nodeImageType = checkOneOf(args.nodeImageType, Object.values(GkeNodeImageType), "nodeImageType", "a node image for this cluster", GKE_DEFAULTS.nodeImageType);
+    const securityPosture = checkOneOf(args.securityPosture, Object.values(GkeSecurityPosture), "securityPosture", "a security posture mode", GKE_DEFAULTS.securityPosture);
     const maintenanceWindow =
         args.maintenanceWindow?.enabled === false ? undefined : checkMaintenanceWindow({ ...GKE_DEFAULTS.maintenanceWindow, ...withoutEnabled(args.maintenanceWindow) });
 
@@ -269,21 +266,21 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs, toda
         network,
         nodes,
         releaseChannel,
-        deletionProtection: args.deletionProtection ?? true,
+        deletionProtection: checkFlag(args.deletionProtection, "deletionProtection", true),
         privateNodes,
         privateEndpoint,
         ...(args.authorizedNetworks ? { authorizedNetworks: args.authorizedNetworks } : {}),
         ...(args.secretsEncryptionKey ? { secretsEncryptionKey: args.secretsEncryptionKey } : {}),
         customerManagedSecretsKey,
-        enableWorkloadIdentity: args.enableWorkloadIdentity ?? true,
-        enableShieldedNodes: args.enableShieldedNodes ?? true,
-        enableLoggingAndMonitoring: args.enableLoggingAndMonitoring ?? true,
+        enableWorkloadIdentity: checkFlag(args.enableWorkloadIdentity, "enableWorkloadIdentity", true),
+        enableShieldedNodes: checkFlag(args.enableShieldedNodes, "enableShieldedNodes", true),
+        enableLoggingAndMonitoring: checkFlag(args.enableLoggingAndMonitoring, "enableLoggingAndMonitoring", true),
         nodeImageType,
-        nodeAutoRepair: args.nodeAutoRepair ?? true,
-        insecureKubeletReadonlyPort: args.insecureKubeletReadonlyPort ?? false,
-        insecureRbacBindings: args.insecureRbacBindings ?? false,
+        nodeAutoRepair: checkFlag(args.nodeAutoRepair, "nodeAutoRepair", true),
+        insecureKubeletReadonlyPort: checkFlag(args.insecureKubeletReadonlyPort, "insecureKubeletReadonlyPort", false),
+        insecureRbacBindings: checkFlag(args.insecureRbacBindings, "insecureRbacBindings", false),
         securityPosture,
-        flowLogs: args.flowLogs ?? true,
+        flowLogs: checkFlag(args.flowLogs, "flowLogs", true),
         ...(maintenanceWindow ? { maintenanceWindow } : {}),
         warnings,
     };

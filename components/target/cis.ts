@@ -54,13 +54,13 @@ export function cisStatus<Plan>(benchmark: CisBenchmark<Plan>, plan: Plan): CisS
 
 /**
  * One line for a plan summary: `24 of 27 on; off: 5.6.4 (on with gcp.privateEndpoint: true), 5.6.5
- * (gcp.privateNodes: false)`.
+ * (gcp.privateNodes)`: an opted-out control names its key, an opt-in the key and value that turn it on.
  */
 export function cisSummary<Plan>(benchmark: CisBenchmark<Plan>, plan: Plan): string {
     const { on, off } = cisStatus(benchmark, plan);
     const offText = off
         .map((control) => {
-            const why = control.optIn ? `on with ${control.optIn.key}: ${control.optIn.value}` : control.optOut ? `${control.optOut.key}: ${control.optOut.value}` : undefined;
+            const why = control.optIn ? `on with ${control.optIn.key}: ${control.optIn.value}` : control.optOut?.key;
             return why === undefined ? control.id : `${control.id} (${why})`;
         })
         .join(", ");

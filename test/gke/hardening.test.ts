@@ -55,5 +55,11 @@ describe("GkeDualStackCluster's hardening opt-outs", () => {
 
         const closed = await runGke({ ...ARGS, privateEndpoint: true });
         assert.deepEqual(resource(closed, "gcp:container/cluster:Cluster", "demo-cluster").inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
+        // GKE refuses a private endpoint with authorized networks off: with none listed, only the VPC reaches it.
+        const vpcOnly = await runGke({ project: "my-project", region: "europe-west4", privateEndpoint: true });
+        assert.deepEqual(resource(vpcOnly, "gcp:container/cluster:Cluster", "demo-cluster").inputs.masterAuthorizedNetworksConfig, {
+            cidrBlocks: [],
+            gcpPublicCidrsAccessEnabled: false,
+        });
     });
 });

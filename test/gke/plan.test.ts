@@ -57,6 +57,16 @@ describe("GKE cluster plan", () => {
         });
     });
 
+    it("with a private endpoint, warns where pulumi up must run instead of about open authorized networks", () => {
+        assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateEndpoint: true }).warnings, [
+            {
+                field: "privateEndpoint",
+                message:
+                    "the control plane has no public endpoint: run pulumi up from inside the VPC, in its region (GKE's global access to the endpoint is off), since the same run installs Istio through it",
+            },
+        ]);
+    });
+
     it("plans private nodes without a warning: with EXTERNAL access they keep global IPv6, which no firewall rule opens (the key's description says so)", () => {
         assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateNodes: true, authorizedNetworks: ["81.2.69.0/24"] }).warnings, []);
         assert.deepEqual(planGkeCluster("demo", { ...ARGS, privateNodes: true, ipv6AccessType: "INTERNAL", authorizedNetworks: ["81.2.69.0/24"] }).warnings, [INTERNAL_WARNING]);
@@ -187,6 +197,12 @@ describe("GKE cluster plan", () => {
             { maintenanceWindow: { startTime: "2025-01-04T00:00:00" } },
             "maintenanceWindow.startTime: '2025-01-04T00:00:00' is not an RFC 3339 time with a zone; expected e.g. 2025-01-04T00:00:00Z",
         ],
+        [
+            "a maintenance window time without seconds, which the provider refuses",
+            { maintenanceWindow: { startTime: "2025-01-04T00:00Z" } },
+            "maintenanceWindow.startTime: '2025-01-04T00:00Z' is not an RFC 3339 time with a zone; expected e.g. 2025-01-04T00:00:00Z",
+        ],
+        ["a yes/no argument given as text", { flowLogs: "false" as never }, "flowLogs: 'false' is not true or false"],
         [
             "a maintenance window shorter than 4 hours",
             { maintenanceWindow: { endTime: "2025-01-04T03:00:00Z" } },
