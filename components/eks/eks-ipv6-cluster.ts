@@ -236,12 +236,14 @@ export class EksIpv6Cluster extends pulumi.ComponentResource {
         // node boots; DaemonSet add-ons become active without nodes, Deployments do not. Its
         // network policy agent (CIS EKS 4.3.1, 5.4.4) is off unless asked for:
         // https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
-        const vpcCni = addon("vpcCni", vpcCniRole ? vpcCniPolicies : [], {
+        // With its permissions through Pod Identity, aws-node gets credentials from the agent, which
+        // therefore comes first.
+        const podIdentityAgent = addon("podIdentityAgent");
+        const vpcCni = addon("vpcCni", vpcCniRole ? [...vpcCniPolicies, podIdentityAgent] : [], {
             ...(plan.networkPolicy ? { configurationValues: JSON.stringify(VPC_CNI_NETWORK_POLICY_VALUES) } : {}),
             ...(vpcCniRole ? { podIdentityAssociations: [{ serviceAccount: VPC_CNI_SERVICE_ACCOUNT, roleArn: vpcCniRole.arn }] } : {}),
         });
         const kubeProxy = addon("kubeProxy");
-        const podIdentityAgent = addon("podIdentityAgent");
 
         const nodeSecurityGroup = createNodeSecurityGroup(this, name, plan, this.vpc);
         const launchTemplate = new LaunchTemplate(

@@ -60,7 +60,7 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
         assert.ok(cluster.dependsOn.includes(urn(T.attachment, "demo-cluster-role-AmazonEKSClusterPolicy")));
     });
 
-    it("installs vpc-cni before the nodes, which also wait for the IPv6 policy; CoreDNS after them", () => {
+    it("installs the Pod Identity agent, then vpc-cni, before the nodes, which also wait for the IPv6 policy; CoreDNS after them", () => {
         assert.deepEqual(resource(run, T.addon, "demo-vpc-cni").inputs, {
             region: "eu-west-1",
             clusterName: "demo",
@@ -92,6 +92,8 @@ describe("EksIpv6Cluster: control plane, nodes, access and edge", () => {
         assert.deepEqual(
             deps(run, T.addon, "demo-vpc-cni"),
             [
+                // aws-node takes its credentials from the Pod Identity agent.
+                urn(T.addon, "demo-eks-pod-identity-agent"),
                 urn(T.cluster, "demo-cluster"),
                 urn(T.role, "demo-vpc-cni"),
                 urn(T.attachment, "demo-vpc-cni-AmazonEKS_CNI_Policy"),
