@@ -6,8 +6,9 @@ import type { GkeDualStackClusterArgs } from "../../components/gke/plan";
 import { DualStackIstio } from "../../components/istio/dual-stack-istio";
 import { type OfflineRun, runOffline } from "../../engine/offline-engine";
 import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
+import { GKE_ARGS, resource } from "./gke-cluster-support";
 
-const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"] };
+const ARGS = GKE_ARGS;
 const COMPONENT = "dualstack-istio:index:GkeDualStackCluster";
 const child = (type: string, name: string) => `urn:pulumi:stack::project::${COMPONENT}$${type}::${name}`;
 
@@ -25,12 +26,6 @@ function runGke(args: GkeDualStackClusterArgs, withIstio = false): Promise<Offli
         },
         { synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES },
     );
-}
-
-function resource(run: OfflineRun, type: string, name: string) {
-    const found = run.resources.filter((candidate) => candidate.type === type && candidate.name === name);
-    assert.equal(found.length, 1, `one ${type} ${name}`);
-    return found[0];
 }
 
 describe("GkeDualStackCluster", () => {

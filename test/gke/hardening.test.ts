@@ -1,25 +1,5 @@
 import assert from "node:assert/strict";
-import { GkeDualStackCluster } from "../../components/gke/gke-dual-stack-cluster";
-import { GCP_INVOKES, GCP_SYNTHESIZERS } from "../../components/gke/offline-answers";
-import type { GkeDualStackClusterArgs } from "../../components/gke/plan";
-import { type OfflineRun, runOffline } from "../../engine/offline-engine";
-
-const ARGS: GkeDualStackClusterArgs = { project: "my-project", region: "europe-west4", authorizedNetworks: ["81.2.69.0/24"] };
-
-function runGke(args: GkeDualStackClusterArgs): Promise<OfflineRun> {
-    return runOffline(
-        () => {
-            new GkeDualStackCluster("demo", args);
-        },
-        { synthesizers: GCP_SYNTHESIZERS, invokes: GCP_INVOKES },
-    );
-}
-
-function resource(run: OfflineRun, type: string, name: string) {
-    const found = run.resources.filter((candidate) => candidate.type === type && candidate.name === name);
-    assert.equal(found.length, 1, `one ${type} ${name}`);
-    return found[0];
-}
+import { GKE_ARGS as ARGS, resource, runGkeCluster as runGke } from "./gke-cluster-support";
 
 describe("GkeDualStackCluster's hardening opt-outs", () => {
     it("turns each hardening off with its own argument, and the private endpoint on", async () => {
