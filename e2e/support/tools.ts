@@ -16,6 +16,11 @@ export interface E2eTools {
     readonly helm: string;
     /** istioctl at the Istio commit whose charts are under test. */
     readonly istioctl: string;
+    /**
+     * istioctl 1.19.0 (e2e/tools/istio-1.19), for the IstioOperator API before 1.20, which has no
+     * ipFamilyPolicy fields. Named `istioctl-1.19`, so `istioctl` on PATH stays the one above.
+     */
+    readonly istioctl119: string;
     /** Istio's own charts, written out of `istio.io/istio/manifests` (a manifests/charts layout). */
     readonly istioCharts: string;
 }
@@ -49,6 +54,7 @@ export function e2eTools(): E2eTools {
         kubectl: bin("kubernetes", "kubectl"),
         helm: bin("helm", "helm"),
         istioctl: bin("istio", "istioctl"),
+        istioctl119: bin("istio-1.19", "istioctl-1.19"),
         istioCharts: path.join(dir("istio"), "charts"),
     };
     return built;
