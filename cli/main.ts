@@ -41,7 +41,8 @@ function buildProgram(outcome: CommandOutcome): Command {
         .option("--image-pull-policy <policy>", "Always, IfNotPresent or Never (default: Always with --hub)")
         .option("--image-pull-secret <name>", "a pull Secret's name; repeat for more", collect)
         .option("--gateway-service-type <type>", "LoadBalancer, NodePort or ClusterIP", "LoadBalancer")
-        .option("--cni", "plan with Istio CNI (implied by --chart cni)")
+        .option("--cni", "plan with Istio CNI (implied by --chart cni and --mode ambient)")
+        .option("--mode <mode>", "the data plane: sidecar or ambient (Istio 1.24+)", "sidecar")
         .addOption(new Option("--chart <chart>", `which chart: ${VALUES_CHARTS.join(", ")}`).default("istiod"))
         .addOption(new Option("--format <format>", `${VALUES_FORMATS.join(" or ")}`).default("helm"))
         .action((flags: ValuesFlags) => {

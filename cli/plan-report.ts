@@ -107,10 +107,13 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
     return [
         ["Cluster", `${config.clusterName}: ${where}, Kubernetes ${facts.kubernetesVersion} (${facts.platform ?? "generic"})`],
         ["IP families", families],
-        ["Istio", `${settings.release.flavor} ${settings.release.label}, revision ${settings.revision || "default"}`],
+        ["Istio", `${settings.release.flavor} ${settings.release.label}, revision ${settings.revision || "default"}, ${settings.mode} mode`],
         ["istiod env", env(istiodEnv(settings))],
         ["Proxy metadata", env(proxyMetadata(settings))],
-        ["Images", `${settings.hub}/pilot:${settings.tag}, ${settings.hub}/proxyv2:${settings.tag} (pull ${settings.imagePullPolicy})`],
+        [
+            "Images",
+            `${["pilot", "proxyv2", ...(istio.releases.some((release) => release.chart === "ztunnel") ? ["ztunnel"] : [])].map((image) => `${settings.hub}/${image}:${settings.tag}`).join(", ")} (pull ${settings.imagePullPolicy})`,
+        ],
         ["Charts", `${charts} from ${source}`],
         ["Services", services],
         ...edge,

@@ -3,13 +3,13 @@ import { stringify } from "yaml";
 import { InputError, type InputWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
 import { plannedServicePatches, type PlannedServicePatch, servicePatchSpec } from "../components/istio/plan";
-import { type IstioSettings, type ResolvedIstioSettings, resolveIstioSettings } from "../components/istio/settings";
+import { type IstioSettings, IstioMode, type ResolvedIstioSettings, resolveIstioSettings } from "../components/istio/settings";
 import { chartValues, IstioChart } from "../components/istio/values";
 import type { IstioFlavor } from "../components/istio/versions";
 import { type ClusterFacts, isDualStack, KubernetesPlatform, validateIpFamilies } from "../components/target/cluster-facts";
 
 /** The chart names `--chart` accepts, in the order the help lists them. */
-export const VALUES_CHARTS = [IstioChart.Istiod, IstioChart.Base, IstioChart.Gateway, IstioChart.Cni] as const;
+export const VALUES_CHARTS = [IstioChart.Istiod, IstioChart.Base, IstioChart.Gateway, IstioChart.Cni, IstioChart.Ztunnel] as const;
 /** What `--format` accepts. */
 export const VALUES_FORMATS = ["helm", "istio-operator"] as const;
 
@@ -30,6 +30,7 @@ export interface ValuesFlags {
     imagePullSecret?: string[];
     gatewayServiceType?: string;
     cni?: boolean;
+    mode?: string;
     chart?: string;
     format?: string;
 }
@@ -48,6 +49,7 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
     "target.ipFamilies": "--ip-families",
     "target.platform": "--platform",
     "cni.enabled": "--cni",
+    mode: "--mode",
 };
 
 function flagFor(field: string): string {
@@ -74,6 +76,9 @@ export function valuesCommand(flags: ValuesFlags, today: Date = currentDay()): V
     const format = flags.format ?? "helm";
     if (!(VALUES_FORMATS as readonly string[]).includes(format)) {
         throw new InputError("--format", `'${format}' is not a format; allowed: ${VALUES_FORMATS.join(", ")}`);
+    }
+    if (chart === IstioChart.Ztunnel && flags.mode !== IstioMode.Ambient) {
+        throw new InputError("--chart", "ztunnel is ambient mode's node proxy; add --mode ambient");
     }
     const resolved = resolveFromFlags(
         flags,
@@ -146,7 +151,8 @@ export function resolveFromFlags(flags: ValuesFlags, enable: { readonly gateway:
             enabled: enable.gateway,
             serviceType: flags.gatewayServiceType as NonNullable<IstioSettings["gateway"]>["serviceType"],
         },
-        cni: { enabled: enable.cni },
+        cni: { enabled: enable.cni || flags.mode === IstioMode.Ambient },
+        mode: flags.mode as IstioSettings["mode"],
     };
     try {
         return resolveIstioSettings(settings, cluster, today);

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { DEFAULT_CHART_REPOSITORY, DEFAULT_UPSTREAM_HUB, GatewayServiceType, ImagePullPolicy } from "../istio/settings";
+import { AMBIENT_FROM, DEFAULT_CHART_REPOSITORY, DEFAULT_UPSTREAM_HUB, GatewayServiceType, ImagePullPolicy, IstioMode } from "../istio/settings";
 import { DEFAULT_ISTIO_VERSION, IstioFlavor } from "../istio/versions";
 import type { NewClusterKeys } from "../target/cloud-module";
 import { enumValues as values, text, textList, wholeNumber } from "../target/schema-parts";
@@ -103,10 +103,19 @@ const istioSection = z
             .meta({ description: "The ingress gateway." }),
         cni: z
             .strictObject({
-                enabled: z.boolean().optional().meta({ description: "Install Istio CNI, so pods need no `NET_ADMIN` init container. Default `false`." }),
+                enabled: z
+                    .boolean()
+                    .optional()
+                    .meta({ description: "Install Istio CNI, so pods need no `NET_ADMIN` init container. Default `false`, `true` in ambient mode (which needs it)." }),
             })
             .optional()
             .meta({ description: "Istio CNI." }),
+        mode: z
+            .enum(values(IstioMode))
+            .optional()
+            .meta({
+                description: `The data plane: \`sidecar\`, or \`ambient\` (Istio ${AMBIENT_FROM} or newer: ztunnel on every node and istio-cni, no sidecars). Default \`sidecar\`.`,
+            }),
     })
     .meta({ description: "Istio, installed with Helm Releases." });
 

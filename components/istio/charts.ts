@@ -10,6 +10,7 @@ export const CHART_DIRECTORIES: Readonly<Record<IstioChart, string>> = {
     [IstioChart.Istiod]: "istio-control/istio-discovery",
     [IstioChart.Gateway]: "gateway",
     [IstioChart.Cni]: "istio-cni",
+    [IstioChart.Ztunnel]: "ztunnel",
 };
 
 // Files a chart cannot install without; istiod renders its injection templates from files/.
@@ -18,6 +19,7 @@ const REQUIRED_FILES: Readonly<Record<IstioChart, readonly string[]>> = {
     [IstioChart.Istiod]: ["Chart.yaml", "files/injection-template.yaml"],
     [IstioChart.Gateway]: ["Chart.yaml"],
     [IstioChart.Cni]: ["Chart.yaml"],
+    [IstioChart.Ztunnel]: ["Chart.yaml"],
 };
 
 /** What a Helm Release needs to find a chart. */

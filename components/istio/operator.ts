@@ -1,6 +1,6 @@
 import { isDualStack } from "../target/cluster-facts";
-import { GatewayServiceType, type ResolvedIstioSettings } from "./settings";
-import { cniValues, type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodValues, releaseName } from "./values";
+import { GatewayServiceType, IstioMode, type ResolvedIstioSettings } from "./settings";
+import { cniValues, type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodValues, releaseName, ztunnelValues } from "./values";
 import { activeHazards } from "./versions";
 
 const GATEWAY = releaseName(IstioChart.Gateway, "");
@@ -89,6 +89,16 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
         }
     }
 
+    // Ambient as the Helm releases have it: istiod's and istio-cni's keys above, and ztunnel.
+    // Only written where asked: istioctl refuses fields its IstioOperator API lacks.
+    const ztunnel = settings.mode === IstioMode.Ambient && settings.base.enabled;
+    if (ztunnel) {
+        const env = ztunnelValues(settings).env;
+        if (env !== undefined) {
+            values.ztunnel = { env };
+        }
+    }
+
     const spec: HelmValues = { profile: "default", hub: settings.hub, tag: settings.tag };
     if (settings.revision) {
         spec.revision = settings.revision;
@@ -101,6 +111,7 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
         ...(settings.base.enabled ? {} : { base: { enabled: false } }),
         pilot: pilotComponent,
         cni: { enabled: settings.cni.enabled },
+        ...(ztunnel ? { ztunnel: { enabled: true } } : {}),
         ingressGateways: [gateway],
     };
     spec.values = values;

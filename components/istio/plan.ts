@@ -2,7 +2,7 @@ import type { InputWarning } from "../errors";
 import type { ClusterFacts, IpFamily } from "../target/cluster-facts";
 import { isDualStack } from "../target/cluster-facts";
 import { chartReference, checkChartsDirectory, type ChartReference } from "./charts";
-import { type ChartSource, GatewayServiceType, type IstioSettings, type ResolvedIstioSettings, resolveChartSource, resolveIstioSettings } from "./settings";
+import { type ChartSource, GatewayServiceType, IstioMode, type IstioSettings, type ResolvedIstioSettings, resolveChartSource, resolveIstioSettings } from "./settings";
 import { chartValues, GATEWAY_NAMESPACE, type HelmValues, ISTIO_NAMESPACE, IstioChart, releaseName } from "./values";
 
 /** One Helm Release to install. */
@@ -86,6 +86,7 @@ const TIMEOUT_SECONDS: Readonly<Record<IstioChart, number>> = {
     // Pods that pull images, possibly large custom builds, on fresh nodes.
     [IstioChart.Istiod]: 600,
     [IstioChart.Cni]: 600,
+    [IstioChart.Ztunnel]: 600,
     [IstioChart.Gateway]: 600,
 };
 
@@ -100,6 +101,11 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
     if (resolved.cni.enabled) {
         charts.push(IstioChart.Cni);
     }
+    // ztunnel is per cluster, like CNI: beside another control plane it is the other install's.
+    const ztunnel = resolved.mode === IstioMode.Ambient && resolved.base.enabled;
+    if (ztunnel) {
+        charts.push(IstioChart.Ztunnel);
+    }
     if (resolved.gateway.enabled) {
         charts.push(IstioChart.Gateway);
     }
@@ -107,13 +113,17 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
         checkChartsDirectory(chartSource.path, charts);
     }
 
+    const ambient = resolved.mode === IstioMode.Ambient;
     const after: Record<IstioChart, IstioChart[]> = {
         [IstioChart.Base]: [],
         [IstioChart.Istiod]: resolved.base.enabled ? [IstioChart.Base] : [],
-        // CNI needs nodes, not istiod: it installs alongside the control plane.
-        [IstioChart.Cni]: [],
+        // In sidecar mode CNI needs nodes, not istiod: it installs alongside the control plane. In
+        // ambient its node agent talks to istiod, and Istio's ambient guide installs base, istiod,
+        // istio-cni, then ztunnel (https://istio.io/latest/docs/ambient/install/helm/).
+        [IstioChart.Cni]: ambient ? [IstioChart.Istiod] : [],
+        [IstioChart.Ztunnel]: [IstioChart.Istiod, IstioChart.Cni],
         // Gateway pods are injected (istiod's webhook) and, with CNI, need the CNI plugin on nodes.
-        [IstioChart.Gateway]: resolved.cni.enabled ? [IstioChart.Istiod, IstioChart.Cni] : [IstioChart.Istiod],
+        [IstioChart.Gateway]: [IstioChart.Istiod, ...(resolved.cni.enabled ? [IstioChart.Cni] : []), ...(ztunnel ? [IstioChart.Ztunnel] : [])],
     };
     const releases = charts.map((chart): PlannedRelease => ({
         chart,

@@ -11,6 +11,7 @@ import {
     validateIpFamilies,
 } from "../target/cluster-facts";
 import { checkKubernetesCompatibility, type IstioFlavor, IstioFlavor as Flavors, type IstioRelease, parseFlavor, resolveIstioRelease } from "./versions";
+import { checkOneOf } from "../target/arg-checks";
 import { checkTagMatchesRelease, DEFAULT_UPSTREAM_HUB, retiredLocation, validateHub, validatePullSecrets, validateRevision, validateTag } from "./image-checks";
 
 export { DEFAULT_UPSTREAM_HUB } from "./image-checks";
@@ -30,6 +31,18 @@ export const GatewayServiceType = {
     ClusterIP: "ClusterIP",
 } as const;
 export type GatewayServiceType = (typeof GatewayServiceType)[keyof typeof GatewayServiceType];
+
+/** How workloads join the mesh. */
+export const IstioMode = {
+    /** An Envoy sidecar injected beside each meshed pod. */
+    Sidecar: "sidecar",
+    /** ztunnel on every node, with istio-cni redirecting meshed pods' traffic to it (no sidecars). */
+    Ambient: "ambient",
+} as const;
+export type IstioMode = (typeof IstioMode)[keyof typeof IstioMode];
+
+/** The first upstream release whose ambient mode is dual-stack. */
+export const AMBIENT_FROM = "1.24.0";
 
 /** The upstream chart repository's home from December 2026. */
 export const DEFAULT_CHART_REPOSITORY = "https://blob.istio.io/istio-release/charts";
@@ -135,6 +148,12 @@ export interface IstioSettings {
     readonly gateway?: GatewaySettings;
     /** Istio CNI. */
     readonly cni?: CniSettings;
+    /**
+     * The data plane: `sidecar`, or `ambient` (Istio 1.24 or newer), which adds the `ztunnel`
+     * release and needs istio-cni (on unless `cni.enabled` says otherwise, which is refused).
+     * @default "sidecar"
+     */
+    readonly mode?: IstioMode;
 }
 
 /** Where a chart comes from. */
@@ -159,6 +178,7 @@ export interface ResolvedIstioSettings {
     readonly base: { readonly enabled: boolean };
     readonly gateway: { readonly enabled: boolean; readonly serviceType: GatewayServiceType };
     readonly cni: { readonly enabled: boolean };
+    readonly mode: IstioMode;
     readonly warnings: readonly InputWarning[];
 }
 
@@ -217,7 +237,21 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
     }
     const base = { enabled: settings.base?.enabled ?? true };
     const gateway = { enabled: settings.gateway?.enabled ?? false, serviceType };
-    const cni = { enabled: settings.cni?.enabled ?? false };
+    const mode = checkOneOf(settings.mode, Object.values(IstioMode), "mode", "a data-plane mode", IstioMode.Sidecar);
+    const ambient = mode === IstioMode.Ambient;
+    if (ambient && !release.ambient) {
+        throw new InputError(
+            "mode",
+            flavor === Flavors.ExperimentalDualStack
+                ? "ambient is not in the experimental-dual-stack branch, which forked before ztunnel; use upstream Istio 1.24 or newer"
+                : `ambient needs Istio ${AMBIENT_FROM} or newer, where ztunnel and istio-cni are dual-stack; Istio ${release.label} has no dual-stack ambient`,
+        );
+    }
+    if (ambient && settings.cni?.enabled === false) {
+        throw new InputError("cni.enabled", "is false, but ambient mode redirects pods' traffic to ztunnel through istio-cni; leave it unset or true");
+    }
+    // Beside another control plane, CNI and ztunnel belong to the install that owns base.
+    const cni = { enabled: settings.cni?.enabled ?? (ambient && (settings.base?.enabled ?? true)) };
     if (!base.enabled) {
         // Beside another control plane, only istiod-<revision> is this install's own: base, the
         // namespace, CNI (a DaemonSet per cluster) and the gateway's fixed release belong to the other.
@@ -251,6 +285,13 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
             `Istio ${release.label}'s CNI plugin redirects one IP family only (it reads no dual-stack switch), so on a dual-stack cluster the other family would bypass the sidecar; turn CNI off, or use ${fix}`,
         );
     }
+    if (ambient && platform === KubernetesPlatform.Eks && ipFamilies.length === 1 && ipFamilies[0] === "IPv6") {
+        warnings.push({
+            field: "mode",
+            message:
+                "ambient on an IPv6-only EKS cluster: EKS gives pods IPv4 egress through the VPC CNI's own egress plugin, outside ambient's redirection to ztunnel, so meshed pods may not reach IPv4-only destinations; reach them through an egress gateway, or keep such workloads out of the ambient mesh",
+        });
+    }
     if (flavor === Flavors.ExperimentalDualStack && ipFamilies.length === 1) {
         warnings.push({
             field: "flavor",
@@ -271,6 +312,7 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
         base,
         gateway,
         cni,
+        mode,
         warnings,
     };
 }

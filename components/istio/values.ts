@@ -1,5 +1,5 @@
 import { isDualStack } from "../target/cluster-facts";
-import { GatewayServiceType, type ResolvedIstioSettings } from "./settings";
+import { GatewayServiceType, IstioMode, type ResolvedIstioSettings } from "./settings";
 import { activeHazards, type RemovedApiHazard } from "./versions";
 
 /** The Istio charts this package installs. */
@@ -8,6 +8,7 @@ export const IstioChart = {
     Istiod: "istiod",
     Gateway: "gateway",
     Cni: "cni",
+    Ztunnel: "ztunnel",
 } as const;
 export type IstioChart = (typeof IstioChart)[keyof typeof IstioChart];
 
@@ -34,18 +35,28 @@ export function releaseName(chart: IstioChart, revision: string): string {
             return "istio-ingressgateway";
         case IstioChart.Cni:
             return "istio-cni";
+        case IstioChart.Ztunnel:
+            return "ztunnel";
     }
 }
 
-/** Environment of istiod that switches dual-stack on. */
+/**
+ * Environment of istiod that switches dual-stack on, and ambient mode: the ambient profile's
+ * `PILOT_ENABLE_AMBIENT` (files/profile-ambient.yaml at 1.24.6 to 1.30.3), set on its own because
+ * the profile would also switch every image to the distroless variant, which a `make docker`
+ * build of your own does not produce by default.
+ */
 export function istiodEnv(settings: ResolvedIstioSettings): Record<string, string> {
-    if (!isDualStack(settings.ipFamilies)) {
-        return {};
+    const env: Record<string, string> = {};
+    if (isDualStack(settings.ipFamilies)) {
+        env.ISTIO_DUAL_STACK = ON;
+        if (settings.release.requiresEndpointSliceFlag) {
+            // The branch's istiod refuses to start in dual-stack mode unless EndpointSlices are forced on.
+            env.PILOT_USE_ENDPOINT_SLICE = ON;
+        }
     }
-    const env: Record<string, string> = { ISTIO_DUAL_STACK: ON };
-    if (settings.release.requiresEndpointSliceFlag) {
-        // The branch's istiod refuses to start in dual-stack mode unless EndpointSlices are forced on.
-        env.PILOT_USE_ENDPOINT_SLICE = ON;
+    if (settings.mode === IstioMode.Ambient) {
+        env.PILOT_ENABLE_AMBIENT = ON;
     }
     return env;
 }
@@ -55,10 +66,12 @@ export function istiodEnv(settings: ResolvedIstioSettings): Record<string, strin
  * sidecars and gateways: every switch the release's proxy reads (both on 1.18.x).
  */
 export function proxyMetadata(settings: ResolvedIstioSettings): Record<string, string> {
-    if (!isDualStack(settings.ipFamilies)) {
-        return {};
+    const metadata: Record<string, string> = isDualStack(settings.ipFamilies) ? Object.fromEntries(settings.release.proxyDualStackFlags.map((flag) => [flag, ON])) : {};
+    if (settings.mode === IstioMode.Ambient) {
+        // The ambient profile's: gateways and waypoints speak HBONE to ztunnel.
+        metadata.ISTIO_META_ENABLE_HBONE = ON;
     }
-    return Object.fromEntries(settings.release.proxyDualStackFlags.map((flag) => [flag, ON]));
+    return metadata;
 }
 
 /** The Service family fields for a dual-stack cluster, primary family first. */
@@ -110,6 +123,12 @@ export function istiodValues(settings: ResolvedIstioSettings): HelmValues {
     const metadata = proxyMetadata(settings);
     if (Object.keys(metadata).length > 0) {
         values.meshConfig = { defaultConfig: { proxyMetadata: metadata } };
+    }
+    if (settings.mode === IstioMode.Ambient && release.ambientServiceScopes) {
+        // The rest of the ambient profile's istiod settings, from 1.27.
+        (values.meshConfig as HelmValues).serviceScopeConfigs = [
+            { servicesSelector: { matchExpressions: [{ key: "istio.io/global", operator: "In", values: ["true"] }] }, scope: "GLOBAL" },
+        ];
     }
     if (settings.revision) {
         values.revision = settings.revision;
@@ -163,8 +182,36 @@ export function cniValues(settings: ResolvedIstioSettings): HelmValues {
     }
     const gke = cniGkeValues(settings);
     Object.assign(values.global as HelmValues, gke.global);
-    if (gke.cni !== undefined) {
-        values.cni = gke.cni;
+    const cni: HelmValues = { ...(gke.cni ?? {}) };
+    if (settings.mode === IstioMode.Ambient) {
+        // The ambient profile's `cni.ambient.enabled`; IPv6 rules only where the cluster has IPv6
+        // (`ambient.ipv6` defaults to true at every tag from 1.23).
+        cni.ambient = settings.ipFamilies.includes("IPv6") ? { enabled: true } : { enabled: true, ipv6: false };
+    }
+    if (Object.keys(cni).length > 0) {
+        values.cni = cni;
+    }
+    return values;
+}
+
+/**
+ * Values for the `ztunnel` chart (ambient mode). Its keys are top-level at every tag from 1.24;
+ * pull secrets are a list of names, set on its ServiceAccount.
+ */
+export function ztunnelValues(settings: ResolvedIstioSettings): HelmValues {
+    const values: HelmValues = { hub: settings.hub, tag: settings.tag, imagePullPolicy: settings.imagePullPolicy, imagePullSecrets: [...settings.imagePullSecrets] };
+    if (settings.revision) {
+        // ztunnel then asks istiod-<revision> for its certificates and configuration.
+        values.revision = settings.revision;
+    }
+    if (!settings.ipFamilies.includes("IPv6")) {
+        // ztunnel's own switch (IPV6_ENABLED, default true); the chart has no value for it.
+        values.env = { IPV6_ENABLED: "false" };
+    }
+    if (settings.platform === "gke" && settings.release.cniPlatformProfileQuota) {
+        // From 1.26 GKE's profile gives ztunnel's system-node-critical pods their own ResourceQuota;
+        // before, istio-cni's quota (same namespace and priority class) admits them.
+        values.global = { platform: "gke" };
     }
     return values;
 }
@@ -205,5 +252,7 @@ export function chartValues(chart: IstioChart, settings: ResolvedIstioSettings):
             return gatewayValues(settings);
         case IstioChart.Cni:
             return cniValues(settings);
+        case IstioChart.Ztunnel:
+            return ztunnelValues(settings);
     }
 }

@@ -182,6 +182,13 @@ export interface IstioRelease {
      * (1.26+); where it does not (1.25.x, before the profiles), the package sets it.
      */
     readonly cniPlatformProfileQuota: boolean;
+    /**
+     * Ambient mode with dual-stack: the `ztunnel` chart, istio-cni's node agent with
+     * `ambient.ipv6`, read at every tag from 1.24.0 (upstream only).
+     */
+    readonly ambient: boolean;
+    /** The ambient profile also sets `meshConfig.serviceScopeConfigs` (1.27+: `files/profile-ambient.yaml`). */
+    readonly ambientServiceScopes: boolean;
     /** APIs the charts render unconditionally that later Kubernetes removed. */
     readonly removedApiHazards: readonly RemovedApiHazard[];
     readonly support: IstioMinorSupport;
@@ -225,6 +232,9 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
             cniValuesKey: "istio_cni",
             cniPlatformProfiles: false,
             cniPlatformProfileQuota: false,
+            // The branch forked before ztunnel existed.
+            ambient: false,
+            ambientServiceScopes: false,
             removedApiHazards: [
                 { api: "policy/v1beta1 PodDisruptionBudget", removedInMinor: 25, chart: "istiod" },
                 { api: "autoscaling/v2beta1 HorizontalPodAutoscaler", removedInMinor: 25, chart: "istiod" },
@@ -275,6 +285,10 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
         // The same file sets cni.resourceQuotas.enabled (and resourceQuotas.enabled) from
         // 1.26.0-alpha.0; at every 1.25 tag, 1.25.0-alpha.0 to 1.25.5, it sets only cniBinDir.
         cniPlatformProfileQuota: atLeast("1.26.0-alpha.0"),
+        // manifests/charts/ztunnel and istio-cni's `ambient.ipv6` (from 1.23), read at 1.24.6 through 1.30.3;
+        // dual-stack ambient is supported from 1.24 (the 1.24 release notes).
+        ambient: atLeast("1.24.0-alpha.0"),
+        ambientServiceScopes: atLeast("1.27.0-alpha.0"),
         removedApiHazards: [],
         support,
     };

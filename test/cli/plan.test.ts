@@ -57,7 +57,7 @@ describe("dualstack-istio plan", () => {
         assert.deepEqual(summary, [
             "    Cluster         dualstack-demo: gcp europe-west4, Kubernetes 1.35 (gke)",
             "    IP families     IPv4, IPv6 (dual-stack, IPv4 primary)",
-            "    Istio           upstream 1.30.3, revision default",
+            "    Istio           upstream 1.30.3, revision default, sidecar mode",
             "    istiod env      ISTIO_DUAL_STACK=true",
             "    Proxy metadata  ISTIO_DUAL_STACK=true",
             "    Images          europe-west4-docker.pkg.dev/my-gcp-project/istio/pilot:1.30.3, europe-west4-docker.pkg.dev/my-gcp-project/istio/proxyv2:1.30.3 (pull Always)",
@@ -134,7 +134,7 @@ describe("dualstack-istio plan", () => {
         assert.equal(gke.status, 0, gke.stderr);
         assert.match(gke.stdout, / \+   ├─ dualstack-istio:index:GkeDualStackCluster +edge\n/);
         assert.ok(gke.stdout.includes("istio-cni"));
-        assert.ok(gke.stdout.includes("Istio           upstream 1.30.3, revision canary"));
+        assert.ok(gke.stdout.includes("Istio           upstream 1.30.3, revision canary, sidecar mode"));
 
         const kubeconfig = tempFile("config", kubeconfigText(["kind-dual-stack"]));
         const config = tempFile(
@@ -205,7 +205,7 @@ describe("dualstack-istio plan", () => {
             "istio.gateway.enabled=false",
         );
         assert.equal(status, 0, stderr);
-        assert.ok(stdout.includes("Istio           experimental-dual-stack experimental-dual-stack, revision default"));
+        assert.ok(stdout.includes("Istio           experimental-dual-stack experimental-dual-stack, revision default, sidecar mode"));
         assert.ok(stdout.includes(`from local charts ${charts}`));
         assert.ok(stdout.includes("istiod: RequireDualStack [IPv4, IPv6] by ServicePatch of istiod"));
         const istiod = readPlan(directory).resources.find((resource) => resource.name === "istio-istiod");

@@ -141,6 +141,31 @@ describe("DualStackIstio", () => {
         });
     });
 
+    describe("ambient mode", () => {
+        it("registers istio-cni after istiod, ztunnel after both, and the gateway after all three, each on the cluster's provider", async () => {
+            const run = await runMesh({ mode: "ambient", gateway: { enabled: true } });
+            const releases = run.resources.filter((resource) => resource.type === RELEASE);
+            assert.deepEqual(releases.map((release) => [release.name, release.inputs.name, release.inputs.namespace, release.inputs.timeout]).sort(), [
+                ["mesh-base", "istio-base", "istio-system", 300],
+                ["mesh-cni", "istio-cni", "istio-system", 600],
+                ["mesh-gateway", "istio-ingressgateway", "istio-ingress", 600],
+                ["mesh-istiod", "istiod", "istio-system", 600],
+                ["mesh-ztunnel", "ztunnel", "istio-system", 600],
+            ]);
+            assert.deepEqual(only(run, RELEASE, "mesh-cni").dependsOn, [NODE_POOL_URN, urnOf(NAMESPACE, "mesh-istio-system"), urnOf(RELEASE, "mesh-istiod")].sort());
+            assert.deepEqual(
+                only(run, RELEASE, "mesh-ztunnel").dependsOn,
+                [NODE_POOL_URN, urnOf(NAMESPACE, "mesh-istio-system"), urnOf(RELEASE, "mesh-istiod"), urnOf(RELEASE, "mesh-cni")].sort(),
+            );
+            assert.deepEqual(
+                only(run, RELEASE, "mesh-gateway").dependsOn,
+                [NODE_POOL_URN, urnOf(NAMESPACE, "mesh-istio-ingress"), urnOf(RELEASE, "mesh-istiod"), urnOf(RELEASE, "mesh-cni"), urnOf(RELEASE, "mesh-ztunnel")].sort(),
+            );
+            assert.equal(only(run, RELEASE, "mesh-ztunnel").inputs.chart, "ztunnel");
+            assert.ok(run.resources.filter((resource) => resource.parent === COMPONENT_URN).every((resource) => resource.provider === PROVIDER_URN));
+        });
+    });
+
     describe("a cluster with a load-balancer controller", () => {
         it("creates the gateway after the controller (and so deletes it first), and nothing else waits for it", async () => {
             const run = await runOffline(() => {

@@ -85,6 +85,7 @@ describe("stack config schema", () => {
             base: { enabled: true },
             gateway: { enabled: true, serviceType: "NodePort" },
             cni: { enabled: true },
+            mode: "ambient",
         };
         const gcp = {
             ...GCP,
