@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { availability, familyOf, HarnessCluster, shown, type KubeObject } from "./support/kube";
+import { availability, E2E_HUB, familyOf, HarnessCluster, shown, type KubeObject } from "./support/kube";
 import { RootProject } from "./support/pulumi";
 import { e2eTools, istioChartsRelease, type E2eTools } from "./support/tools";
 
-const HUB = "registry.e2e.invalid/istio";
+const HUB = E2E_HUB;
 
 /**
  * Step 11 (issue 16): the root program in ambient mode on a real dual-stack API server of its own
@@ -44,19 +44,13 @@ describe("ambient mode: the root program on a real dual-stack control plane", fu
         });
         project.pulumi(["up", "--yes", "--skip-preview"]);
 
-        assert.deepEqual(
-            cluster
-                .helmReleases()
-                .map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`)
-                .sort(),
-            [
-                `istio-ingress/istio-ingressgateway gateway-${istio.chartVersion} deployed`,
-                `istio-system/istio-base base-${istio.chartVersion} deployed`,
-                `istio-system/istio-cni cni-${istio.chartVersion} deployed`,
-                `istio-system/istiod istiod-${istio.chartVersion} deployed`,
-                `istio-system/ztunnel ztunnel-${istio.chartVersion} deployed`,
-            ],
-        );
+        assert.deepEqual(cluster.releaseRows(), [
+            `istio-ingress/istio-ingressgateway gateway-${istio.chartVersion} deployed`,
+            `istio-system/istio-base base-${istio.chartVersion} deployed`,
+            `istio-system/istio-cni cni-${istio.chartVersion} deployed`,
+            `istio-system/istiod istiod-${istio.chartVersion} deployed`,
+            `istio-system/ztunnel ztunnel-${istio.chartVersion} deployed`,
+        ]);
 
         const nodes = cluster.list("nodes");
         const ztunnel = cluster.get("daemonset", "ztunnel", "istio-system");
@@ -90,12 +84,6 @@ describe("ambient mode: the root program on a real dual-stack control plane", fu
         project.pulumi(["preview", "--expect-no-changes"]);
         project.pulumi(["destroy", "--yes", "--skip-preview"]);
         assert.deepEqual(cluster.helmReleases(), []);
-        for (const kind of ["deployments", "daemonsets", "services"]) {
-            const left = [...cluster.list(kind, "istio-system"), ...cluster.list(kind, "istio-ingress")];
-            assert.deepEqual(
-                left.map((object) => `${kind}/${object.metadata.name}`),
-                [],
-            );
-        }
+        assert.deepEqual(cluster.istioWorkloadsLeft(), []);
     });
 });

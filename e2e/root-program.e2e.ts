@@ -4,11 +4,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { availability, familyOf, HarnessCluster, shown, TIMEOUTS_MS, type KubeObject } from "./support/kube";
+import { availability, E2E_HUB, familyOf, HarnessCluster, shown, TIMEOUTS_MS, type KubeObject } from "./support/kube";
 import { RootProject } from "./support/pulumi";
 import { e2eTools, istioChartsRelease, REPO_ROOT, type E2eTools } from "./support/tools";
 
-const HUB = "registry.e2e.invalid/istio";
+const HUB = E2E_HUB;
 
 /**
  * Step by step, the repository's root program (`pulumi up` of Pulumi.yaml) with the real Pulumi
@@ -52,11 +52,7 @@ describe("the root program on a real dual-stack control plane", function () {
     });
 
     const serviceFamilies = (service: KubeObject) => (service.spec.clusterIPs as string[]).map(familyOf);
-    const releaseRows = () =>
-        cluster
-            .helmReleases()
-            .map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`)
-            .sort();
+    const releaseRows = () => cluster.releaseRows();
 
     it("1. pulumi up installs base, istiod, CNI and a gateway, dual-stack as the server holds them", () => {
         project.init(stackConfig(`${istio.version}-e2e.1`));
@@ -188,12 +184,6 @@ describe("the root program on a real dual-stack control plane", function () {
             cluster.list("secrets", undefined, "owner=helm").map((secret) => secret.metadata.name),
             [],
         );
-        for (const kind of ["deployments", "daemonsets", "services"]) {
-            const left = [...cluster.list(kind, "istio-system"), ...cluster.list(kind, "istio-ingress")];
-            assert.deepEqual(
-                left.map((object) => `${kind}/${object.metadata.name}`),
-                [],
-            );
-        }
+        assert.deepEqual(cluster.istioWorkloadsLeft(), []);
     });
 });

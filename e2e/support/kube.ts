@@ -91,7 +91,24 @@ export class HarnessCluster {
         });
         return JSON.parse(output) as HelmRelease[];
     }
+
+    /** The releases as `namespace/name chart status` rows, sorted. */
+    releaseRows(): string[] {
+        return this.helmReleases()
+            .map((release) => `${release.namespace}/${release.name} ${release.chart} ${release.status}`)
+            .sort();
+    }
+
+    /** Istio's Deployments, DaemonSets and Services still in `istio-system` and `istio-ingress`, as `kind/name`. */
+    istioWorkloadsLeft(): string[] {
+        return ["deployments", "daemonsets", "services"].flatMap((kind) =>
+            [...this.list(kind, "istio-system"), ...this.list(kind, "istio-ingress")].map((object) => `${kind}/${object.metadata.name}`),
+        );
+    }
 }
+
+/** The registry the suites name as Istio's hub: nothing pulls from it, kwok runs no containers. */
+export const E2E_HUB = "registry.e2e.invalid/istio";
 
 export interface KubeObject {
     readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
