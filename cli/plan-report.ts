@@ -112,7 +112,7 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
         ["Proxy metadata", env(proxyMetadata(settings))],
         [
             "Images",
-            `${["pilot", "proxyv2", ...(istio.releases.some((release) => release.chart === "ztunnel") ? ["ztunnel"] : [])].map((image) => `${settings.hub}/${image}:${settings.tag}`).join(", ")} (pull ${settings.imagePullPolicy})`,
+            `${["pilot", "proxyv2", ...(settings.ztunnel.enabled ? ["ztunnel"] : [])].map((image) => `${settings.hub}/${image}:${settings.tag}`).join(", ")} (pull ${settings.imagePullPolicy})`,
         ],
         ["Charts", `${charts} from ${source}`],
         ["Services", services],

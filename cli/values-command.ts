@@ -151,7 +151,8 @@ export function resolveFromFlags(flags: ValuesFlags, enable: { readonly gateway:
             enabled: enable.gateway,
             serviceType: flags.gatewayServiceType as NonNullable<IstioSettings["gateway"]>["serviceType"],
         },
-        cni: { enabled: enable.cni || flags.mode === IstioMode.Ambient },
+        // Unasked, CNI takes the mode's default (on in ambient, which needs it).
+        ...(enable.cni ? { cni: { enabled: true } } : {}),
         mode: flags.mode as IstioSettings["mode"],
     };
     try {

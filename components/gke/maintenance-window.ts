@@ -4,18 +4,6 @@ import type { GkeMaintenanceWindow } from "./args";
 /** A maintenance window with every time given. */
 export type GkeMaintenanceWindowTimes = Required<Omit<GkeMaintenanceWindow, "enabled">>;
 
-/** The window's times without its `enabled` switch. */
-export function withoutEnabled(window: GkeMaintenanceWindow | undefined): Omit<GkeMaintenanceWindow, "enabled"> {
-    if (window === undefined) {
-        return {};
-    }
-    return {
-        ...(window.startTime !== undefined ? { startTime: window.startTime } : {}),
-        ...(window.endTime !== undefined ? { endTime: window.endTime } : {}),
-        ...(window.recurrence !== undefined ? { recurrence: window.recurrence } : {}),
-    };
-}
-
 // RFC 3339 with seconds and a zone, as the provider's recurringWindow takes it (it refuses a time without seconds).
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 // The RRULEs a maintenance window is written with: daily, or weekly on listed days.

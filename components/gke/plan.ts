@@ -7,7 +7,7 @@ import { checkFlag, checkOneOf } from "../target/arg-checks";
 import { PlannedArgs } from "../target/planned-args";
 import { checkGkeVersion, RECOMMENDED_GKE_VERSION } from "./calendar";
 import { nodeServiceAccountId } from "./names";
-import { checkMaintenanceWindow, type GkeMaintenanceWindowTimes, withoutEnabled } from "./maintenance-window";
+import { checkMaintenanceWindow, type GkeMaintenanceWindowTimes } from "./maintenance-window";
 import { checkRbsVersion, GKE_INTERNAL_ACCESS_EDGE, GKE_LOAD_BALANCER_EDGE, INTERNAL_ACCESS_WARNING } from "./load-balancer";
 import { type GkeDualStackClusterArgs, type GkeNetworkArgs, type GkeNodesArgs, GkeNodeImageType, GkeReleaseChannel, GkeSecurityPosture, Ipv6AccessType } from "./args";
 
@@ -247,7 +247,13 @@ export function planGkeCluster(name: string, args: GkeDualStackClusterArgs, toda
     const nodeImageType = checkOneOf(args.nodeImageType, Object.values(GkeNodeImageType), "nodeImageType", "a node image for this cluster", GKE_DEFAULTS.nodeImageType);
     const securityPosture = checkOneOf(args.securityPosture, Object.values(GkeSecurityPosture), "securityPosture", "a security posture mode", GKE_DEFAULTS.securityPosture);
     const maintenanceWindow =
-        args.maintenanceWindow?.enabled === false ? undefined : checkMaintenanceWindow({ ...GKE_DEFAULTS.maintenanceWindow, ...withoutEnabled(args.maintenanceWindow) });
+        args.maintenanceWindow?.enabled === false
+            ? undefined
+            : checkMaintenanceWindow({
+                  startTime: args.maintenanceWindow?.startTime ?? GKE_DEFAULTS.maintenanceWindow.startTime,
+                  endTime: args.maintenanceWindow?.endTime ?? GKE_DEFAULTS.maintenanceWindow.endTime,
+                  recurrence: args.maintenanceWindow?.recurrence ?? GKE_DEFAULTS.maintenanceWindow.recurrence,
+              });
 
     return {
         facts: {

@@ -1,5 +1,5 @@
 import { isDualStack } from "../target/cluster-facts";
-import { GatewayServiceType, IstioMode, type ResolvedIstioSettings } from "./settings";
+import { GatewayServiceType, type ResolvedIstioSettings } from "./settings";
 import { cniValues, type HelmValues, ISTIO_NAMESPACE, IstioChart, istiodValues, releaseName, ztunnelValues } from "./values";
 import { activeHazards } from "./versions";
 
@@ -91,8 +91,7 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
 
     // Ambient as the Helm releases have it: istiod's and istio-cni's keys above, and ztunnel.
     // Only written where asked: istioctl refuses fields its IstioOperator API lacks.
-    const ztunnel = settings.mode === IstioMode.Ambient && settings.base.enabled;
-    if (ztunnel) {
+    if (settings.ztunnel.enabled) {
         const env = ztunnelValues(settings).env;
         if (env !== undefined) {
             values.ztunnel = { env };
@@ -111,7 +110,7 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
         ...(settings.base.enabled ? {} : { base: { enabled: false } }),
         pilot: pilotComponent,
         cni: { enabled: settings.cni.enabled },
-        ...(ztunnel ? { ztunnel: { enabled: true } } : {}),
+        ...(settings.ztunnel.enabled ? { ztunnel: { enabled: true } } : {}),
         ingressGateways: [gateway],
     };
     spec.values = values;

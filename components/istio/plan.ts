@@ -101,9 +101,7 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
     if (resolved.cni.enabled) {
         charts.push(IstioChart.Cni);
     }
-    // ztunnel is per cluster, like CNI: beside another control plane it is the other install's.
-    const ztunnel = resolved.mode === IstioMode.Ambient && resolved.base.enabled;
-    if (ztunnel) {
+    if (resolved.ztunnel.enabled) {
         charts.push(IstioChart.Ztunnel);
     }
     if (resolved.gateway.enabled) {
@@ -123,7 +121,7 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
         [IstioChart.Cni]: ambient ? [IstioChart.Istiod] : [],
         [IstioChart.Ztunnel]: [IstioChart.Istiod, IstioChart.Cni],
         // Gateway pods are injected (istiod's webhook) and, with CNI, need the CNI plugin on nodes.
-        [IstioChart.Gateway]: [IstioChart.Istiod, ...(resolved.cni.enabled ? [IstioChart.Cni] : []), ...(ztunnel ? [IstioChart.Ztunnel] : [])],
+        [IstioChart.Gateway]: [IstioChart.Istiod, ...(resolved.cni.enabled ? [IstioChart.Cni] : []), ...(resolved.ztunnel.enabled ? [IstioChart.Ztunnel] : [])],
     };
     const releases = charts.map((chart): PlannedRelease => ({
         chart,

@@ -179,6 +179,8 @@ export interface ResolvedIstioSettings {
     readonly gateway: { readonly enabled: boolean; readonly serviceType: GatewayServiceType };
     readonly cni: { readonly enabled: boolean };
     readonly mode: IstioMode;
+    /** ztunnel is installed: ambient mode, by the install that owns base (per cluster, like CNI). */
+    readonly ztunnel: { readonly enabled: boolean };
     readonly warnings: readonly InputWarning[];
 }
 
@@ -313,6 +315,7 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
         gateway,
         cni,
         mode,
+        ztunnel: { enabled: ambient && base.enabled },
         warnings,
     };
 }
