@@ -23,6 +23,11 @@ export interface E2eTools {
     readonly istioctl119: string;
     /** Istio's own charts, written out of `istio.io/istio/manifests` (a manifests/charts layout). */
     readonly istioCharts: string;
+    /**
+     * The charts of one release of each older minor with ambient (1.24 to 1.29), from
+     * e2e/tools/istio-charts: by minor (`1.27`), the release (`1.27.9`) and its manifests/charts folder.
+     */
+    readonly istioChartsByMinor: ReadonlyMap<string, { readonly release: string; readonly chartsDir: string }>;
 }
 
 let built: E2eTools | undefined;
@@ -56,8 +61,21 @@ export function e2eTools(): E2eTools {
         istioctl: bin("istio", "istioctl"),
         istioctl119: bin("istio-1.19", "istioctl-1.19"),
         istioCharts: path.join(dir("istio"), "charts"),
+        istioChartsByMinor: chartsIndex(path.join(dir("istio-charts"), "charts")),
     };
     return built;
+}
+
+/** istio-charts' INDEX: one `<minor> <release> <folder under charts/>` line a minor. */
+function chartsIndex(charts: string): Map<string, { release: string; chartsDir: string }> {
+    return new Map(
+        fs
+            .readFileSync(path.join(charts, "INDEX"), "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => line.split(" "))
+            .map(([minor, release, folder]) => [minor, { release, chartsDir: path.join(charts, folder) }]),
+    );
 }
 
 /**
