@@ -2,6 +2,8 @@ import { cloudModule } from "../components/config/clouds";
 import { stringify } from "yaml";
 import { formatWarning } from "../components/errors";
 import { istioOperator } from "../components/istio/operator";
+import type { IstioInstallPlan } from "../components/istio/plan";
+import { verificationManifests } from "../components/istio/verify";
 import { istiodEnv, proxyMetadata } from "../components/istio/values";
 import { type CisBenchmark, cisSummary } from "../components/target/cis";
 import type { CloudPlan } from "../components/target/cloud-module";
@@ -107,7 +109,10 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
     return [
         ["Cluster", `${config.clusterName}: ${where}, Kubernetes ${facts.kubernetesVersion} (${facts.platform ?? "generic"})`],
         ["IP families", families],
-        ["Istio", `${settings.release.flavor} ${settings.release.label}, revision ${settings.revision || "default"}, ${settings.mode} mode`],
+        [
+            "Istio",
+            `${settings.release.flavor} ${settings.release.label}, revision ${settings.revision || "default"}, ${settings.mode} mode${settings.nativeNftables ? ", native nftables" : ""}`,
+        ],
         ["istiod env", env(istiodEnv(settings))],
         ["Proxy metadata", env(proxyMetadata(settings))],
         [
@@ -117,8 +122,27 @@ export function summaryRows(plan: StackPlan, resources: readonly RecordedResourc
         ["Charts", `${charts} from ${source}`],
         ["Services", services],
         ...edge,
+        ...verifyRow(istio),
         ...cis,
         ["Resources", `${resources.length} (${resources.filter((resource) => !resource.custom).length} components and the stack)`],
+    ];
+}
+
+/** The proof's row: where the echo runs, how it is meshed, and the Jobs that must complete. */
+function verifyRow(istio: IstioInstallPlan): [string, string][] {
+    const verification = istio.verification;
+    if (!verification) {
+        return [];
+    }
+    const service = verification.echoService.spec as { ipFamilyPolicy: string; ipFamilies: string[] };
+    const meshed = Object.entries(verification.namespace.labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(", ");
+    return [
+        [
+            "Verify",
+            `echo ${service.ipFamilyPolicy} [${service.ipFamilies.join(", ")}] in ${verification.namespace.name} (${meshed}); Jobs ${verification.probes.map((probe) => probe.name).join(", ")} must complete`,
+        ],
     ];
 }
 
@@ -200,5 +224,14 @@ export function planFiles(plan: StackPlan, resources: readonly RecordedResource[
         files.set(`${name}-values.yaml`, stringify(canonical(release.inputs.values ?? {})));
     }
     files.set("istio-operator.yaml", stringify(istioOperator(plan.istio.settings)));
+    if (plan.istio.verification) {
+        // For `kubectl apply -f` after a helm or istioctl install: the same objects the stack creates.
+        files.set(
+            "verify.yaml",
+            verificationManifests(plan.istio.verification)
+                .map((manifest) => stringify(manifest))
+                .join("---\n"),
+        );
+    }
     return files;
 }

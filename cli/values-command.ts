@@ -49,6 +49,8 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
     "target.ipFamilies": "--ip-families",
     "target.platform": "--platform",
     "cni.enabled": "--cni",
+    // The gateway is on when its values (or the operator's) are asked for.
+    "gateway.enabled": "--chart",
     mode: "--mode",
 };
 
@@ -156,7 +158,7 @@ export function resolveFromFlags(flags: ValuesFlags, enable: { readonly gateway:
         mode: flags.mode as IstioSettings["mode"],
     };
     try {
-        return resolveIstioSettings(settings, cluster, today);
+        return resolveIstioSettings(settings, cluster, today, flags.format === "istio-operator" ? "istioctl" : "helm");
     } catch (error) {
         throw error instanceof InputError ? error.relabel(flagFor(error.field)) : error;
     }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { AMBIENT_FROM, DEFAULT_CHART_REPOSITORY, DEFAULT_UPSTREAM_HUB, GatewayServiceType, ImagePullPolicy, IstioMode } from "../istio/settings";
+import { AMBIENT_FROM, DEFAULT_CHART_REPOSITORY, DEFAULT_UPSTREAM_HUB, GatewayServiceType, ImagePullPolicy, IstioMode, VERIFY_TIMEOUT_SECONDS } from "../istio/settings";
 import { DEFAULT_ISTIO_VERSION, IstioFlavor } from "../istio/versions";
 import type { NewClusterKeys } from "../target/cloud-module";
 import { enumValues as values, text, textList, wholeNumber } from "../target/schema-parts";
@@ -116,6 +116,24 @@ const istioSection = z
             .meta({
                 description: `The data plane: \`sidecar\`, or \`ambient\` (Istio ${AMBIENT_FROM} or newer: ztunnel on every node and istio-cni, no sidecars). Default \`sidecar\`.`,
             }),
+        nativeNftables: z.boolean().optional().meta({
+            description: "Redirect with native nftables instead of iptables (`global.nativeNftables`): sidecar mode from Istio 1.27.0, ambient from 1.28.0. Default `false`.",
+        }),
+        verify: z
+            .strictObject({
+                enabled: z.boolean().optional().meta({
+                    description:
+                        "After installing, prove the mesh answers on every family: an echo Service in `istio-verify` and a client Job per family (and through the gateway); a failed Job fails the update. Default `false`.",
+                }),
+                clientImage: text.optional().meta({
+                    description: "The client Jobs' image, with `sh` and `curl`, pinned by tag or digest. Default `<hub>/proxyv2:<tag>`.",
+                }),
+                timeoutSeconds: wholeNumber.optional().meta({
+                    description: `How long each client Job may try, ${VERIFY_TIMEOUT_SECONDS.min} to ${VERIFY_TIMEOUT_SECONDS.max} seconds. Default ${VERIFY_TIMEOUT_SECONDS.default}.`,
+                }),
+            })
+            .optional()
+            .meta({ description: "The post-install proof that the mesh answers on both families." }),
     })
     .meta({ description: "Istio, installed with Helm Releases." });
 

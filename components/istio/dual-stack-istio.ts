@@ -8,7 +8,8 @@ import { RELEASE_DEFAULTS } from "../target/release-defaults";
 import { type IstioInstallPlan, planIstioInstall, servicePatchSpec } from "./plan";
 import { PlannedArgs } from "../target/planned-args";
 import type { IstioSettings } from "./settings";
-import type { HelmValues } from "./values";
+import { type HelmValues, IstioChart } from "./values";
+import { registerVerification } from "./verification-resources";
 
 /** Arguments of {@link DualStackIstio}: the cluster, plus the `istio.*` settings. */
 export interface DualStackIstioArgs extends IstioSettings {
@@ -26,16 +27,19 @@ export interface DualStackIstioArgs extends IstioSettings {
 export const PLANNED_ISTIO_ARGS = new PlannedArgs<DualStackIstioArgs, IstioInstallPlan>();
 
 /**
- * Istio's control plane (and optionally an ingress gateway and Istio CNI) installed with Helm
- * Releases and configured for the cluster's IP families: on a dual-stack cluster, dual-stack
- * istiod and proxies with the switches the chosen Istio version reads, and dual-stack Services.
+ * Istio's control plane (and optionally an ingress gateway, Istio CNI and, in ambient mode,
+ * ztunnel) installed with Helm Releases and configured for the cluster's IP families: on a
+ * dual-stack cluster, dual-stack istiod and proxies with the switches the chosen Istio version
+ * reads, and dual-stack Services.
  *
  * Creates the `istio-system` namespace, then `istio-base`, then `istiod` (which waits for `base`
- * and the cluster's readiness for workloads), and, when enabled, `istio-cni` and
+ * and the cluster's readiness for workloads), and, when enabled, `istio-cni`, `ztunnel` and
  * `istio-ingressgateway` (in `istio-ingress`; a LoadBalancer gateway also waits for the cluster's
  * load-balancer controller and carries its edge's annotations). With `base.enabled: false` it
  * creates only `istiod-<revision>`, beside a control plane that owns base and `istio-system` (a
- * canary). Every input is checked before anything is created.
+ * canary). With `verify.enabled` it then proves the mesh answers on every family (the
+ * `istio-verify` namespace, an echo Service and a client Job per family and path; a failed Job
+ * fails the update). Every input is checked before anything is created.
  */
 export class DualStackIstio extends pulumi.ComponentResource {
     /** The Helm Release of each installed chart, by chart (`base`, `istiod`, `cni`, `gateway`). */
@@ -48,6 +52,8 @@ export class DualStackIstio extends pulumi.ComponentResource {
     public readonly values!: pulumi.Output<Record<string, HelmValues>>;
     /** `<hub>/pilot:<tag>`: the istiod image. */
     public readonly istiodImage!: pulumi.Output<string>;
+    /** With `verify.enabled`: the name of each completed client Job, by probe (`verify-ipv4`, …); `{}` without it. */
+    public readonly verificationJobs!: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: DualStackIstioArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = PLANNED_ISTIO_ARGS.planOf(args, () => checkedFor("DualStackIstio", name, () => planIstioInstall(args, args.target)));
@@ -95,8 +101,9 @@ export class DualStackIstio extends pulumi.ComponentResource {
             );
         }
 
+        const patches: ServicePatch[] = [];
         for (const patch of plan.servicePatches) {
-            new ServicePatch(
+            const servicePatch = new ServicePatch(
                 `${name}-${patch.name}-dual-stack`,
                 {
                     metadata: {
@@ -109,6 +116,25 @@ export class DualStackIstio extends pulumi.ComponentResource {
                 },
                 { parent: this, provider, dependsOn: [releases[patch.after]] },
             );
+            patches.push(servicePatch);
+        }
+
+        const jobs: Record<string, pulumi.Output<string>> = {};
+        if (plan.verification) {
+            const gateway = releases[IstioChart.Gateway];
+            const verification = registerVerification(
+                name,
+                plan.verification,
+                [...Object.values(releases), ...patches],
+                [releases[IstioChart.Base] ?? releases[IstioChart.Istiod], ...(gateway ? [gateway] : [])],
+                {
+                    parent: this,
+                    provider,
+                },
+            );
+            for (const [probe, job] of Object.entries(verification.jobs)) {
+                jobs[probe] = job.metadata.name;
+            }
         }
 
         const statuses: Record<string, pulumi.Output<string>> = {};
@@ -120,7 +146,9 @@ export class DualStackIstio extends pulumi.ComponentResource {
         this.revision = pulumi.output(plan.settings.revision);
         this.values = pulumi.output(Object.fromEntries(plan.releases.map((release) => [release.chart, release.values])));
         this.istiodImage = pulumi.output(`${plan.settings.hub}/pilot:${plan.settings.tag}`);
+        this.verificationJobs = pulumi.output(jobs);
         this.registerOutputs({
+            verificationJobs: this.verificationJobs,
             releaseStatuses: this.releaseStatuses,
             revision: this.revision,
             values: this.values,

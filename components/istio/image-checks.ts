@@ -111,6 +111,29 @@ export function checkTagMatchesRelease(tag: string, release: IstioRelease): void
     );
 }
 
+/**
+ * Checks a whole image reference: `<repository>:<tag>` or `<repository>@sha256:<64 hex digits>`,
+ * the repository written as a hub is ({@link validateHub}).
+ */
+export function validateImageReference(image: string, field: string): void {
+    const digest = /@sha256:[0-9a-f]{64}$/.exec(image);
+    const slash = image.lastIndexOf("/");
+    const colon = image.lastIndexOf(":");
+    if (digest === null && (image.includes("@") || colon <= slash)) {
+        throw new InputError(field, `'${image}' is not a pinned image reference; give <repository>:<tag> or <repository>@sha256:<digest>, e.g. docker.io/curlimages/curl:8.11.1`);
+    }
+    const repository = digest !== null ? image.slice(0, digest.index) : image.slice(0, colon);
+    try {
+        validateHub(repository, field);
+        if (digest === null) {
+            validateTag(image.slice(colon + 1), field);
+        }
+    } catch (error) {
+        // The hub and tag checks speak of "hub" and "tag"; here both are one reference.
+        throw error instanceof InputError ? new InputError(field, `'${image}' is not an image reference: ${error.problem}`) : error;
+    }
+}
+
 // Helm release names are at most 53 characters; the revision's istiod release is istiod-<revision>.
 const MAX_REVISION_LENGTH = 53 - "istiod-".length;
 

@@ -44,8 +44,10 @@ export function istioOperator(settings: ResolvedIstioSettings): HelmValues {
         imagePullPolicy: settings.imagePullPolicy,
         imagePullSecrets: [...settings.imagePullSecrets],
     };
-    if (istiodChartValues.global.defaultPodDisruptionBudget !== undefined) {
-        global.defaultPodDisruptionBudget = istiodChartValues.global.defaultPodDisruptionBudget;
+    for (const key of ["defaultPodDisruptionBudget", "nativeNftables"]) {
+        if (istiodChartValues.global[key] !== undefined) {
+            global[key] = istiodChartValues.global[key];
+        }
     }
     const values: HelmValues = { global, pilot };
     const gatewayValues: HelmValues = {};

@@ -3,6 +3,7 @@ import type { ClusterFacts, IpFamily } from "../target/cluster-facts";
 import { isDualStack } from "../target/cluster-facts";
 import { chartReference, checkChartsDirectory, type ChartReference } from "./charts";
 import { type ChartSource, GatewayServiceType, IstioMode, type IstioSettings, type ResolvedIstioSettings, resolveChartSource, resolveIstioSettings } from "./settings";
+import { planVerification, type PlannedVerification } from "./verify";
 import { chartValues, GATEWAY_NAMESPACE, type HelmValues, ISTIO_NAMESPACE, IstioChart, releaseName } from "./values";
 
 /** One Helm Release to install. */
@@ -77,6 +78,8 @@ export interface IstioInstallPlan {
     readonly namespaces: readonly PlannedNamespace[];
     readonly releases: readonly PlannedRelease[];
     readonly servicePatches: readonly PlannedServicePatch[];
+    /** The post-install proof, when `verify.enabled`. */
+    readonly verification?: PlannedVerification;
     readonly warnings: readonly InputWarning[];
 }
 
@@ -149,5 +152,9 @@ export function planIstioInstall(settings: IstioSettings, cluster: ClusterFacts,
     if (resolved.gateway.enabled) {
         namespaces.push({ name: GATEWAY_NAMESPACE, labels: {} });
     }
-    return { settings: resolved, chartSource, namespaces, releases, servicePatches, warnings: resolved.warnings };
+    const verification = planVerification(
+        resolved,
+        releases.map((release) => ({ chart: release.chart, version: release.source.version, values: release.values })),
+    );
+    return { settings: resolved, chartSource, namespaces, releases, servicePatches, ...(verification ? { verification } : {}), warnings: resolved.warnings };
 }

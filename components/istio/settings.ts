@@ -11,10 +11,14 @@ import {
     validateIpFamilies,
 } from "../target/cluster-facts";
 import { checkKubernetesCompatibility, type IstioFlavor, IstioFlavor as Flavors, type IstioRelease, parseFlavor, resolveIstioRelease } from "./versions";
-import { checkOneOf } from "../target/arg-checks";
+import { checkFlag, checkOneOf, checkSection } from "../target/arg-checks";
+import { checkGatewayChartSchema, type Installer } from "./gateway-schema";
+import { checkNativeNftables } from "./nftables";
+import { type ResolvedVerifySettings, resolveVerify, type VerifySettings, verifyNamespace } from "./verify-settings";
 import { checkTagMatchesRelease, DEFAULT_UPSTREAM_HUB, retiredLocation, validateHub, validatePullSecrets, validateRevision, validateTag } from "./image-checks";
 
 export { DEFAULT_UPSTREAM_HUB } from "./image-checks";
+export { type ResolvedVerifySettings, VERIFY_TIMEOUT_SECONDS, type VerifySettings } from "./verify-settings";
 
 /** Kubernetes image pull policies. */
 export const ImagePullPolicy = {
@@ -154,6 +158,19 @@ export interface IstioSettings {
      * @default "sidecar"
      */
     readonly mode?: IstioMode;
+    /**
+     * Program the data plane's redirection with native nftables instead of iptables
+     * (`global.nativeNftables` in istiod and istio-cni): sidecar mode from Istio 1.27.0, ambient
+     * from 1.28.0. Nodes need nft 1.0.1 or newer where istio-cni's plugin runs it (sidecar mode
+     * with CNI). Releases with known nftables bugs plan with a warning naming the fix.
+     * @default false
+     */
+    readonly nativeNftables?: boolean;
+    /**
+     * The post-install proof that the mesh answers on both families.
+     * @default off (`verify.enabled: false`)
+     */
+    readonly verify?: VerifySettings;
 }
 
 /** Where a chart comes from. */
@@ -181,15 +198,18 @@ export interface ResolvedIstioSettings {
     readonly mode: IstioMode;
     /** ztunnel is installed: ambient mode, by the install that owns base (per cluster, like CNI). */
     readonly ztunnel: { readonly enabled: boolean };
+    readonly nativeNftables: boolean;
+    readonly verify: ResolvedVerifySettings;
     readonly warnings: readonly InputWarning[];
 }
 
 /**
  * Validates the settings against the cluster's facts and applies defaults. Throws the first
  * {@link InputError}, with fields named as in {@link IstioSettings} (`hub`, `gateway.enabled`);
- * cluster facts are named `target.<field>`.
+ * cluster facts are named `target.<field>`. `installer` says who installs the charts, where that
+ * changes what is refused (the gateway chart Helm's schema check refuses).
  */
-export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFacts, today?: Date): ResolvedIstioSettings {
+export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFacts, today?: Date, installer: Installer = "release"): ResolvedIstioSettings {
     const flavor = parseFlavor(settings.flavor ?? Flavors.Upstream, "flavor");
     const release = resolveIstioRelease(flavor, settings.version, "version");
     const kubernetes = parseKubernetesVersion(cluster.kubernetesVersion, "target.kubernetesVersion");
@@ -233,12 +253,15 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
     if (!Object.values<string>(ImagePullPolicy).includes(imagePullPolicy)) {
         throw new InputError("imagePullPolicy", `'${imagePullPolicy}' is not a pull policy; allowed: Always, IfNotPresent, Never`);
     }
+    checkSection(settings.base, ["enabled"], "base");
+    checkSection(settings.gateway, ["enabled", "serviceType"], "gateway");
+    checkSection(settings.cni, ["enabled"], "cni");
     const serviceType = settings.gateway?.serviceType ?? GatewayServiceType.LoadBalancer;
     if (!Object.values<string>(GatewayServiceType).includes(serviceType)) {
         throw new InputError("gateway.serviceType", `'${serviceType}' is not a Service type for the gateway; allowed: LoadBalancer, NodePort, ClusterIP`);
     }
-    const base = { enabled: settings.base?.enabled ?? true };
-    const gateway = { enabled: settings.gateway?.enabled ?? false, serviceType };
+    const base = { enabled: checkFlag(settings.base?.enabled, "base.enabled", true) };
+    const gateway = { enabled: checkFlag(settings.gateway?.enabled, "gateway.enabled", false), serviceType };
     const mode = checkOneOf(settings.mode, Object.values(IstioMode), "mode", "a data-plane mode", IstioMode.Sidecar);
     const ambient = mode === IstioMode.Ambient;
     if (ambient && !release.ambient) {
@@ -249,6 +272,7 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
                 : `ambient needs Istio ${AMBIENT_FROM} or newer, where ztunnel and istio-cni are dual-stack; Istio ${release.label} has no dual-stack ambient`,
         );
     }
+    checkFlag(settings.cni?.enabled, "cni.enabled", false);
     if (ambient && settings.cni?.enabled === false) {
         throw new InputError("cni.enabled", "is false, but ambient mode redirects pods' traffic to ztunnel through istio-cni; leave it unset or true");
     }
@@ -268,6 +292,9 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
                 throw new InputError(field, "must be false with base.enabled: false; the gateway and CNI belong to the install that owns base");
             }
         }
+    }
+    if (gateway.enabled) {
+        checkGatewayChartSchema(release, installer, warnings);
     }
     const edge = cluster.loadBalancer;
     if (gateway.enabled && serviceType === GatewayServiceType.LoadBalancer && edge?.missingFamilies !== undefined) {
@@ -294,6 +321,11 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
                 "ambient on an IPv6-only EKS cluster: EKS gives pods IPv4 egress through the VPC CNI's own egress plugin, outside ambient's redirection to ztunnel, so meshed pods may not reach IPv4-only destinations; reach them through an egress gateway, or keep such workloads out of the ambient mesh",
         });
     }
+    const nativeNftables = checkFlag(settings.nativeNftables, "nativeNftables", false);
+    if (nativeNftables) {
+        warnings.push(...checkNativeNftables({ release, mode, tag, ipFamilies, cniEnabled: cni.enabled }));
+    }
+    const verify = resolveVerify(settings.verify, { hub, tag, imagePullSecrets, namespace: verifyNamespace(revision) }, warnings);
     if (flavor === Flavors.ExperimentalDualStack && ipFamilies.length === 1) {
         warnings.push({
             field: "flavor",
@@ -316,6 +348,8 @@ export function resolveIstioSettings(settings: IstioSettings, cluster: ClusterFa
         cni,
         mode,
         ztunnel: { enabled: ambient && base.enabled },
+        nativeNftables,
+        verify,
         warnings,
     };
 }

@@ -119,6 +119,10 @@ export function istiodValues(settings: ResolvedIstioSettings): HelmValues {
             pilot.replicaCount = 1;
         }
     }
+    if (settings.nativeNftables) {
+        // Read by the injection template's init container (istio-init, or CNI's validation).
+        global.nativeNftables = true;
+    }
     const values: HelmValues = { pilot, global };
     const metadata = proxyMetadata(settings);
     if (Object.keys(metadata).length > 0) {
@@ -180,6 +184,10 @@ export function cniValues(settings: ResolvedIstioSettings): HelmValues {
     if (settings.revision) {
         values.revision = settings.revision;
     }
+    if (settings.nativeNftables) {
+        // templates/configmap-cni.yaml: NATIVE_NFTABLES, read by the plugin and (1.28+) the ambient node agent.
+        (values.global as HelmValues).nativeNftables = true;
+    }
     const gke = cniGkeValues(settings);
     Object.assign(values.global as HelmValues, gke.global);
     const cni: HelmValues = { ...(gke.cni ?? {}) };
@@ -217,7 +225,7 @@ export function ztunnelValues(settings: ResolvedIstioSettings): HelmValues {
 }
 
 // What GKE needs from the cni chart: `global.platform: gke` where the chart has platform profiles,
-// and the ResourceQuota wherever its profile does not set it.
+// the ResourceQuota wherever its profile does not set it, and the CNI binary directory always.
 function cniGkeValues(settings: ResolvedIstioSettings): { global?: HelmValues; cni?: HelmValues } {
     if (settings.platform !== "gke") {
         return {};
@@ -227,17 +235,18 @@ function cniGkeValues(settings: ResolvedIstioSettings): { global?: HelmValues; c
     if (release.cniPlatformProfiles) {
         values.global = { platform: "gke" };
     }
+    // GKE keeps CNI binaries in /home/kubernetes/bin. Every chart, its GKE profile included (which
+    // leaves cniBinDir "" on purpose, 1.25 to 1.30), finds that only from a server version
+    // containing "-gke" (templates/daemonset.yaml), which an offline render (helm template, a
+    // GitOps controller) does not have, and the branch not at all: e2e step 12 renders offline.
+    const cni: HelmValues = { cniBinDir: "/home/kubernetes/bin" };
     if (!release.cniPlatformProfileQuota) {
         // GKE admits system-node-critical pods outside kube-system only under a ResourceQuota for
         // that priority class (the chart's templates/resourcequota.yaml; `cni.*` is read at every
-        // release, through templates/zzy_descope_legacy.yaml from 1.25). The branch also does not
-        // detect GKE's CNI binary directory.
-        const cni: HelmValues = { resourceQuotas: { enabled: true } };
-        if (release.flavor === "experimental-dual-stack") {
-            cni.cniBinDir = "/home/kubernetes/bin";
-        }
-        values.cni = cni;
+        // release, through templates/zzy_descope_legacy.yaml from 1.25); the profile sets it from 1.26.
+        cni.resourceQuotas = { enabled: true };
     }
+    values.cni = cni;
     return values;
 }
 

@@ -3,6 +3,7 @@ import { isoDay, today as currentDay } from "../clock";
 import { InputError, type InputWarning } from "../errors";
 import { staleCalendarWarnings, type CalendarProvenance } from "../support-calendar";
 import type { KubernetesMinor } from "../target/cluster-facts";
+import { gatewaySchemaHazard } from "./gateway-schema";
 
 /** Where Istio's charts and images come from. */
 export const IstioFlavor = {
@@ -189,6 +190,15 @@ export interface IstioRelease {
     readonly ambient: boolean;
     /** The ambient profile also sets `meshConfig.serviceScopeConfigs` (1.27+: `files/profile-ambient.yaml`). */
     readonly ambientServiceScopes: boolean;
+    /**
+     * Where the gateway chart's values.schema.json refuses the chart's own values.yaml under Helm
+     * 3.18.5 and newer (the Kubernetes provider's Helm): the release it is fixed in, for a message.
+     */
+    readonly gatewaySchemaRejectedUntil?: string;
+    /** Istio's CRDs serve `networking.istio.io/v1` (Gateway, VirtualService) from 1.22; `v1beta1` before. */
+    readonly networkingV1: boolean;
+    /** Where `global.nativeNftables` programs nftables instead of iptables: sidecars from 1.27.0, ambient from 1.28.0. */
+    readonly nativeNftables: { readonly sidecar: boolean; readonly ambient: boolean };
     /** APIs the charts render unconditionally that later Kubernetes removed. */
     readonly removedApiHazards: readonly RemovedApiHazard[];
     readonly support: IstioMinorSupport;
@@ -201,6 +211,15 @@ export function parseFlavor(text: string, field: string): IstioFlavor {
     }
     return text as IstioFlavor;
 }
+
+/**
+ * The first release whose data plane programs native nftables (`global.nativeNftables`), by mode:
+ * the value is in no chart at 1.26.0 and in istio-discovery and istio-cni at 1.27.0, read then by
+ * istio-iptables and the CNI plugin only (sidecars); the ambient node agent takes it from 1.28.0
+ * (cni/pkg/cmd/root.go, nodeagent.AmbientArgs.NativeNftables; release notes nftables-sidecar.yaml
+ * at 1.27.0, nftables-ambient.yaml at 1.28.0).
+ */
+export const NATIVE_NFTABLES_FROM = { sidecar: "1.27.0", ambient: "1.28.0" } as const;
 
 /**
  * Resolves the flavour and version to what their charts understand.
@@ -235,6 +254,8 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
             // The branch forked before ztunnel existed.
             ambient: false,
             ambientServiceScopes: false,
+            networkingV1: false,
+            nativeNftables: { sidecar: false, ambient: false },
             removedApiHazards: [
                 { api: "policy/v1beta1 PodDisruptionBudget", removedInMinor: 25, chart: "istiod" },
                 { api: "autoscaling/v2beta1 HorizontalPodAutoscaler", removedInMinor: 25, chart: "istiod" },
@@ -289,6 +310,10 @@ export function resolveIstioRelease(flavor: IstioFlavor, version: string | undef
         // dual-stack ambient is supported from 1.24 (the 1.24 release notes).
         ambient: atLeast("1.24.0-alpha.0"),
         ambientServiceScopes: atLeast("1.27.0-alpha.0"),
+        // manifests/charts/base/files/crd-all.gen.yaml: v1 served from 1.22.0.
+        networkingV1: atLeast("1.22.0"),
+        nativeNftables: { sidecar: atLeast(NATIVE_NFTABLES_FROM.sidecar), ambient: atLeast(NATIVE_NFTABLES_FROM.ambient) },
+        ...gatewaySchemaHazard(parsed),
         removedApiHazards: [],
         support,
     };

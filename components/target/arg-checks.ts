@@ -22,3 +22,32 @@ export function checkOneOf<T extends string>(value: T | undefined, allowed: read
     }
     return chosen;
 }
+
+/** A value of any type as a message shows it: text as it is, anything else as JSON. */
+function shown(value: unknown): string {
+    return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+}
+
+/**
+ * A section argument (`gateway: { … }`): unset, or an object with only the `allowed` keys. A
+ * JavaScript or YAML caller's typo (`verify: { enable: true }`) is refused rather than ignored.
+ */
+export function checkSection(value: unknown, allowed: readonly string[], field: string): void {
+    if (value === undefined) {
+        return;
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new InputError(field, `'${shown(value)}' is not a section; give ${field} as a map of ${allowed.join(", ")}`);
+    }
+    const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+    if (unknown.length > 0) {
+        throw new InputError(`${field}.${unknown[0]}`, `unknown key; allowed: ${allowed.join(", ")}`);
+    }
+}
+
+/** A text argument: unset, or a string. */
+export function checkText(value: unknown, field: string): void {
+    if (value !== undefined && typeof value !== "string") {
+        throw new InputError(field, `'${shown(value)}' is not text`);
+    }
+}

@@ -59,6 +59,7 @@ describe("dualstack-istio values", () => {
         });
         assert.deepEqual(parse(cli("values", "--chart", "cni", "--platform", "gke", "--image-pull-secret", "a", "--image-pull-secret", "b").stdout), {
             global: { hub: "docker.io/istio", tag: "1.30.3", imagePullPolicy: "IfNotPresent", imagePullSecrets: ["a", "b"], platform: "gke" },
+            cni: { cniBinDir: "/home/kubernetes/bin" },
         });
     });
 

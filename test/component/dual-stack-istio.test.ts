@@ -305,4 +305,63 @@ describe("DualStackIstio", () => {
             });
         });
     });
+    describe("verify.enabled: the proof after the install", () => {
+        it("registers the namespace, echo, gateway route and one Job per family and path, each waiting for what it proves", async () => {
+            const run = await runMesh({ mode: "ambient", gateway: { enabled: true, serviceType: "NodePort" }, verify: { enabled: true } });
+            const mine = run.resources.filter((resource) => resource.parent === COMPONENT_URN);
+            const verify = mine.filter((resource) => resource.type !== RELEASE && !resource.name.endsWith("-istio-system") && !resource.name.endsWith("-istio-ingress"));
+            // Registered in this order; recorded as the engine resolves them, so compared as a set (dependsOn below is the order).
+            assert.deepEqual(
+                verify.map((resource) => [resource.type, resource.name]).sort(),
+                [
+                    [NAMESPACE, "mesh-istio-verify"],
+                    ["kubernetes:core/v1:ConfigMap", "mesh-verify-echo"],
+                    ["kubernetes:apps/v1:Deployment", "mesh-verify-echo"],
+                    ["kubernetes:core/v1:Service", "mesh-verify-echo"],
+                    ["kubernetes:networking.istio.io/v1:Gateway", "mesh-verify-gateway"],
+                    ["kubernetes:networking.istio.io/v1:VirtualService", "mesh-verify-route"],
+                    ["kubernetes:batch/v1:Job", "mesh-verify-ipv4"],
+                    ["kubernetes:batch/v1:Job", "mesh-verify-ipv6"],
+                    ["kubernetes:batch/v1:Job", "mesh-verify-gateway-ipv4"],
+                    ["kubernetes:batch/v1:Job", "mesh-verify-gateway-ipv6"],
+                ].sort(),
+            );
+            for (const resource of verify) {
+                assert.equal(resource.provider, PROVIDER_URN, resource.name);
+            }
+            const releases = ["base", "istiod", "cni", "ztunnel", "gateway"].map((chart) => urnOf(RELEASE, `mesh-${chart}`));
+            const namespace = urnOf(NAMESPACE, "mesh-istio-verify");
+            // The namespace is meshed only once Istio is installed (ztunnel ready, in ambient).
+            assert.deepEqual(only(run, NAMESPACE, "mesh-istio-verify").dependsOn, [...releases].sort());
+            assert.deepEqual(only(run, NAMESPACE, "mesh-istio-verify").inputs.metadata, { labels: { "istio.io/dataplane-mode": "ambient" }, name: "istio-verify" });
+            const service = only(run, "kubernetes:core/v1:Service", "mesh-verify-echo");
+            assert.deepEqual(service.dependsOn, [namespace]);
+            assert.deepEqual((service.inputs.spec as { ipFamilyPolicy: string }).ipFamilyPolicy, "RequireDualStack");
+            const echo = only(run, "kubernetes:apps/v1:Deployment", "mesh-verify-echo");
+            assert.deepEqual(echo.dependsOn, [urnOf("kubernetes:core/v1:ConfigMap", "mesh-verify-echo"), namespace].sort());
+            const gateway = only(run, "kubernetes:networking.istio.io/v1:Gateway", "mesh-verify-gateway");
+            assert.deepEqual(gateway.dependsOn, [urnOf(RELEASE, "mesh-base"), urnOf(RELEASE, "mesh-gateway"), namespace].sort());
+            assert.deepEqual([gateway.inputs.apiVersion, gateway.inputs.kind], ["networking.istio.io/v1", "Gateway"]);
+            const job = only(run, "kubernetes:batch/v1:Job", "mesh-verify-gateway-ipv6");
+            assert.deepEqual(
+                job.dependsOn,
+                [
+                    urnOf("kubernetes:apps/v1:Deployment", "mesh-verify-echo"),
+                    urnOf("kubernetes:core/v1:Service", "mesh-verify-echo"),
+                    urnOf("kubernetes:networking.istio.io/v1:Gateway", "mesh-verify-gateway"),
+                    urnOf("kubernetes:networking.istio.io/v1:VirtualService", "mesh-verify-route"),
+                ].sort(),
+            );
+            assert.deepEqual((job.inputs.metadata as { namespace: string; name?: string }).namespace, "istio-verify");
+            assert.equal((job.inputs.metadata as { name?: string }).name, undefined);
+        });
+
+        it("registers nothing of the proof without verify.enabled", async () => {
+            const run = await runMesh({ gateway: { enabled: true } });
+            assert.deepEqual(
+                run.resources.filter((resource) => /verify/.test(resource.name)).map((resource) => resource.name),
+                [],
+            );
+        });
+    });
 });

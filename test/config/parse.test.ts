@@ -86,6 +86,8 @@ describe("stack config schema", () => {
             gateway: { enabled: true, serviceType: "NodePort" },
             cni: { enabled: true },
             mode: "ambient",
+            nativeNftables: true,
+            verify: { enabled: true, clientImage: "docker.io/curlimages/curl:8.11.1", timeoutSeconds: 120 },
         };
         const gcp = {
             ...GCP,

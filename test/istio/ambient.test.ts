@@ -13,7 +13,7 @@ const values = (settings: IstioSettings, chart: string, cluster: ClusterFacts = 
 
 // The newest tag of each minor read for these rules (manifests/charts/{istio-control/istio-discovery,istio-cni,ztunnel}).
 const ROWS = [
-    { version: "1.24.6", kubernetes: "1.31", serviceScopes: false },
+    { version: "1.24.6", kubernetes: "1.31", serviceScopes: false, gateway: false },
     { version: "1.25.5", kubernetes: "1.32", serviceScopes: false },
     { version: "1.26.8", kubernetes: "1.33", serviceScopes: false },
     { version: "1.27.9", kubernetes: "1.33", serviceScopes: true },
@@ -23,9 +23,10 @@ const ROWS = [
 ];
 
 describe("ambient mode", () => {
-    for (const { version, kubernetes, serviceScopes } of ROWS) {
-        it(`Istio ${version}: base, istiod, istio-cni, ztunnel, then the gateway, in that order, with ambient's settings`, () => {
-            const installed = plan({ version, gateway: { enabled: true, serviceType: "NodePort" } }, { ...DUAL, kubernetesVersion: kubernetes });
+    for (const { version, kubernetes, serviceScopes, gateway = true } of ROWS) {
+        it(`Istio ${version}: base, istiod, istio-cni, ztunnel${gateway ? ", then the gateway," : ""} in that order, with ambient's settings`, () => {
+            // 1.24's gateway chart is refused by the provider's Helm (test/istio/gateway-schema.test.ts).
+            const installed = plan({ version, gateway: { enabled: gateway, serviceType: "NodePort" } }, { ...DUAL, kubernetesVersion: kubernetes });
             assert.deepEqual(
                 installed.releases.map((release) => [release.releaseName, release.namespace, [...release.after]]),
                 [
@@ -33,7 +34,7 @@ describe("ambient mode", () => {
                     ["istiod", "istio-system", ["base"]],
                     ["istio-cni", "istio-system", ["istiod"]],
                     ["ztunnel", "istio-system", ["istiod", "cni"]],
-                    ["istio-ingressgateway", "istio-ingress", ["istiod", "cni", "ztunnel"]],
+                    ...(gateway ? [["istio-ingressgateway", "istio-ingress", ["istiod", "cni", "ztunnel"]]] : []),
                 ],
             );
             const istiod = installed.releases[1].values as { pilot: { env: unknown }; meshConfig: Record<string, unknown> };

@@ -11,12 +11,13 @@ const DUAL: ClusterFacts["ipFamilies"] = ["IPv6", "IPv4"];
 const cluster = (kubernetesVersion: string, ipFamilies: ClusterFacts["ipFamilies"] = DUAL, platform?: ClusterFacts["platform"]) =>
     ({ ipFamilies, kubernetesVersion, platform }) as ClusterFacts;
 const operatorSpec = (settings: IstioSettings, facts: ClusterFacts) =>
-    istioOperator(resolveIstioSettings(settings, facts, NOW)).spec as {
+    istioOperator(resolveIstioSettings(settings, facts, NOW, "istioctl")).spec as {
         components: { pilot: Record<string, unknown>; ingressGateways: Record<string, unknown>[] };
         values: Record<string, unknown>;
     };
 const BRANCH = { flavor: "experimental-dual-stack", hub: HUB, tag: "ds-dev" } as const;
-const QUOTA = { resourceQuotas: { enabled: true } };
+const BIN_DIR = { cniBinDir: "/home/kubernetes/bin" };
+const QUOTA = { ...BIN_DIR, resourceQuotas: { enabled: true } };
 
 const overlay = (name: string) => ({
     kind: "Service",
@@ -28,21 +29,23 @@ const overlay = (name: string) => ({
 });
 const FAMILIES = { ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv6", "IPv4"] };
 
-describe("GKE's ResourceQuota for the CNI DaemonSet, per version", () => {
+describe("GKE's ResourceQuota and CNI directory for the CNI DaemonSet, per version", () => {
     // [version, Kubernetes, platform profile, the profile sets the quota, cni chart values on GKE]
+    // The CNI directory is always given: every profile leaves it to a server-version detection
+    // that an offline render cannot do (e2e step 12).
     const rows: [string, string, boolean, boolean, Record<string, unknown> | undefined][] = [
         ["1.18.5", "1.27", false, false, QUOTA],
         ["1.24.6", "1.29", false, false, QUOTA],
         ["1.25.0-alpha.0", "1.29", true, false, QUOTA],
         ["1.25.0", "1.29", true, false, QUOTA],
         ["1.25.5", "1.29", true, false, QUOTA],
-        ["1.26.0-alpha.0", "1.29", true, true, undefined],
-        ["1.26.0", "1.29", true, true, undefined],
-        ["1.26.8", "1.33", true, true, undefined],
-        ["1.30.3", "1.33", true, true, undefined],
+        ["1.26.0-alpha.0", "1.29", true, true, BIN_DIR],
+        ["1.26.0", "1.29", true, true, BIN_DIR],
+        ["1.26.8", "1.33", true, true, BIN_DIR],
+        ["1.30.3", "1.33", true, true, BIN_DIR],
     ];
     for (const [version, kubernetes, profile, profileQuota, cni] of rows) {
-        it(`${version}: global.platform ${profile ? "gke" : "unset"}, quota ${cni ? "set by the package" : "from the profile"}`, () => {
+        it(`${version}: global.platform ${profile ? "gke" : "unset"}, quota ${profileQuota ? "from the profile" : "set by the package"}, CNI directory given`, () => {
             const release = resolveIstioRelease("upstream", version, "istio.version");
             assert.equal(release.cniPlatformProfiles, profile);
             assert.equal(release.cniPlatformProfileQuota, profileQuota);
@@ -64,7 +67,7 @@ describe("GKE's ResourceQuota for the CNI DaemonSet, per version", () => {
 
     it("the branch on GKE: the quota and GKE's CNI binary directory in both", () => {
         const facts = cluster("1.29", ["IPv4"], "gke");
-        const expected = { resourceQuotas: { enabled: true }, cniBinDir: "/home/kubernetes/bin" };
+        const expected = QUOTA;
         assert.deepEqual(cniValues(resolveIstioSettings({ ...BRANCH, cni: { enabled: true } }, facts, NOW)).cni, expected);
         const spec = operatorSpec({ ...BRANCH, cni: { enabled: true } }, facts);
         assert.deepEqual(spec.values.cni, expected);

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { parseStackConfig } from "../../components/config/parse";
 import { istioOperator } from "../../components/istio/operator";
 import { planIstioInstall } from "../../components/istio/plan";
+import { verificationManifests } from "../../components/istio/verify";
 import { IpFamily, KubernetesPlatform, type ClusterFacts } from "../../components/target/cluster-facts";
 import { planStack } from "../../program/stack-plan";
 import { TEST_TODAY } from "../support/clock";
@@ -21,25 +22,31 @@ function everythingPlanned(plan: ReturnType<typeof planIstioInstall>): string {
         releases: plan.releases.map((release) => release.values),
         patches: plan.servicePatches,
         operator: istioOperator(plan.settings),
+        verify: plan.verification ? verificationManifests(plan.verification) : [],
     });
 }
 
 // Versions with each shape the charts take: before and after the Service family keys (1.19.1,
-// 1.20), the CNI values key (1.22), GKE's profiles (1.25, 1.26), and the newest.
-const VERSIONS = ["1.18.7", "1.19.0", "1.19.1", "1.20.8", "1.22.3", "1.25.2", "1.26.1", "1.30.3"] as const;
+// 1.20), the CNI values key (1.22), ambient (1.24), GKE's profiles (1.25, 1.26), the ambient
+// service scopes (1.27), ambient nftables (1.28), and the newest. The 1.25 and 1.26 rows are
+// patches whose gateway chart installs (1.25.5, 1.26.4); 1.21 to 1.24's never does.
+const VERSIONS = ["1.18.7", "1.19.0", "1.19.1", "1.20.8", "1.22.3", "1.24.6", "1.25.5", "1.26.4", "1.27.9", "1.28.3", "1.30.3"] as const;
 const KUBERNETES_FOR: Readonly<Record<string, string>> = {
     "1.18.7": "1.27",
     "1.19.0": "1.28",
     "1.19.1": "1.28",
     "1.20.8": "1.29",
     "1.22.3": "1.30",
-    "1.25.2": "1.31",
-    "1.26.1": "1.32",
+    "1.24.6": "1.31",
+    "1.25.5": "1.31",
+    "1.26.4": "1.32",
+    "1.27.9": "1.33",
+    "1.28.3": "1.33",
     "1.30.3": "1.33",
 };
 
 describe("the single-family guard", () => {
-    it("plans nothing dual-stack for a single-stack cluster: any family, platform, edge, Istio version, revision, gateway and CNI (property)", () => {
+    it("plans nothing dual-stack for a single-stack cluster: any family, platform, edge, Istio version, mode, revision, gateway, CNI, nftables and proof (property)", () => {
         fc.assert(
             fc.property(
                 fc.constantFrom(IpFamily.IPv4, IpFamily.IPv6),
@@ -50,7 +57,14 @@ describe("the single-family guard", () => {
                 fc.boolean(),
                 fc.constantFrom("LoadBalancer", "NodePort", "ClusterIP"),
                 fc.boolean(),
-                (family, platform, withEdge, version, gateway, cni, serviceType, revision) => {
+                fc.constantFrom("sidecar", "ambient"),
+                fc.boolean(),
+                fc.boolean(),
+                (family, platform, withEdge, version, gateway, cni, serviceType, revision, mode, nftables, verify) => {
+                    const minor = Number(version.split(".")[1]);
+                    // Each setting where this release has it: ambient from 1.24, nftables from 1.27 (1.28 in
+                    // ambient), the gateway where its chart installs.
+                    const ambient = mode === "ambient" && minor >= 24;
                     const facts: ClusterFacts = {
                         ipFamilies: [family],
                         kubernetesVersion: KUBERNETES_FOR[version],
@@ -61,8 +75,11 @@ describe("the single-family guard", () => {
                     const plan = planIstioInstall(
                         {
                             version,
-                            gateway: { enabled: gateway, serviceType: serviceType as "LoadBalancer" },
-                            cni: { enabled: cni },
+                            gateway: { enabled: gateway && (minor < 21 || minor > 24), serviceType: serviceType as "LoadBalancer" },
+                            cni: { enabled: cni || ambient },
+                            ...(ambient ? { mode: "ambient" as const } : {}),
+                            nativeNftables: nftables && minor >= (ambient ? 28 : 27),
+                            verify: { enabled: verify },
                             ...(revision ? { revision: "canary" } : {}),
                         },
                         facts,
@@ -73,7 +90,7 @@ describe("the single-family guard", () => {
                     assert.deepEqual(plan.servicePatches, []);
                 },
             ),
-            { numRuns: 300 },
+            { numRuns: 400 },
         );
     });
 

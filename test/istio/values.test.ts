@@ -202,10 +202,14 @@ describe("Helm values", () => {
                 imagePullSecrets: [],
                 platform: "gke",
             });
-            assert.deepEqual(cniValues(resolved({ version: "1.24.6" }, cluster("1.29", undefined, "gke"))).cni, { resourceQuotas: { enabled: true } });
-            assert.deepEqual(cniValues(resolved(BRANCH, cluster("1.29", undefined, "gke"))).cni, {
-                resourceQuotas: { enabled: true },
+            assert.deepEqual(cniValues(resolved({}, cluster("1.33", undefined, "gke"))).cni, { cniBinDir: "/home/kubernetes/bin" });
+            assert.deepEqual(cniValues(resolved({ version: "1.24.6" }, cluster("1.29", undefined, "gke"))).cni, {
                 cniBinDir: "/home/kubernetes/bin",
+                resourceQuotas: { enabled: true },
+            });
+            assert.deepEqual(cniValues(resolved(BRANCH, cluster("1.29", undefined, "gke"))).cni, {
+                cniBinDir: "/home/kubernetes/bin",
+                resourceQuotas: { enabled: true },
             });
         });
     });

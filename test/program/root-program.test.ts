@@ -180,7 +180,7 @@ describe("root program", () => {
         [
             "a key with control characters, shown as escapes",
             { cloud: "gcp", clusterName: "x", region: "europe-west4", gcp: { project: "my-project" }, istio: { "hub\u001b]0;owned\u0007": "x" } },
-            "config: istio.hub\\u001b]0;owned\\u0007: unknown key; allowed: flavor, version, hub, tag, imagePullPolicy, revision, chartsDir, chartRepository, imagePullSecrets, base, gateway, cni, mode",
+            "config: istio.hub\\u001b]0;owned\\u0007: unknown key; allowed: flavor, version, hub, tag, imagePullPolicy, revision, chartsDir, chartRepository, imagePullSecrets, base, gateway, cni, mode, nativeNftables, verify",
         ],
     ];
     for (const [what, config, message] of refusals) {
