@@ -44,6 +44,7 @@ export function buildTools() {
         etcd: bin("etcd", "etcd"),
         kwok: bin("kwok", "kwok"),
         kwokctl: bin("kwok", "kwokctl"),
+        kwokStages: path.join(dirs.kwok, "stages"),
     };
 }
 
@@ -51,14 +52,28 @@ export function buildTools() {
 export function recordedTools(p) {
     try {
         const t = JSON.parse(fs.readFileSync(p.record, "utf8")).tools;
-        if (t && fs.existsSync(t.kwokctl) && fs.existsSync(t.kubectl)) return t;
+        if (t && fs.existsSync(t.kwokctl) && fs.existsSync(t.kubectl) && t.kwokStages && fs.existsSync(t.kwokStages)) return t;
     } catch {
         /* not recorded */
     }
     return undefined;
 }
 
-export function kwokctlConfig(tools) {
+// The harness's own Stages, beside kwok's defaults: e2e/cluster/stages/*.yaml.
+const HARNESS_STAGES = path.join(repoRoot, "e2e/cluster/stages");
+
+// What `kwokctl create cluster --config` reads: the configuration, then every Stage the fake
+// kubelet plays (kwok's defaults as kwokctl would add them, and the harness's own).
+export function kwokctlDocuments(tools) {
+    const stageFiles = [
+        ...fs.readdirSync(tools.kwokStages).map((name) => path.join(tools.kwokStages, name)),
+        ...fs.readdirSync(HARNESS_STAGES).map((name) => path.join(HARNESS_STAGES, name)),
+    ].filter((file) => file.endsWith(".yaml"));
+    if (stageFiles.length < 6) throw new ClusterError(`kwok stages missing: found ${stageFiles.join(", ")}`);
+    return [kwokctlConfig(tools), ...stageFiles.sort().map((file) => fs.readFileSync(file, "utf8"))];
+}
+
+function kwokctlConfig(tools) {
     // Any binary or download URL kwokctl would fall back to points at a path that does not
     // exist, so a missed setting fails loudly instead of reaching for the network.
     const noDownload = path.join(stateRoot, "kwok-no-downloads");

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { ClusterError, kwokEnv, lastLine, log, paths, run, truncated } from "./common.mjs";
-import { buildTools, kwokctlConfig, NODE_NAMES, nodeManifest, recordedTools } from "./config.mjs";
+import { buildTools, kwokctlDocuments, NODE_NAMES, nodeManifest, recordedTools } from "./config.mjs";
 import { kubectl, readyzReason, unhealthyReason, waitFor } from "./health.mjs";
 import { lockHolder, withClusterLock, withCreateLock } from "./locks.mjs";
 import { clusterProcesses, describe, missingComponents, procStat, stopClusterProcesses } from "./processes.mjs";
@@ -52,7 +52,12 @@ async function upLocked(opts) {
     }
     return withCreateLock(600, async () => {
         fs.mkdirSync(path.dirname(p.config), { recursive: true });
-        fs.writeFileSync(p.config, YAML.stringify(kwokctlConfig(tools)));
+        fs.writeFileSync(
+            p.config,
+            kwokctlDocuments(tools)
+                .map((document) => (typeof document === "string" ? document : YAML.stringify(document)))
+                .join("\n---\n"),
+        );
         fs.writeFileSync(p.record, JSON.stringify({ name: opts.name, tools, created: new Date().toISOString() }, null, 2));
         const started = Date.now();
         try {
