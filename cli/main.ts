@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { packageVersion } from "./package-info";
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, InputError } from "../components/errors";
 import { failureReport } from "./failure";
@@ -24,6 +25,7 @@ interface CommandOutcome {
 function buildProgram(outcome: CommandOutcome): Command {
     const program = new Command("dualstack-istio")
         .description("Dual-stack Kubernetes clusters with Istio configured for dual-stack, with Pulumi.")
+        .version(packageVersion(), "-V, --version", "print this package's version")
         .exitOverride()
         .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
 

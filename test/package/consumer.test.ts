@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import ts from "typescript";
+
+const REPO = path.resolve(__dirname, "../..");
+const PACKAGE = "pulumi-dualstack-istio";
+const TSC = path.join(REPO, "node_modules/typescript/bin/tsc");
+
+/**
+ * A consumer's project with this package as `npm pack` ships it, in its node_modules beside the
+ * packages the consumer has: the tarball unpacked, and each other package linked from this
+ * repository's node_modules, except those the consumer lacks. No network: nothing is downloaded.
+ */
+function consumerProject(work: string, name: string, tarball: string, without: readonly string[]): string {
+    const project = path.join(work, name);
+    const modules = path.join(project, "node_modules");
+    fs.mkdirSync(path.join(modules, "@pulumi"), { recursive: true });
+    execFileSync("tar", ["-xzf", tarball, "-C", modules]);
+    fs.renameSync(path.join(modules, "package"), path.join(modules, PACKAGE));
+    for (const entry of fs.readdirSync(path.join(REPO, "node_modules"))) {
+        const scoped = entry.startsWith("@") ? fs.readdirSync(path.join(REPO, "node_modules", entry)).map((inner) => `${entry}/${inner}`) : [entry];
+        for (const dependency of scoped) {
+            if (dependency === PACKAGE || dependency === ".bin" || without.includes(dependency)) {
+                continue;
+            }
+            fs.mkdirSync(path.dirname(path.join(modules, dependency)), { recursive: true });
+            fs.symlinkSync(path.join(REPO, "node_modules", dependency), path.join(modules, dependency), "junction");
+        }
+    }
+    return project;
+}
+
+const GKE_CONSUMER = `import * as pulumi from "@pulumi/pulumi";
+import { DualStackIstio, planIstioInstall } from "${PACKAGE}";
+import { GkeDualStackCluster } from "${PACKAGE}/gke";
+
+const cluster = new GkeDualStackCluster("prod", { project: "my-project", region: "europe-west4" });
+const mesh = new DualStackIstio("mesh", { target: cluster.target, version: "1.30.3", gateway: { enabled: true } });
+export const image: pulumi.Output<string> = mesh.istiodImage;
+export const releases: string[] = planIstioInstall({}, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33" }).releases.map((release) => release.releaseName);
+`;
+
+/** The compiler options of each `moduleResolution` in use, with the `module` it requires. */
+const RESOLUTIONS: Readonly<Record<string, ts.CompilerOptions>> = {
+    node: { moduleResolution: ts.ModuleResolutionKind.Node10, module: ts.ModuleKind.CommonJS },
+    node16: { moduleResolution: ts.ModuleResolutionKind.Node16, module: ts.ModuleKind.Node16 },
+    nodenext: { moduleResolution: ts.ModuleResolutionKind.NodeNext, module: ts.ModuleKind.NodeNext },
+    bundler: { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext },
+};
+
+describe("the package as a consumer installs it (npm pack, unpacked into a project's node_modules)", function () {
+    this.timeout(180_000);
+    let work: string;
+    let gkeOnly: string;
+
+    before(() => {
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
+        // dist/ is built by npm test before the unit tests; --ignore-scripts keeps pack from building again.
+        const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: REPO, encoding: "utf8" });
+        const tarball = path.join(work, (JSON.parse(packed) as { filename: string }[])[0].filename);
+        gkeOnly = consumerProject(work, "gke-only", tarball, ["@pulumi/aws", "@pulumi/azure-native"]);
+        fs.writeFileSync(path.join(gkeOnly, "index.ts"), GKE_CONSUMER);
+    });
+    after(() => {
+        fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    it("ships its licence, changelog, declarations and CLI, and names no Pulumi SDK as its own dependency", () => {
+        const installed = path.join(gkeOnly, "node_modules", PACKAGE);
+        for (const file of ["LICENSE", "CHANGELOG.md", "README.md", "dist/components/index.d.ts", "dist/components/gke/index.d.ts", "dist/cli/main.js"]) {
+            assert.ok(fs.existsSync(path.join(installed, file)), file);
+        }
+        const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as {
+            dependencies: Record<string, string>;
+            peerDependencies: Record<string, string>;
+            peerDependenciesMeta: Record<string, { optional?: boolean }>;
+        };
+        assert.deepEqual(
+            Object.keys(manifest.dependencies).filter((name) => name.startsWith("@pulumi/")),
+            [],
+            "a second copy of the SDK is what broke a consumer's CLI",
+        );
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp", "@pulumi/kubernetes", "@pulumi/pulumi"]);
+        assert.deepEqual(
+            Object.entries(manifest.peerDependenciesMeta)
+                .filter(([, meta]) => meta.optional === true)
+                .map(([name]) => name)
+                .sort(),
+            ["@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp"],
+        );
+    });
+
+    for (const [resolution, options] of Object.entries(RESOLUTIONS)) {
+        it(`resolves the root and every cloud's entry point under moduleResolution ${resolution}`, () => {
+            const from = path.join(gkeOnly, "index.ts");
+            for (const [specifier, declaration] of [
+                [PACKAGE, "dist/components/index.d.ts"],
+                ...["gke", "eks", "aks", "existing"].map((cloud) => [`${PACKAGE}/${cloud}`, `dist/components/${cloud}/index.d.ts`]),
+            ]) {
+                const resolved = ts.resolveModuleName(specifier, from, options, ts.sys).resolvedModule;
+                assert.equal(resolved?.resolvedFileName, fs.realpathSync(path.join(gkeOnly, "node_modules", PACKAGE, declaration)), `${specifier} (${resolution})`);
+            }
+        });
+    }
+
+    for (const resolution of ["node", "nodenext"]) {
+        it(`compiles a GKE-only program (no @pulumi/aws installed) strict under moduleResolution ${resolution}`, () => {
+            const module = resolution === "node" ? "commonjs" : "nodenext";
+            const result = spawnSync(
+                process.execPath,
+                [TSC, "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022", "--module", module, "--moduleResolution", resolution, "--types", "node", "index.ts"],
+                { cwd: gkeOnly, encoding: "utf8" },
+            );
+            assert.equal(result.status, 0, result.stdout + result.stderr);
+        });
+    }
+
+    it("loads the GKE entry point without @pulumi/aws, and its CLI plans GKE; an AWS plan names the package to install, exit 2", () => {
+        const cli = path.join(gkeOnly, "node_modules", PACKAGE, "dist/cli/main.js");
+        const load = spawnSync(
+            process.execPath,
+            ["-e", `require("${PACKAGE}/gke"); require("${PACKAGE}"); console.log(Object.keys(require.cache).some((file) => file.includes("@pulumi/aws")))`],
+            {
+                cwd: gkeOnly,
+                encoding: "utf8",
+            },
+        );
+        assert.equal(load.stdout.trim(), "false", load.stderr);
+        const plan = (cloud: string, extra: string) => {
+            const config = path.join(gkeOnly, `${cloud}.yaml`);
+            fs.writeFileSync(config, `cloud: ${cloud}\nclusterName: prod\nregion: europe-west4\n${extra}`);
+            return spawnSync(process.execPath, [cli, "plan", "--config", config], { cwd: gkeOnly, encoding: "utf8" });
+        };
+        const gcp = plan("gcp", "gcp:\n  project: my-project\n");
+        assert.equal(gcp.status, 0, gcp.stderr);
+        assert.match(gcp.stdout, /Dual-stack summary:/);
+        const aws = plan("aws", "");
+        assert.deepEqual([aws.status, aws.stderr], [2, "error: cloud: aws needs the package @pulumi/aws, which is not installed; run npm install @pulumi/aws@^7.48.0\n"]);
+    });
+});
