@@ -12,6 +12,8 @@ export interface FleetPlanFlags {
     readonly out?: string;
     /** At most this many tenants planned at once (this thread and worker threads). @default one per core */
     readonly concurrency?: string;
+    /** Print the summary as one JSON document (what fleet.json holds) instead of the table. @default false */
+    readonly json?: boolean;
 }
 
 /** One row of the fleet summary. */
@@ -56,14 +58,23 @@ export async function fleetPlanCommand(file: string, flags: FleetPlanFlags = {},
             const counts = await lanes.plan(fleet.tenants, staging).finally(() => lanes.close());
             const rows = fleet.tenants.map((tenant, index) => summaryRow(tenant, counts[index]));
             if (staging !== undefined) {
-                stageFiles(staging, new Map([["fleet.json", `${JSON.stringify({ tenants: rows, warnings: fleet.warnings }, null, 2)}\n`]]));
+                stageFiles(staging, new Map([["fleet.json", `${JSON.stringify(fleetDocument(rows, fleet.warnings), null, 2)}\n`]]));
             }
-            return { fleet, rows, report: renderFleetSummary(rows, fleet.warnings) };
+            const report =
+                flags.json === true
+                    ? `${JSON.stringify({ kind: "dualstack-istio/fleet-plan", version: 1, ...fleetDocument(rows, fleet.warnings) }, null, 2)}\n`
+                    : renderFleetSummary(rows, fleet.warnings);
+            return { fleet, rows, report };
         };
         return await (output === undefined ? planAll() : output.write(planAll));
     } finally {
         await lanes.close();
     }
+}
+
+/** The fleet's plan as fleet.json and `--json` write it. */
+function fleetDocument(rows: readonly FleetPlanRow[], warnings: readonly string[]): { tenants: readonly FleetPlanRow[]; warnings: readonly string[] } {
+    return { tenants: rows, warnings };
 }
 
 function summaryRow(tenant: PlannedTenant, resources: number): FleetPlanRow {

@@ -47,6 +47,7 @@ function buildProgram(outcome: CommandOutcome): Command {
         .option("--mode <mode>", "the data plane: sidecar or ambient (Istio 1.24+)", "sidecar")
         .addOption(new Option("--chart <chart>", `which chart: ${VALUES_CHARTS.join(", ")}`).default("istiod"))
         .addOption(new Option("--format <format>", `${VALUES_FORMATS.join(" or ")}`).default("helm"))
+        .option("--json", "print one JSON document: chart, format, values and warnings")
         .action((flags: ValuesFlags) => {
             const output = valuesCommand(flags);
             for (const warning of output.warnings) {
@@ -61,6 +62,7 @@ function buildProgram(outcome: CommandOutcome): Command {
         .option("--set <key.path=value>", "override one config key, e.g. istio.gateway.enabled=true; repeat for more", collect)
         .option("--out <dir>", "write plan.json, plan.md, <release>-values.yaml and istio-operator.yaml into this folder")
         .option("--stack <name>", "the stack name in URNs", "dev")
+        .option("--json", "print the plan as one JSON document (stack, summary, warnings, resources) instead of the tree")
         .action(async (flags: PlanFlags) => {
             checkStackName(flags.stack ?? "dev", "--stack");
             // Loaded only for this command: it brings in the Pulumi SDK and the components.
@@ -68,7 +70,8 @@ function buildProgram(outcome: CommandOutcome): Command {
             const result = await planCommand(flags);
             writeOut(result.report);
             if (flags.out !== undefined) {
-                writeOut(`\nWrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
+                // With --json, stdout is the one document.
+                (flags.json === true ? writeErr : writeOut)(`${flags.json === true ? "" : "\n"}Wrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
             }
         });
     addFleetCommands(program, outcome);
@@ -92,12 +95,13 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
         .description("Check the tenants file and plan every tenant offline: a summary table, and with --out each tenant's plan files.")
         .option("--out <dir>", "write <dir>/<tenant>/plan.json (and the rest of plan --out) and <dir>/fleet.json")
         .option("--concurrency <n>", "at most this many tenants planned at once (default: one per core)")
+        .option("--json", "print the summary as one JSON document (what fleet.json holds)")
         .action(async (file: string, flags: FleetPlanFlags) => {
             const { fleetPlanCommand } = await import("./fleet-plan-command");
             const result = await fleetPlanCommand(file, flags);
             writeOut(result.report);
             if (flags.out !== undefined) {
-                writeOut(`\nWrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}\n`);
+                (flags.json === true ? writeErr : writeOut)(`${flags.json === true ? "" : "\n"}Wrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}\n`);
             }
         });
     for (const operation of ["preview", "up", "destroy"] as const) {

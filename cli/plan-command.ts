@@ -10,7 +10,7 @@ import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { deployStack } from "../program/deploy-stack";
 import { planStack, type StackPlan } from "../program/stack-plan";
 import { PlanOutput, stageFiles } from "./plan-output";
-import { planFiles, renderSummary, renderTree, type PlanFiles } from "./plan-report";
+import { planFiles, planJsonReport, renderSummary, renderTree, type PlanFiles } from "./plan-report";
 
 /** The flags of `dualstack-istio plan`. */
 export interface PlanFlags {
@@ -22,13 +22,15 @@ export interface PlanFlags {
     readonly out?: string;
     /** The stack name in URNs. @default "dev" */
     readonly stack?: string;
+    /** Print the plan as one JSON document instead of the tree and summary. @default false */
+    readonly json?: boolean;
 }
 
 /** What `plan` produced. */
 export interface PlanResult {
     readonly plan: StackPlan;
     readonly run: OfflineRun;
-    /** The tree and the summary, as printed. */
+    /** The tree and the summary, as printed; with `json`, the JSON document. */
     readonly report: string;
     readonly files: PlanFiles;
 }
@@ -62,9 +64,10 @@ export function loadPlanConfig(flags: PlanFlags): StackConfig {
 export async function planCommand(flags: PlanFlags): Promise<PlanResult> {
     const output = flags.out === undefined ? undefined : PlanOutput.check(flags.out);
     const plan = planStack(loadPlanConfig(flags));
-    const result = await planOffline(plan, flags.stack ?? DEFAULT_PLAN_STACK);
+    const stack = flags.stack ?? DEFAULT_PLAN_STACK;
+    const result = await planOffline(plan, stack);
     await output?.write((staging) => stageFiles(staging, result.files));
-    return result;
+    return flags.json === true ? { ...result, report: planJsonReport(plan, result.run.resources, stack) } : result;
 }
 
 /** Runs the root program for a checked plan under the offline engine and renders its report and files. */

@@ -146,6 +146,24 @@ function verifyRow(istio: IstioInstallPlan): [string, string][] {
     ];
 }
 
+/**
+ * `plan --json`: the plan as one JSON document with stable keys, for scripts: what `plan.json`
+ * holds, with the stack, the summary rows and the warnings.
+ */
+export function planJsonReport(plan: StackPlan, resources: readonly RecordedResource[], stack: string): string {
+    const document = {
+        kind: "dualstack-istio/plan",
+        version: 1,
+        stack,
+        cloud: plan.config.cloud,
+        clusterName: plan.config.clusterName,
+        summary: summaryRows(plan, resources).map(([label, value]) => ({ label, value })),
+        warnings: plan.warnings.map((warning) => ({ field: warning.field, message: warning.message })),
+        resources: (JSON.parse(planJson(resources)) as { resources: unknown[] }).resources,
+    };
+    return `${JSON.stringify(document, null, 2)}\n`;
+}
+
 /** The summary as printed after the tree. */
 export function renderSummary(plan: StackPlan, resources: readonly RecordedResource[]): string {
     const rows = summaryRows(plan, resources);

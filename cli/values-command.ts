@@ -33,6 +33,8 @@ export interface ValuesFlags {
     mode?: string;
     chart?: string;
     format?: string;
+    /** Print one JSON document: the chart, the format, the values (or the IstioOperator) and the warnings. */
+    json?: boolean;
 }
 
 /** Which flag carries each settings field, so that errors name what the user typed. */
@@ -94,14 +96,16 @@ export function valuesCommand(flags: ValuesFlags, today: Date = currentDay()): V
     const document = format === "istio-operator" ? istioOperator(resolved) : chartValues(chart as IstioChart, resolved);
     // istioctl patches through its overlays; a Helm user patches after installing, as the component does.
     const patches = format === "helm" ? plannedServicePatches(resolved).filter((patch) => patch.after === chart) : [];
-    return {
-        // No anchors: values files are read by people and by Helm, not round-tripped.
-        document: stringify(document, { lineWidth: 0, aliasDuplicateObjects: false }),
-        warnings: [
-            ...resolved.warnings.map((warning: InputWarning) => `${flagFor(warning.field)}: ${warning.message}`),
-            ...patches.map((patch) => servicePatchWarning(patch, resolved)),
-        ],
-    };
+    const warnings = [
+        ...resolved.warnings.map((warning: InputWarning) => `${flagFor(warning.field)}: ${warning.message}`),
+        ...patches.map((patch) => servicePatchWarning(patch, resolved)),
+    ];
+    if (flags.json === true) {
+        // One document on stdout, the warnings inside it.
+        return { document: `${JSON.stringify({ kind: "dualstack-istio/values", version: 1, chart, format, values: document, warnings }, null, 2)}\n`, warnings: [] };
+    }
+    // No anchors: values files are read by people and by Helm, not round-tripped.
+    return { document: stringify(document, { lineWidth: 0, aliasDuplicateObjects: false }), warnings };
 }
 
 /**
