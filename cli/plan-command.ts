@@ -1,11 +1,11 @@
 import { dirname, resolve } from "node:path";
 import { parseStackConfig, type StackConfig } from "../components/config/parse";
 import { applyOverrides, readConfigText, ROOT_PROJECT } from "../components/config/sources";
-import { OperationError } from "../components/errors";
+import { InputError, OperationError } from "../components/errors";
 import { INPUT_LIMITS, readInputFile } from "../components/input-files";
 import { anchorPathKeys } from "../components/config/paths";
 import { OfflineRunError, runOffline, type OfflineRun } from "../engine/offline-engine";
-import { cloudModule } from "../components/config/clouds";
+import { cloudModule, isCloud } from "../components/config/clouds";
 import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { deployStack } from "../program/deploy-stack";
 import { planStack, type StackPlan } from "../program/stack-plan";
@@ -51,6 +51,13 @@ export function loadPlanConfig(flags: PlanFlags): StackConfig {
         document = structuredClone(DEFAULT_PLAN_CONFIG);
     }
     const configured = applyOverrides(document, flags.set ?? []);
+    if (flags.config === undefined && configured.cloud !== DEFAULT_PLAN_CONFIG.cloud && isCloud(configured.cloud)) {
+        // The embedded example's keys are GKE's; another cloud needs a config of its own.
+        throw new InputError(
+            "--set",
+            `cloud=${configured.cloud} switches the embedded GKE example, whose ${DEFAULT_PLAN_CONFIG.cloud} keys do not apply; start from that cloud's example: --config ${cloudModule(configured.cloud).exampleConfig}`,
+        );
+    }
     anchorPathKeys(configured, process.cwd());
     return parseStackConfig(configured);
 }

@@ -55,6 +55,9 @@ export function parseTenantsFile(content: string, origin: string, directory: str
     if (!isMap(document)) {
         throw new InputError(origin, "expected a map with `tenants:` (a list of `name:` and config keys) and optionally `defaults:`");
     }
+    if ("cloud" in document && !("tenants" in document)) {
+        throw new InputError(origin, `is a stack config (it has cloud:), not a tenants file; plan it with: dualstack-istio plan --config ${origin}`);
+    }
     for (const key of Object.keys(document)) {
         if (!(TENANTS_FILE_KEYS as readonly string[]).includes(key)) {
             throw new InputError(`${origin}: ${key}`, `unknown key${suggestion(key, TENANTS_FILE_KEYS)}; a tenants file has ${TENANTS_FILE_KEYS.join(", ")}`);

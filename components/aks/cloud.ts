@@ -94,6 +94,7 @@ export const AZURE_CLOUD = defineCloud({
     name: "azure",
     title: "AKS",
     summary: "An AKS cluster this stack creates: Azure CNI Overlay dual-stack with a dual-stack edge.",
+    exampleConfig: "examples/aks/stack-config.yaml",
     section: azureSection,
     requiredKey: { key: "subscriptionId", hint: "give the subscription ID to create the cluster in (az account show --query id)" },
     newCluster: {

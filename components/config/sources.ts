@@ -31,9 +31,23 @@ export function readConfigText(content: string, origin: string): Document {
         throw new InputError(origin, "expected a map of config keys (cloud, clusterName, …)");
     }
     const map = document as Document;
+    refuseOtherFileKinds(map, origin);
     const isStackFile =
         Object.keys(map).length > 0 && Object.keys(map).every((key) => ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"].includes(key));
     return typeConfigValues(isStackFile ? unwrapStackFile(map.config, origin) : map, []) as Document;
+}
+
+/** A tenants file or a Pulumi project file given as a stack config: refused with the command or file that fits. */
+function refuseOtherFileKinds(map: Document, origin: string): void {
+    if ("tenants" in map) {
+        throw new InputError(origin, `is a tenants file (it has tenants:), not a stack config; plan its tenants with: dualstack-istio fleet plan ${origin}`);
+    }
+    if ("name" in map && "runtime" in map) {
+        throw new InputError(
+            origin,
+            `is a Pulumi project file (name:, runtime:), not a stack config; give a Pulumi.<stack>.yaml of the project, or a stack config such as ${CLOUDS.map((cloud) => cloud.exampleConfig).join(", ")}`,
+        );
+    }
 }
 
 function unwrapStackFile(config: unknown, origin: string): Document {

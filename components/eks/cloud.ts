@@ -120,6 +120,7 @@ export const AWS_CLOUD = defineCloud({
     name: "aws",
     title: "EKS",
     summary: "An EKS cluster this stack creates: IPv6 pods on a dual-stack VPC with a dual-stack edge.",
+    exampleConfig: "examples/eks/stack-config.yaml",
     section: awsSection,
     newCluster: {
         region: { provider: "AWS", example: "eu-west-1" },

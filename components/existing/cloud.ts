@@ -58,6 +58,7 @@ export const EXISTING_CLOUD = defineCloud({
     name: "existing",
     title: "an existing cluster",
     summary: "A cluster that already exists, reached through a kubeconfig (kind, on-prem, private clouds).",
+    exampleConfig: "examples/existing-cluster/stack-config.yaml",
     section: existingSection,
     requiredKey: { key: "kubeconfig", hint: "give a kubeconfig file path or its content" },
     plugins: [],

@@ -168,6 +168,7 @@ export const GCP_CLOUD = defineCloud({
     name: "gcp",
     title: "GKE",
     summary: "A GKE cluster this stack creates: true dual-stack pods and Services.",
+    exampleConfig: "examples/gke/stack-config.yaml",
     section: gcpSection,
     requiredKey: { key: "project", hint: "give the project ID to create the cluster in" },
     newCluster: {

@@ -101,6 +101,8 @@ export interface CloudModule<Name extends string = string, Section = unknown, Pl
     readonly title: string;
     /** What the cloud is, one line, for the schema's description of `cloud`. */
     readonly summary: string;
+    /** The repository's example stack config for this cloud (plans offline), for messages that point at one. */
+    readonly exampleConfig: string;
     /** The cloud's config section: its keys, descriptions and defaults, written once. */
     readonly section: z.ZodType<Section>;
     /**
