@@ -184,22 +184,66 @@ function escapeMarkdown(text: string): string {
     return text.replace(/\|/g, "\\|");
 }
 
-/** `plan.md`: the resource graph as Mermaid (parents solid, dependencies dotted) and the summary. */
+/** The groups a cluster component's resources are drawn in, by what they are. */
+export type ResourceGroup = "network" | "IAM" | "nodes" | "cluster";
+
+const GROUP_PATTERNS: readonly [ResourceGroup, RegExp][] = [
+    ["IAM", /:iam\/|:serviceaccount\/|iAMMember|IAMMember|:authorization:|:managedidentity:|\/accessEntry:|\/accessPolicyAssociation:|\/podIdentityAssociation:/],
+    ["nodes", /\/nodeGroup:|\/nodePool:|\/launchTemplate:|:AgentPool$/],
+    ["network", /:ec2\/|:vpc\/|:compute\/|:network:/],
+];
+
+/** Which group a cluster component's resource is drawn in: network, IAM, nodes, or the cluster itself (the rest). */
+export function resourceGroup(type: string): ResourceGroup {
+    return GROUP_PATTERNS.find(([, pattern]) => pattern.test(type))?.[0] ?? "cluster";
+}
+
+const GROUP_ORDER: readonly ResourceGroup[] = ["network", "IAM", "cluster", "nodes"];
+
+/**
+ * `plan.md`: the resource graph as Mermaid and the summary. Components are drawn as boxes holding
+ * their children (parents as nesting, not arrows); a cluster component's resources are grouped in
+ * network, IAM, cluster and nodes; dotted arrows are dependencies.
+ */
 export function planMarkdown(plan: StackPlan, resources: readonly RecordedResource[]): string {
     const ids = new Map(resources.map((resource, index) => [resource.urn, nodeId(index)]));
-    const graph = ["```mermaid", "flowchart TD"];
-    for (const [index, resource] of resources.entries()) {
-        const label = `${resource.type.split(":").pop() ?? resource.type}<br/>${resource.name}`;
-        graph.push(`    ${nodeId(index)}["${label.replace(/"/g, "'")}"]`);
-    }
+    const children = new Map<string, RecordedResource[]>();
     for (const resource of resources) {
-        const id = ids.get(resource.urn) as string;
-        if (resource.parent && ids.has(resource.parent)) {
-            graph.push(`    ${ids.get(resource.parent) as string} --> ${id}`);
+        if (resource.parent !== null && ids.has(resource.parent)) {
+            children.set(resource.parent, [...(children.get(resource.parent) ?? []), resource]);
         }
+    }
+    const label = (resource: RecordedResource) => `${resource.type.split(":").pop() ?? resource.type}<br/>${resource.name}`.replace(/"/g, "'");
+    const graph = ["```mermaid", "flowchart TD"];
+    const draw = (resource: RecordedResource, indent: string): void => {
+        const id = ids.get(resource.urn) as string;
+        const own = children.get(resource.urn) ?? [];
+        if (resource.custom || own.length === 0) {
+            graph.push(`${indent}${id}["${label(resource)}"]`);
+            return;
+        }
+        graph.push(`${indent}subgraph ${id}["${label(resource)}"]`);
+        // A cluster component (one that holds cloud resources) groups them; the stack and Istio's do not.
+        const grouped = resource.type !== "pulumi:pulumi:Stack" && own.some((child) => child.custom && !child.type.startsWith("kubernetes:") && !child.type.startsWith("pulumi:"));
+        if (grouped) {
+            for (const group of GROUP_ORDER) {
+                const members = own.filter((child) => resourceGroup(child.type) === group);
+                if (members.length > 0) {
+                    graph.push(`${indent}    subgraph ${id}_${group.toLowerCase()}["${group}"]`);
+                    members.forEach((member) => draw(member, `${indent}        `));
+                    graph.push(`${indent}    end`);
+                }
+            }
+        } else {
+            own.forEach((child) => draw(child, `${indent}    `));
+        }
+        graph.push(`${indent}end`);
+    };
+    resources.filter((resource) => resource.parent === null || !ids.has(resource.parent)).forEach((root) => draw(root, "    "));
+    for (const resource of resources) {
         for (const dependency of resource.dependsOn) {
             if (ids.has(dependency) && dependency !== resource.parent) {
-                graph.push(`    ${ids.get(dependency) as string} -.-> ${id}`);
+                graph.push(`    ${ids.get(dependency) as string} -.-> ${ids.get(resource.urn) as string}`);
             }
         }
     }
@@ -210,7 +254,7 @@ export function planMarkdown(plan: StackPlan, resources: readonly RecordedResour
     const sections = [
         `# Plan: ${plan.config.clusterName} (${plan.config.cloud})`,
         "",
-        "Solid arrows: parent to child. Dotted arrows: the resource waits for the one it points from.",
+        "Boxes hold a component's resources (a cluster's in network, IAM, cluster and nodes). Dotted arrows: the resource waits for the one it points from.",
         "",
         ...graph,
         "",

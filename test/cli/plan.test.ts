@@ -120,7 +120,7 @@ describe("dualstack-istio plan", () => {
 
         const markdown = fs.readFileSync(path.join(first, "plan.md"), "utf8");
         assert.ok(markdown.startsWith("# Plan: dualstack-demo (gcp)\n"));
-        assert.ok(markdown.includes('```mermaid\nflowchart TD\n    r0["Stack<br/>dualstack-istio-dev"]'));
+        assert.ok(markdown.includes('```mermaid\nflowchart TD\n    subgraph r0["Stack<br/>dualstack-istio-dev"]'));
         assert.ok(markdown.includes("| IP families | IPv4, IPv6 (dual-stack, IPv4 primary) |"));
         assert.equal(markdown.split("\n").filter((line) => line.startsWith("| `")).length, plan.resources.length);
     });
