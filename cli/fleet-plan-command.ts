@@ -5,6 +5,7 @@ import { DEFAULT_FLEET_PLAN_LANES, PlanLanes } from "./fleet-plan-lanes";
 import { wholeNumberFlag } from "./flags";
 import { PlanOutput, stageFiles } from "./plan-output";
 import { renderTable } from "./table";
+import { Progress } from "./terminal";
 
 /** The flags of `dualstack-istio fleet plan`. */
 export interface FleetPlanFlags {
@@ -14,6 +15,8 @@ export interface FleetPlanFlags {
     readonly concurrency?: string;
     /** Print the summary as one JSON document (what fleet.json holds) instead of the table. @default false */
     readonly json?: boolean;
+    /** No progress line, even on a terminal. @default false */
+    readonly quiet?: boolean;
 }
 
 /** One row of the fleet summary. */
@@ -46,7 +49,12 @@ export interface FleetPlanResult {
  * previous plan at once when every tenant is planned (see {@link PlanOutput}); the output is the
  * same whatever the concurrency.
  */
-export async function fleetPlanCommand(file: string, flags: FleetPlanFlags = {}, today?: Date): Promise<FleetPlanResult> {
+export async function fleetPlanCommand(
+    file: string,
+    flags: FleetPlanFlags = {},
+    today?: Date,
+    progress: Progress = new Progress(() => undefined, false),
+): Promise<FleetPlanResult> {
     const concurrency = wholeNumberFlag(flags.concurrency, "--concurrency", DEFAULT_FLEET_PLAN_LANES);
     const output = flags.out === undefined ? undefined : PlanOutput.check(flags.out);
     const tenantsFile = readTenantsFile(file);
@@ -55,7 +63,13 @@ export async function fleetPlanCommand(file: string, flags: FleetPlanFlags = {},
         const fleet = planFleet(tenantsFile, today);
         const planAll = async (staging?: string): Promise<FleetPlanResult> => {
             // Stopped before the output is committed or thrown away: no worker writes into a removed staging folder.
-            const counts = await lanes.plan(fleet.tenants, staging).finally(() => lanes.close());
+            progress.update(`planning ${fleet.tenants.length} tenants offline…`);
+            const counts = await lanes
+                .plan(fleet.tenants, staging, (planned) => progress.update(`planned ${planned} of ${fleet.tenants.length} tenants…`))
+                .finally(() => {
+                    progress.done();
+                    return lanes.close();
+                });
             const rows = fleet.tenants.map((tenant, index) => summaryRow(tenant, counts[index]));
             if (staging !== undefined) {
                 stageFiles(staging, new Map([["fleet.json", `${JSON.stringify(fleetDocument(rows, fleet.warnings), null, 2)}\n`]]));

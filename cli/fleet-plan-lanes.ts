@@ -67,11 +67,16 @@ export class PlanLanes {
 
     /**
      * Plans every tenant, each lane taking the next as it finishes one, and returns each tenant's
-     * resource count in tenant order. Each lane stages the files of the tenants it planned into
+     * resource count in tenant order; `onPlanned` hears how many are planned after each. Each lane stages the files of the tenants it planned into
      * `out`, so the output is the serial run's, byte for byte, whatever the order.
      */
-    async plan(tenants: readonly PlannedTenant[], out: string | undefined): Promise<number[]> {
+    async plan(tenants: readonly PlannedTenant[], out: string | undefined, onPlanned: (planned: number) => void = () => undefined): Promise<number[]> {
         const counts: number[] = new Array<number>(tenants.length);
+        let planned = 0;
+        const record = (index: number, resources: number) => {
+            counts[index] = resources;
+            onPlanned(++planned);
+        };
         let next = 0;
         const take = (): LaneJob | undefined => {
             if (next >= tenants.length) {
@@ -82,9 +87,9 @@ export class PlanLanes {
             return { index, name: tenant.name, plan: tenant.plan, ...(out !== undefined ? { out } : {}) };
         };
         if (this.workers.length === 0) {
-            await runHere(take, counts);
+            await runHere(take, record);
         } else {
-            await Promise.all(this.workers.map((worker) => runOnWorker(worker, take, counts)));
+            await Promise.all(this.workers.map((worker) => runOnWorker(worker, take, record)));
         }
         return counts;
     }
@@ -104,10 +109,10 @@ export async function planLaneJob(job: LaneJob): Promise<number> {
     return run.resources.length;
 }
 
-async function runHere(take: () => LaneJob | undefined, counts: number[]): Promise<void> {
+async function runHere(take: () => LaneJob | undefined, record: (index: number, resources: number) => void): Promise<void> {
     for (let job = take(); job !== undefined; job = take()) {
         try {
-            counts[job.index] = await planLaneJob(job);
+            record(job.index, await planLaneJob(job));
         } catch (error) {
             throw laneError(laneFailure(job, error));
         }
@@ -117,7 +122,7 @@ async function runHere(take: () => LaneJob | undefined, counts: number[]): Promi
 /** Tenants a worker holds at once: the one it plans and the next, so it never waits for this thread. */
 const IN_HAND = 2;
 
-function runOnWorker(worker: Worker, take: () => LaneJob | undefined, counts: number[]): Promise<void> {
+function runOnWorker(worker: Worker, take: () => LaneJob | undefined, record: (index: number, resources: number) => void): Promise<void> {
     return new Promise((resolve, reject) => {
         let pending = 0;
         const send = () => {
@@ -136,7 +141,7 @@ function runOnWorker(worker: Worker, take: () => LaneJob | undefined, counts: nu
                 reject(laneError(result));
                 return;
             }
-            counts[result.index] = result.resources;
+            record(result.index, result.resources);
             send();
         });
         worker.on("error", reject);

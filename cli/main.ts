@@ -3,6 +3,7 @@ import { packageVersion } from "./package-info";
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, InputError } from "../components/errors";
 import { failureReport } from "./failure";
+import { coloured, colourOn, Progress, progressOn } from "./terminal";
 import { DEFAULT_ISTIO_VERSION } from "../components/istio/versions";
 import type { FleetExportFlags } from "./fleet-export-command";
 import type { FleetPlanFlags } from "./fleet-plan-command";
@@ -63,11 +64,12 @@ function buildProgram(outcome: CommandOutcome): Command {
         .option("--out <dir>", "write plan.json, plan.md, <release>-values.yaml and istio-operator.yaml into this folder")
         .option("--stack <name>", "the stack name in URNs", "dev")
         .option("--json", "print the plan as one JSON document (stack, summary, warnings, resources) instead of the tree")
+        .option("-q, --quiet", "no progress line on a terminal")
         .action(async (flags: PlanFlags) => {
             checkStackName(flags.stack ?? "dev", "--stack");
             // Loaded only for this command: it brings in the Pulumi SDK and the components.
             const { planCommand } = await import("./plan-command");
-            const result = await planCommand(flags);
+            const result = await planCommand(flags, progressFor(flags.quiet));
             writeOut(result.report);
             if (flags.out !== undefined) {
                 // With --json, stdout is the one document.
@@ -96,9 +98,10 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
         .option("--out <dir>", "write <dir>/<tenant>/plan.json (and the rest of plan --out) and <dir>/fleet.json")
         .option("--concurrency <n>", "at most this many tenants planned at once (default: one per core)")
         .option("--json", "print the summary as one JSON document (what fleet.json holds)")
+        .option("-q, --quiet", "no progress line on a terminal")
         .action(async (file: string, flags: FleetPlanFlags) => {
             const { fleetPlanCommand } = await import("./fleet-plan-command");
-            const result = await fleetPlanCommand(file, flags);
+            const result = await fleetPlanCommand(file, flags, undefined, progressFor(flags.quiet));
             writeOut(result.report);
             if (flags.out !== undefined) {
                 (flags.json === true ? writeErr : writeOut)(`${flags.json === true ? "" : "\n"}Wrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}\n`);
@@ -230,11 +233,24 @@ function writeOut(text: string): void {
 }
 
 function writeErr(text: string): void {
-    write(process.stderr, printable(text));
+    // Made printable first: the colour's own escape codes are the only ones that reach the terminal.
+    const colour = colourOn({ stream: process.stderr, env: process.env });
+    write(
+        process.stderr,
+        printable(text)
+            .split("\n")
+            .map((line) => coloured(line, colour))
+            .join("\n"),
+    );
 }
 
 function warn(warning: string): void {
     writeErr(`warning: ${printableLine(warning)}\n`);
+}
+
+/** The progress line of a long command: on stderr, on a terminal, unless --quiet. */
+function progressFor(quiet: boolean | undefined): Progress {
+    return new Progress((text) => write(process.stderr, text), progressOn({ stream: process.stderr, env: process.env }, quiet));
 }
 
 if (require.main === module) {

@@ -10,6 +10,7 @@ import { DEFAULT_PLAN_CONFIG } from "../program/default-config";
 import { deployStack } from "../program/deploy-stack";
 import { planStack, type StackPlan } from "../program/stack-plan";
 import { PlanOutput, stageFiles } from "./plan-output";
+import { Progress } from "./terminal";
 import { planFiles, planJsonReport, renderSummary, renderTree, type PlanFiles } from "./plan-report";
 
 /** The flags of `dualstack-istio plan`. */
@@ -24,6 +25,8 @@ export interface PlanFlags {
     readonly stack?: string;
     /** Print the plan as one JSON document instead of the tree and summary. @default false */
     readonly json?: boolean;
+    /** No progress line, even on a terminal. @default false */
+    readonly quiet?: boolean;
 }
 
 /** What `plan` produced. */
@@ -68,11 +71,19 @@ export function loadPlanConfig(flags: PlanFlags): StackConfig {
  * renders the report and files. Writes nothing unless everything succeeded and `out` is given;
  * then replaces the folder's previous plan files at once (see {@link PlanOutput}).
  */
-export async function planCommand(flags: PlanFlags): Promise<PlanResult> {
+export async function planCommand(flags: PlanFlags, progress: Progress = new Progress(() => undefined, false)): Promise<PlanResult> {
     const output = flags.out === undefined ? undefined : PlanOutput.check(flags.out);
-    const plan = planStack(loadPlanConfig(flags));
     const stack = flags.stack ?? DEFAULT_PLAN_STACK;
-    const result = await planOffline(plan, stack);
+    let plan: StackPlan;
+    let result: PlanResult;
+    try {
+        progress.update("checking the config…");
+        plan = planStack(loadPlanConfig(flags));
+        progress.update(`planning ${plan.config.clusterName} (${plan.config.cloud}) offline…`);
+        result = await planOffline(plan, stack);
+    } finally {
+        progress.done();
+    }
     await output?.write((staging) => stageFiles(staging, result.files));
     return flags.json === true ? { ...result, report: planJsonReport(plan, result.run.resources, stack) } : result;
 }
