@@ -65,6 +65,18 @@ function buildProgram(outcome: CommandOutcome): Command {
         .option("--stack <name>", "the stack name in URNs", "dev")
         .option("--json", "print the plan as one JSON document (stack, summary, warnings, resources) instead of the tree")
         .option("-q, --quiet", "no progress line on a terminal")
+        .addHelpText(
+            "after",
+            [
+                "",
+                "Your build of Istio's experimental-dual-stack branch (make docker HUB=… TAG=…), from its checkout's charts:",
+                "  dualstack-istio plan --config examples/existing-cluster/stack-config.yaml --set istio.flavor=experimental-dual-stack \\",
+                "    --set istio.hub=registry.example.com/istio --set istio.tag=ds-1 --set istio.chartsDir=~/istio/manifests/charts \\",
+                "    --set kubernetesVersion=1.29 --out plan",
+                "then pulumi up with those keys, or helm install -f plan/<release>-values.yaml, or istioctl install -f plan/istio-operator.yaml",
+                "(README: Recipe: your build of Istio's experimental-dual-stack branch).",
+            ].join("\n"),
+        )
         .action(async (flags: PlanFlags) => {
             checkStackName(flags.stack ?? "dev", "--stack");
             // Loaded only for this command: it brings in the Pulumi SDK and the components.
