@@ -118,6 +118,40 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
         });
     }
 
+    it("compiles every TypeScript snippet of the README strict, as a consumer would paste it", () => {
+        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+        const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+        assert.ok(snippets.length >= 2, `found ${snippets.length} snippets`);
+        const files = snippets.map((snippet, index) => {
+            const file = `readme-${index}.ts`;
+            // A snippet of imports alone is still a module; export nothing else.
+            fs.writeFileSync(path.join(gkeOnly, file), `${snippet}\nexport {};\n`);
+            return file;
+        });
+        const result = spawnSync(
+            process.execPath,
+            [
+                TSC,
+                "--noEmit",
+                "--strict",
+                "--noUnusedLocals",
+                "false",
+                "--skipLibCheck",
+                "--target",
+                "es2022",
+                "--module",
+                "commonjs",
+                "--moduleResolution",
+                "node",
+                "--types",
+                "node",
+                ...files,
+            ],
+            { cwd: gkeOnly, encoding: "utf8" },
+        );
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+    });
+
     it("loads the GKE entry point without @pulumi/aws, and its CLI plans GKE; an AWS plan names the package to install, exit 2", () => {
         const cli = path.join(gkeOnly, "node_modules", PACKAGE, "dist/cli/main.js");
         const load = spawnSync(
