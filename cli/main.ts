@@ -85,7 +85,7 @@ function buildProgram(outcome: CommandOutcome): Command {
             writeOut(result.report);
             if (flags.out !== undefined) {
                 // With --json, stdout is the one document.
-                (flags.json === true ? writeErr : writeOut)(`${flags.json === true ? "" : "\n"}Wrote ${[...result.files.keys()].join(", ")} to ${flags.out}\n`);
+                wrote(`Wrote ${[...result.files.keys()].join(", ")} to ${flags.out}`, flags.json);
             }
         });
     addFleetCommands(program, outcome);
@@ -116,7 +116,7 @@ function addFleetCommands(program: Command, outcome: CommandOutcome): void {
             const result = await fleetPlanCommand(file, flags, undefined, progressFor(flags.quiet));
             writeOut(result.report);
             if (flags.out !== undefined) {
-                (flags.json === true ? writeErr : writeOut)(`${flags.json === true ? "" : "\n"}Wrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}\n`);
+                wrote(`Wrote ${result.rows.length} tenants' plans and fleet.json to ${flags.out}`, flags.json);
             }
         });
     for (const operation of ["preview", "up", "destroy"] as const) {
@@ -246,14 +246,25 @@ function writeOut(text: string): void {
 
 function writeErr(text: string): void {
     // Made printable first: the colour's own escape codes are the only ones that reach the terminal.
-    const colour = colourOn({ stream: process.stderr, env: process.env });
+    const shown = printable(text);
     write(
         process.stderr,
-        printable(text)
-            .split("\n")
-            .map((line) => coloured(line, colour))
-            .join("\n"),
+        colourOn({ stream: process.stderr, env: process.env })
+            ? shown
+                  .split("\n")
+                  .map((line) => coloured(line, true))
+                  .join("\n")
+            : shown,
     );
+}
+
+/** The line naming what --out wrote: after the report, or on stderr with --json, so stdout stays one document. */
+function wrote(line: string, json: boolean | undefined): void {
+    if (json === true) {
+        writeErr(`${line}\n`);
+    } else {
+        writeOut(`\n${line}\n`);
+    }
 }
 
 function warn(warning: string): void {

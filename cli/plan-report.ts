@@ -31,21 +31,23 @@ function canonical(value: RecordedValue): RecordedValue {
     return value;
 }
 
+/** Every resource as `plan.json` and `plan --json` list it: URN, parent, provider, dependencies, inputs and outputs. */
+function plannedResources(resources: readonly RecordedResource[]): object[] {
+    return resources.map((resource) => ({
+        urn: resource.urn,
+        type: resource.type,
+        name: resource.name,
+        parent: resource.parent,
+        provider: resource.provider,
+        dependsOn: [...resource.dependsOn],
+        inputs: canonical(resource.inputs),
+        outputs: canonical(resource.outputs),
+    }));
+}
+
 /** `plan.json`: every resource with its URN, parent, provider, dependencies, inputs and outputs. */
 export function planJson(resources: readonly RecordedResource[]): string {
-    const document = {
-        resources: resources.map((resource) => ({
-            urn: resource.urn,
-            type: resource.type,
-            name: resource.name,
-            parent: resource.parent,
-            provider: resource.provider,
-            dependsOn: [...resource.dependsOn],
-            inputs: canonical(resource.inputs),
-            outputs: canonical(resource.outputs),
-        })),
-    };
-    return `${JSON.stringify(document, null, 2)}\n`;
+    return `${JSON.stringify({ resources: plannedResources(resources) }, null, 2)}\n`;
 }
 
 /** The resource tree as `pulumi preview` draws it: indented by parent, type then name. */
@@ -159,7 +161,7 @@ export function planJsonReport(plan: StackPlan, resources: readonly RecordedReso
         clusterName: plan.config.clusterName,
         summary: summaryRows(plan, resources).map(([label, value]) => ({ label, value })),
         warnings: plan.warnings.map((warning) => ({ field: warning.field, message: warning.message })),
-        resources: (JSON.parse(planJson(resources)) as { resources: unknown[] }).resources,
+        resources: plannedResources(resources),
     };
     return `${JSON.stringify(document, null, 2)}\n`;
 }
