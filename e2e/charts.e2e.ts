@@ -83,7 +83,12 @@ async function render(tools: E2eTools, chartsDir: string, release: PlannedReleas
             { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: TIMEOUTS_MS.helm },
         ),
     );
-    return YAML.parseAllDocuments(stdout)
+    return objectsOf(stdout);
+}
+
+/** The objects of a rendered manifest stream (`helm template`, `istioctl manifest generate`). */
+function objectsOf(stream: string): Rendered[] {
+    return YAML.parseAllDocuments(stream)
         .map((document) => document.toJSON() as Rendered | null)
         .filter((object): object is Rendered => object !== null);
 }
@@ -306,9 +311,7 @@ describe("every release's values through its own real charts", function () {
             maxBuffer: 64 * 1024 * 1024,
             timeout: TIMEOUTS_MS.helm,
         });
-        const objects = YAML.parseAllDocuments(stdout)
-            .map((document) => document.toJSON() as Rendered | null)
-            .filter((object): object is Rendered => object !== null);
+        const objects = objectsOf(stdout);
         const ztunnel = one(objects, "DaemonSet", "ztunnel").spec.template.spec.containers[0] as Container;
         assert.equal(ztunnel.image, `${HUB}/ztunnel:${newest.version}-e2e`);
         assert.equal(one(objects, "ConfigMap", "istio-cni-config").data?.AMBIENT_ENABLED, "true");

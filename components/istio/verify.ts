@@ -9,7 +9,6 @@ import { verifyNamespace } from "./verify-settings";
 // a meshed namespace behind a Service of the cluster's families, and one client Job per family and
 // path, whose success or failure is the update's. Nothing here registers anything.
 
-export { verifyNamespace } from "./verify-settings";
 /** The echo server's Deployment, Service and ConfigMap. */
 export const ECHO_NAME = "echo";
 /** The Host the gateway route answers: reserved (RFC 2606), so it can never shadow a real route. */

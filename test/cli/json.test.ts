@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { runCli } from "../support/run-cli";
+import { tempFolder } from "../support/plan-output";
 
 const FLEET = path.resolve(__dirname, "../../examples/fleet/tenants.yaml");
 
@@ -15,7 +15,7 @@ describe("--json: one machine-readable document on stdout", function () {
     this.timeout(120_000);
     let work: string;
     before(() => {
-        work = fs.mkdtempSync(path.join(os.tmpdir(), "json-"));
+        work = tempFolder("json-");
     });
     after(() => {
         fs.rmSync(work, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { resourceGroup } from "../../cli/plan-report";
 import { CLOUDS } from "../../components/config/clouds";
 import { runCli } from "../support/run-cli";
+import { tempFolder } from "../support/plan-output";
 
 const REPO = path.resolve(__dirname, "../..");
 
@@ -20,7 +20,7 @@ describe("plan.md: the graph grouped for big plans", function () {
     this.timeout(120_000);
     let work: string;
     before(() => {
-        work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-md-"));
+        work = tempFolder("plan-md-");
     });
     after(() => {
         fs.rmSync(work, { recursive: true, force: true });

@@ -3,7 +3,6 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { planIstioInstall } from "../../components/istio/plan";
@@ -12,6 +11,7 @@ import { CLIENT_SCRIPT, ECHO_ANSWER, FINGERPRINT_ANNOTATION, type PlannedVerific
 import type { ClusterFacts } from "../../components/target/cluster-facts";
 import { TEST_TODAY } from "../support/clock";
 import { refusal } from "../support/fixtures";
+import { tempFolder } from "../support/plan-output";
 
 const DUAL: ClusterFacts = { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.33" };
 const plan = (settings: IstioSettings, cluster: ClusterFacts = DUAL) => planIstioInstall({ ...settings, verify: { enabled: true, ...settings.verify } }, cluster, TEST_TODAY);
@@ -194,7 +194,7 @@ describe("istio.verify: the post-install proof", () => {
         let work: string;
         const servers: http.Server[] = [];
         before(() => {
-            work = fs.mkdtempSync(path.join(os.tmpdir(), "verify-client-"));
+            work = tempFolder("verify-client-");
         });
         after(() => {
             for (const server of servers) {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
+import { tempFolder } from "../support/plan-output";
 
 const REPO = path.resolve(__dirname, "../..");
 const PACKAGE = "pulumi-dualstack-istio";
@@ -57,7 +57,7 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
     let gkeOnly: string;
 
     before(() => {
-        work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
+        work = tempFolder("consumer-");
         // dist/ is built by npm test before the unit tests; --ignore-scripts keeps pack from building again.
         const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: REPO, encoding: "utf8" });
         const tarball = path.join(work, (JSON.parse(packed) as { filename: string }[])[0].filename);

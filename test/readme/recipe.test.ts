@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { makeChartsDir } from "../support/fixtures";
 import { runCli } from "../support/run-cli";
+import { tempFolder } from "../support/plan-output";
 
 const README = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
 
@@ -25,7 +25,7 @@ describe("README recipe: your build of the experimental-dual-stack branch", func
     let work: string;
     let charts: string;
     before(() => {
-        work = fs.mkdtempSync(path.join(os.tmpdir(), "recipe-"));
+        work = tempFolder("recipe-");
         charts = makeChartsDir();
     });
     after(() => {
