@@ -1,37 +1,12 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { consumerProject, PACKAGE, packPackage, REPO } from "../support/packed-package";
 import { tempFolder } from "../support/plan-output";
 
-const REPO = path.resolve(__dirname, "../..");
-const PACKAGE = "pulumi-dualstack-istio";
 const TSC = path.join(REPO, "node_modules/typescript/bin/tsc");
-
-/**
- * A consumer's project with this package as `npm pack` ships it, in its node_modules beside the
- * packages the consumer has: the tarball unpacked, and each other package linked from this
- * repository's node_modules, except those the consumer lacks. No network: nothing is downloaded.
- */
-function consumerProject(work: string, name: string, tarball: string, without: readonly string[]): string {
-    const project = path.join(work, name);
-    const modules = path.join(project, "node_modules");
-    fs.mkdirSync(path.join(modules, "@pulumi"), { recursive: true });
-    execFileSync("tar", ["-xzf", tarball, "-C", modules]);
-    fs.renameSync(path.join(modules, "package"), path.join(modules, PACKAGE));
-    for (const entry of fs.readdirSync(path.join(REPO, "node_modules"))) {
-        const scoped = entry.startsWith("@") ? fs.readdirSync(path.join(REPO, "node_modules", entry)).map((inner) => `${entry}/${inner}`) : [entry];
-        for (const dependency of scoped) {
-            if (dependency === PACKAGE || dependency === ".bin" || without.includes(dependency)) {
-                continue;
-            }
-            fs.mkdirSync(path.dirname(path.join(modules, dependency)), { recursive: true });
-            fs.symlinkSync(path.join(REPO, "node_modules", dependency), path.join(modules, dependency), "junction");
-        }
-    }
-    return project;
-}
 
 const GKE_CONSUMER = `import * as pulumi from "@pulumi/pulumi";
 import { DualStackIstio, planIstioInstall } from "${PACKAGE}";
@@ -58,10 +33,7 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
 
     before(() => {
         work = tempFolder("consumer-");
-        // dist/ is built by npm test before the unit tests; --ignore-scripts keeps pack from building again.
-        const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: REPO, encoding: "utf8" });
-        const tarball = path.join(work, (JSON.parse(packed) as { filename: string }[])[0].filename);
-        gkeOnly = consumerProject(work, "gke-only", tarball, ["@pulumi/aws", "@pulumi/azure-native"]);
+        gkeOnly = consumerProject(path.join(work, "gke-only"), packPackage(work), ["@pulumi/aws", "@pulumi/azure-native"]);
         fs.writeFileSync(path.join(gkeOnly, "index.ts"), GKE_CONSUMER);
     });
     after(() => {
