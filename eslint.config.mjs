@@ -17,12 +17,17 @@ const COMPONENTS = join(import.meta.dirname, "components");
 const CLOUD_FOLDERS = readdirSync(COMPONENTS, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(COMPONENTS, entry.name, "cloud.ts")))
     .map((entry) => entry.name);
-const ABOVE_GROUND = ["config", "istio", ...CLOUD_FOLDERS, "program", "fleet", "cli"];
+const ABOVE_GROUND = ["config", "istio", ...CLOUD_FOLDERS, "program", "fleet", "cli", "policy"];
 // Relative specifiers only: a package such as @pulumi/eks is not this repository's eks/ folder.
-const layer = (message, forbidden) => ({
-    regex: `^\\.{1,2}/(?:.*/)?(${forbidden.join("|")})(/|$)`,
-    message,
-});
+// The policy pack is the top-level policy/ folder, only ever reached through `../`: a cloud's own
+// checks (`./policy`, its policy.ts) are not it.
+const TOP_LEVEL_ONLY = ["policy"];
+const layer = (message, forbidden) => {
+    const nested = forbidden.filter((name) => !TOP_LEVEL_ONLY.includes(name));
+    const top = forbidden.filter((name) => TOP_LEVEL_ONLY.includes(name));
+    const alternatives = [`\\.{1,2}/(?:.*/)?(?:${nested.join("|")})`, ...(top.length > 0 ? [`(?:\\.\\./)+(?:${top.join("|")})`] : [])];
+    return { regex: `^(?:${alternatives.join("|")})(/|$)`, message };
+};
 const restrictImports = (...patterns) => ["error", { patterns }];
 const NO_PULUMI = { group: ["@pulumi/*"], message: "planners register nothing and import no Pulumi package; only the component files do" };
 
@@ -52,7 +57,7 @@ export default tseslint.config(
     {
         plugins: { "import-x": importX },
         settings: { "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js"] })], "import-x/extensions": [".ts", ".js"] },
-        files: ["components/**/*.ts", "engine/**/*.ts", "program/**/*.ts", "fleet/**/*.ts", "cli/**/*.ts"],
+        files: ["components/**/*.ts", "engine/**/*.ts", "program/**/*.ts", "fleet/**/*.ts", "cli/**/*.ts", "policy/**/*.ts"],
         rules: { "import-x/no-cycle": "error" },
     },
     {
@@ -92,7 +97,11 @@ export default tseslint.config(
             "components/network/**/*.ts",
             "components/istio/{charts,image-checks,operator,settings,values,versions}.ts",
             "components/eks/iam.ts",
-            "components/target/{cluster-facts,config-keys,planned-args,schema-parts}.ts",
+            "components/target/{cluster-facts,config-keys,planned-args,policy-check,schema-parts}.ts",
+            // The policy pack's checks and each cloud's: plain data in, violations out. policy/index.ts
+            // names @pulumi/policy's types only, so the package's ./policy entry loads no Pulumi package.
+            "components/*/policy.ts",
+            "policy/**/*.ts",
             "components/target/cluster-facts.ts",
             "program/stack-plan.ts",
             "fleet/{clashes,fleet-plan,merge,operator-export,planned-tenant,plugins,stack-config,tenants-file,backend}.ts",

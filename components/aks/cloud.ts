@@ -4,6 +4,7 @@ import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../targ
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { AZURE_INVOKES, AZURE_SYNTHESIZERS } from "./offline-answers";
+import { AKS_POLICY_CHECKS } from "./policy";
 import { AKS_DEFAULTS, type AksClusterPlan, type AksDualStackClusterArgs, AksKubeloginMode, AksNodeOsSku, AksPrincipalType, PLANNED_AKS_ARGS, planAksCluster } from "./plan";
 
 /** The `azure` section of a `cloud: azure` stack config. */
@@ -114,6 +115,7 @@ export const AZURE_CLOUD = defineCloud({
     },
     sdk: { name: "@pulumi/azure-native", range: "^3.0.0" },
     plugins: ["azure-native"],
+    policyChecks: AKS_POLICY_CHECKS,
     plan(config: AzureStackConfig, today: Date): AzureCloudPlan {
         const args = aksArgs(config);
         const cluster = withConfigKeys(AKS_KEYS, () => planAksCluster(config.clusterName, args, today));

@@ -5,6 +5,7 @@ import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/co
 import { enumValues, text, textList } from "../target/schema-parts";
 import { AWS_INVOKES, AWS_SYNTHESIZERS } from "./offline-answers";
 import { EKS_CIS } from "./cis";
+import { EKS_POLICY_CHECKS } from "./policy";
 import { EKS_DEFAULTS, type EksClusterPlan, EksDeployerAccess, type EksIpv6ClusterArgs, EksNodeAmiFamily, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
 /** The `aws` section of a `cloud: aws` stack config. */
@@ -151,6 +152,7 @@ export const AWS_CLOUD = defineCloud({
         };
     },
     cis: EKS_CIS,
+    policyChecks: EKS_POLICY_CHECKS,
     offlineAnswers: () => ({ synthesizers: AWS_SYNTHESIZERS, invokes: AWS_INVOKES }),
     identity: (config: AwsStackConfig) => ({
         key: `aws/${config.region}/${config.clusterName}`,

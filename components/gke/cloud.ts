@@ -3,6 +3,7 @@ import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../targ
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { GKE_CIS } from "./cis";
+import { GKE_POLICY_CHECKS } from "./policy";
 import { GCP_INVOKES, GCP_SYNTHESIZERS } from "./offline-answers";
 import {
     GKE_DEFAULTS,
@@ -188,6 +189,7 @@ export const GCP_CLOUD = defineCloud({
     sdk: { name: "@pulumi/gcp", range: "^9.37.0" },
     plugins: ["gcp"],
     cis: GKE_CIS,
+    policyChecks: GKE_POLICY_CHECKS,
     plan(config: GcpStackConfig, today: Date): GcpCloudPlan {
         const args = gkeArgs(config);
         const cluster = withConfigKeys(GKE_KEYS, () => planGkeCluster(config.clusterName, args, today));

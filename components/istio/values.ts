@@ -40,13 +40,16 @@ export function releaseName(chart: IstioChart, revision: string): string {
     }
 }
 
+/** What the dual-stack switches depend on: the families, the release and the mode (a policy knows no more). */
+export type DualStackSwitchInputs = Pick<ResolvedIstioSettings, "ipFamilies" | "release" | "mode">;
+
 /**
  * Environment of istiod that switches dual-stack on, and ambient mode: the ambient profile's
  * `PILOT_ENABLE_AMBIENT` (files/profile-ambient.yaml at 1.24.6 to 1.30.3), set on its own because
  * the profile would also switch every image to the distroless variant, which a `make docker`
  * build of your own does not produce by default.
  */
-export function istiodEnv(settings: ResolvedIstioSettings): Record<string, string> {
+export function istiodEnv(settings: DualStackSwitchInputs): Record<string, string> {
     const env: Record<string, string> = {};
     if (isDualStack(settings.ipFamilies)) {
         env.ISTIO_DUAL_STACK = ON;
@@ -65,7 +68,7 @@ export function istiodEnv(settings: ResolvedIstioSettings): Record<string, strin
  * Proxy environment (`meshConfig.defaultConfig.proxyMetadata`) that switches dual-stack on in
  * sidecars and gateways: every switch the release's proxy reads (both on 1.18.x).
  */
-export function proxyMetadata(settings: ResolvedIstioSettings): Record<string, string> {
+export function proxyMetadata(settings: DualStackSwitchInputs): Record<string, string> {
     const metadata: Record<string, string> = isDualStack(settings.ipFamilies) ? Object.fromEntries(settings.release.proxyDualStackFlags.map((flag) => [flag, ON])) : {};
     if (settings.mode === IstioMode.Ambient) {
         // The ambient profile's: gateways and waypoints speak HBONE to ztunnel.

@@ -6,6 +6,7 @@ import type { CisBenchmark } from "./cis";
 import type { ClusterFacts } from "./cluster-facts";
 import type { ClusterTarget } from "./cluster-target";
 import type { NodeCounts } from "./node-pool";
+import type { CloudPolicyChecks } from "./policy-check";
 
 /** The node pool a stack config asks for, with every default applied. */
 export interface NodesConfig extends NodeCounts {
@@ -157,6 +158,13 @@ export interface CloudModule<Name extends string = string, Section = unknown, Pl
      * @default none: the package creates no cluster there
      */
     readonly cis?: CisBenchmark<Plan>;
+    /**
+     * What the cloud contributes to the policy pack (`pulumi-dualstack-istio/policy`): how its
+     * cluster resource says its IP families, its API-endpoint check and its CIS checks
+     * (`components/<cloud>/policy.ts`).
+     * @default none: the stack holds no cluster resource of this cloud (an existing cluster)
+     */
+    readonly policyChecks?: CloudPolicyChecks;
     /** Where the cluster is, for the plan summary (`gcp europe-west4`). */
     location(config: CloudStackConfig<Name, Section>, plan: Plan): string;
     /** Whether `pulumi destroy` would be refused by the cluster's deletion protection. */

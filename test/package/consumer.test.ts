@@ -55,13 +55,20 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
             [],
             "a second copy of the SDK is what broke a consumer's CLI",
         );
-        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp", "@pulumi/kubernetes", "@pulumi/pulumi"]);
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), [
+            "@pulumi/aws",
+            "@pulumi/azure-native",
+            "@pulumi/gcp",
+            "@pulumi/kubernetes",
+            "@pulumi/policy",
+            "@pulumi/pulumi",
+        ]);
         assert.deepEqual(
             Object.entries(manifest.peerDependenciesMeta)
                 .filter(([, meta]) => meta.optional === true)
                 .map(([name]) => name)
                 .sort(),
-            ["@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp"],
+            ["@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp", "@pulumi/policy"],
         );
     });
 
