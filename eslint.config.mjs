@@ -55,6 +55,12 @@ export default tseslint.config(
         },
     },
     {
+        // provider/ has a tsconfig of its own, for where it is installed (the package resolved from
+        // node_modules); here it is checked with the root one, which maps the package's name to its sources.
+        files: ["provider/**/*.ts"],
+        languageOptions: { parserOptions: { projectService: false, project: "./tsconfig.json", tsconfigRootDir: import.meta.dirname } },
+    },
+    {
         plugins: { "import-x": importX },
         settings: { "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js"] })], "import-x/extensions": [".ts", ".js"] },
         files: ["components/**/*.ts", "engine/**/*.ts", "program/**/*.ts", "fleet/**/*.ts", "cli/**/*.ts", "policy/**/*.ts"],

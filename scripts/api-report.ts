@@ -9,13 +9,18 @@ import { CompilerState, Extractor, ExtractorConfig, ExtractorLogLevel } from "@m
 
 const ROOT = resolve(__dirname, "..");
 
-/** Each public entry point: its name in the reports and its declaration file in dist/. */
+/**
+ * Each public entry point: its name in the reports and its declaration file in dist/. An export
+ * with types alone (`./components/*`, the sources provider/'s schema is inferred from) is not one.
+ */
 export const API_ENTRY_POINTS: readonly { readonly name: string; readonly declarations: string }[] = publicEntryPoints();
 
 function publicEntryPoints(): { name: string; declarations: string }[] {
-    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string | { types?: string }> };
+    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string | { types?: string; default?: string }> };
     return Object.entries(manifest.exports).flatMap(([subpath, target]) =>
-        typeof target === "object" && target.types ? [{ name: subpath === "." ? "index" : subpath.replace(/^\.\//, ""), declarations: join(ROOT, target.types) }] : [],
+        typeof target === "object" && target.types && target.default
+            ? [{ name: subpath === "." ? "index" : subpath.replace(/^\.\//, ""), declarations: join(ROOT, target.types) }]
+            : [],
     );
 }
 

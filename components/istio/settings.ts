@@ -145,7 +145,7 @@ export interface IstioSettings {
      * Names of Secrets in `istio-system` (and `istio-ingress`) used to pull Istio's images.
      * @default []
      */
-    readonly imagePullSecrets?: readonly string[];
+    readonly imagePullSecrets?: string[];
     /** Istio's base chart and namespace. */
     readonly base?: BaseSettings;
     /** The ingress gateway. */
