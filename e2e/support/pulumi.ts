@@ -42,6 +42,25 @@ export function engineErrors(output: string): string {
     return picked.join("\n").trim() || lines.slice(-20).join("\n");
 }
 
+/** Runs `pulumi ARGS` in `dir`, non-interactive; throws with the engine's errors when the exit code is not `expect`. */
+export function runPulumi(tools: E2eTools, dir: string, env: NodeJS.ProcessEnv, args: readonly string[], expect = 0): PulumiOutput {
+    const result = spawnSync(tools.pulumi, [...args, "--non-interactive"], {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: PULUMI_TIMEOUT_MS,
+    });
+    const output = { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    if (result.error) {
+        throw new Error(`pulumi ${args.join(" ")}: ${result.error.message}`);
+    }
+    if (result.status !== expect) {
+        throw new Error(`pulumi ${args.join(" ")} exited ${result.status} (expected ${expect}):\n${engineErrors(`${result.stdout}\n${result.stderr}`)}`);
+    }
+    return output;
+}
+
 /**
  * The repository's root program (Pulumi.yaml, program/index.ts) in a folder of its own, so that a
  * stack's files stay out of the checkout: the folder links to the real program, package and
@@ -71,21 +90,7 @@ export class RootProject {
 
     /** Runs `pulumi ARGS` in the project; throws with the engine's errors when the exit code is not `expect`. */
     pulumi(args: readonly string[], expect = 0): PulumiOutput {
-        const result = spawnSync(this.tools.pulumi, [...args, "--non-interactive"], {
-            cwd: this.dir,
-            env: this.env,
-            encoding: "utf8",
-            maxBuffer: 64 * 1024 * 1024,
-            timeout: PULUMI_TIMEOUT_MS,
-        });
-        const output = { status: result.status, stdout: result.stdout, stderr: result.stderr };
-        if (result.error) {
-            throw new Error(`pulumi ${args.join(" ")}: ${result.error.message}`);
-        }
-        if (result.status !== expect) {
-            throw new Error(`pulumi ${args.join(" ")} exited ${result.status} (expected ${expect}):\n${engineErrors(`${result.stdout}\n${result.stderr}`)}`);
-        }
-        return output;
+        return runPulumi(this.tools, this.dir, this.env, args, expect);
     }
 
     /** Creates the stack and writes its config (the root program's keys, without the project prefix). */

@@ -28,6 +28,8 @@ export interface E2eTools {
      * e2e/tools/istio-charts: by minor (`1.27`), the release (`1.27.9`) and its manifests/charts folder.
      */
     readonly istioChartsByMinor: ReadonlyMap<string, { readonly release: string; readonly chartsDir: string }>;
+    /** Pulumi's Go SDK generator, run in-process as the Go language host runs it (e2e/tools/pulumi-codegen). */
+    readonly pulumiCodegenGo: string;
 }
 
 let built: E2eTools | undefined;
@@ -62,6 +64,7 @@ export function e2eTools(): E2eTools {
         istioctl119: bin("istio-1.19", "istioctl-1.19"),
         istioCharts: path.join(dir("istio"), "charts"),
         istioChartsByMinor: chartsIndex(path.join(dir("istio-charts"), "charts")),
+        pulumiCodegenGo: bin("pulumi-codegen", "pulumi-codegen-go"),
     };
     return built;
 }
