@@ -14,8 +14,8 @@ import type { KubernetesPlatform } from "pulumi-dualstack-istio/components/targe
 export interface ExistingClusterMeshArgs {
     /**
      * The cluster's kubeconfig: its content (a secret is kept secret), or an absolute path on the
-     * machine that runs the deployment. A relative path is refused: it would be read from this
-     * package's folder, not your program's.
+     * machine that runs the deployment. A relative path is refused: the plugin's process, not your program,
+     * would read it, from a working directory Pulumi does not promise.
      */
     kubeconfig: pulumi.Input<string>;
     /** The kubeconfig context to use. Default: its `current-context` (or its only context). */
@@ -69,7 +69,7 @@ export class ExistingClusterMesh extends pulumi.ComponentResource {
                 if (!isInlineKubeconfig(kubeconfig) && !path.isAbsolute(kubeconfig)) {
                     throw new InputError(
                         "kubeconfig",
-                        "give the kubeconfig's content or an absolute path; a relative path would be read from the package's folder, not your program's",
+                        "give the kubeconfig's content or an absolute path; a relative path would be read by the plugin's process, from a working directory Pulumi does not promise",
                     );
                 }
                 const cluster = new ExistingCluster(

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as YAML from "yaml";
 import * as z from "zod";
 import { stackConfigSchema } from "../../components/config/schema";
 import { GatewayServiceType, ImagePullPolicy, IstioMode } from "../../components/istio/settings";
@@ -118,6 +119,29 @@ new ComponentProvider({ components: [ExistingClusterMesh], name: "dualstack-isti
         );
     });
 
+    it("takes the README's YAML example as written: its type, arguments and istio settings are the schema's", () => {
+        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("## From Python, Go, C#, Java and YAML"));
+        const example = YAML.parse(/```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "") as { resources: Record<string, { type: string; properties: Record<string, unknown> }> };
+        const [resource] = Object.values(example.resources);
+        // YAML's short form `pkg:Name` is the token `pkg:index:Name`.
+        const mesh = schema.resources[resource.type.replace(/^([^:]+):([^:]+)$/, "$1:index:$2")];
+        assert.ok(mesh, resource.type);
+        assert.deepEqual(
+            Object.keys(resource.properties).filter((key) => !(key in mesh.inputProperties)),
+            [],
+        );
+        assert.deepEqual(
+            mesh.requiredInputs.filter((key) => !(key in resource.properties)),
+            [],
+        );
+        const istio = schema.types["dualstack-istio:index:IstioSettings"].properties ?? {};
+        assert.deepEqual(
+            Object.keys(resource.properties.istio as object).filter((key) => !(key in istio)),
+            [],
+        );
+    });
+
     for (const resolution of ["node", "nodenext"]) {
         it(`compiles strict under moduleResolution ${resolution} (nodenext: what the plugin runner's ts-node uses without a tsconfig)`, () => {
             const module = resolution === "node" ? "commonjs" : "nodenext";
@@ -162,7 +186,7 @@ new ComponentProvider({ components: [ExistingClusterMesh], name: "dualstack-isti
             "a relative kubeconfig path",
             `{ kubeconfig: "kube/config", kubernetesVersion: "1.33" }`,
             "RunError",
-            "kubeconfig: give the kubeconfig's content or an absolute path; a relative path would be read from the package's folder, not your program's (ExistingClusterMesh 'mesh')",
+            "kubeconfig: give the kubeconfig's content or an absolute path; a relative path would be read by the plugin's process, from a working directory Pulumi does not promise (ExistingClusterMesh 'mesh')",
         ],
         [
             "a kubeconfig not known at preview",
