@@ -97,30 +97,33 @@ export async function configurePolicies(config: Record<string, Record<string, un
     });
 }
 
+/** The fields an AnalyzeRequest and a stack's AnalyzerResource share. */
+interface ResourceMessage {
+    setType(type: string): unknown;
+    setName(name: string): unknown;
+    setUrn(urn: string): unknown;
+    setProperties(properties: Struct): unknown;
+    setOptions(options: analyzer.AnalyzerResourceOptions): unknown;
+}
+
+/** `message` describing `resource`, as the engine fills it. */
+function describing<Message extends ResourceMessage>(message: Message, resource: TestResource): Message {
+    message.setType(resource.type);
+    message.setName(resource.name);
+    message.setUrn(urnOf(resource));
+    message.setProperties(Struct.fromJavaScript(resource.props as never));
+    message.setOptions(new analyzer.AnalyzerResourceOptions());
+    return message;
+}
+
 /** `analyze` of one resource, as the engine calls it for each resource's inputs. */
 export async function analyzeResource(resource: TestResource): Promise<Diagnostic[]> {
-    const request = new analyzer.AnalyzeRequest();
-    request.setType(resource.type);
-    request.setName(resource.name);
-    request.setUrn(urnOf(resource));
-    request.setProperties(Struct.fromJavaScript(resource.props as never));
-    request.setOptions(new analyzer.AnalyzerResourceOptions());
-    return diagnostics(await call(analyze, request));
+    return diagnostics(await call(analyze, describing(new analyzer.AnalyzeRequest(), resource)));
 }
 
 function stackRequest(resources: readonly TestResource[]): analyzer.AnalyzeStackRequest {
     const request = new analyzer.AnalyzeStackRequest();
-    request.setResourcesList(
-        resources.map((resource) => {
-            const entry = new analyzer.AnalyzerResource();
-            entry.setType(resource.type);
-            entry.setName(resource.name);
-            entry.setUrn(urnOf(resource));
-            entry.setProperties(Struct.fromJavaScript(resource.props as never));
-            entry.setOptions(new analyzer.AnalyzerResourceOptions());
-            return entry;
-        }),
-    );
+    request.setResourcesList(resources.map((resource) => describing(new analyzer.AnalyzerResource(), resource)));
     return request;
 }
 
