@@ -5,6 +5,7 @@ import { finding, type PolicyResourceView, type PolicyViolation, shown, valueAt,
 import {
     dualStackSwitches,
     isIstiodServiceName,
+    OLDEST_DUAL_STACK_RELEASE,
     istioChartOf,
     istiodValuePaths,
     releaseVersionOf,
@@ -81,8 +82,8 @@ function releaseServiceViolations(release: PolicyResourceView, chart: IstioChart
     const keys = chartFamilyKeys(chart, version);
     const orPatch = `a ${SERVICE_PATCH} of Service ${service} with spec.ipFamilyPolicy RequireDualStack and spec.ipFamilies ${BOTH}`;
     if (!keys.read) {
-        const label = version.kind === "known" ? version.release.label : "";
-        return [finding(release, `no ServicePatch asks for both families on Service ${service}, and chart ${chart} ${label} has no ${keys.paths[0][0]} key`, orPatch)];
+        const label = version.kind === "known" ? ` ${version.release.label}` : "";
+        return [finding(release, `no ServicePatch asks for both families on Service ${service}, and chart ${chart}${label} has no ${keys.paths[0][0]} key`, orPatch)];
     }
     const found = keys.paths.map(([policy, families]) => familyFields(release, policy, families));
     if (found.some((violations) => violations.length === 0)) {
@@ -136,7 +137,7 @@ export function istiodFlagViolations(resources: readonly PolicyResourceView[]): 
         .flatMap((release) => {
             const version = releaseVersionOf(release);
             if (version.kind === "no-dual-stack") {
-                return [violation(release, version.from, version.version, "an Istio release with dual-stack support, 1.17.0 or newer")];
+                return [violation(release, version.from, version.version, `an Istio release with dual-stack support, ${OLDEST_DUAL_STACK_RELEASE} or newer`)];
             }
             const switches = version.kind === "known" ? dualStackSwitches(version.release) : UNKNOWN_VERSION_SWITCHES;
             const unknown = `the version is unknown: ${version.kind === "unknown" ? version.why : ""}`;

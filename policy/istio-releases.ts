@@ -16,6 +16,9 @@ export const SERVICE = "kubernetes:core/v1:Service";
 /** A server-side-apply patch of a Service, as `DualStackIstio` patches the Services whose charts lack family keys. */
 export const SERVICE_PATCH = "kubernetes:core/v1:ServicePatch";
 
+/** The first Istio release with dual-stack support, from the oldest minor the package resolves (components/istio/versions.ts). */
+export const OLDEST_DUAL_STACK_RELEASE = `1.${OLDEST_UPSTREAM_MINOR}.0`;
+
 /** Where a Release's chart comes from: a Helm repository, an OCI registry, or a folder or archive on the deploying machine. */
 export type ChartSourceKind = "repository" | "oci" | "local";
 
@@ -81,7 +84,7 @@ export function releaseVersionOf(resource: PolicyResourceView): ReleaseVersion {
     try {
         return { kind: "known", release: resolveIstioRelease(IstioFlavor.Upstream, text, from), from };
     } catch (error) {
-        if (error instanceof InputError && semver.lt(text, `1.${OLDEST_UPSTREAM_MINOR}.0`)) {
+        if (error instanceof InputError && semver.lt(text, OLDEST_DUAL_STACK_RELEASE)) {
             return { kind: "no-dual-stack", version: text, from };
         }
         return unknown;

@@ -32,24 +32,30 @@ const isVpcCni = (props: Readonly<Record<string, unknown>>) => props.addonName =
  */
 const EKS_CIS_PROOFS: readonly CisProof[] = [
     {
-        control: "2.1.1",
+        controls: ["2.1.1"],
         type: EKS_CLUSTER_TYPE,
         path: "enabledClusterLogTypes",
         holds: (v) => Array.isArray(v) && v.includes("audit"),
         allowed: 'a list with "audit" (and "api", "authenticator", "controllerManager", "scheduler")',
     },
     {
-        control: "4.1.7",
+        controls: ["4.1.7"],
         type: EKS_CLUSTER_TYPE,
         path: "accessConfig.authenticationMode",
         holds: (v) => v === "API" || v === "API_AND_CONFIG_MAP",
         allowed: '"API" (or "API_AND_CONFIG_MAP" while moving off aws-auth)',
     },
     // https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
-    { control: "4.3.1", type: EKS_ADDON_TYPE, applies: isVpcCni, path: "configurationValues", holds: networkPolicyOn, allowed: '{"enableNetworkPolicy":"true"}' },
-    { control: "5.4.4", type: EKS_ADDON_TYPE, applies: isVpcCni, path: "configurationValues", holds: networkPolicyOn, allowed: '{"enableNetworkPolicy":"true"}' },
     {
-        control: "5.3.1",
+        controls: ["4.3.1", "5.4.4"],
+        type: EKS_ADDON_TYPE,
+        applies: isVpcCni,
+        path: "configurationValues",
+        holds: networkPolicyOn,
+        allowed: '{"enableNetworkPolicy":"true"}',
+    },
+    {
+        controls: ["5.3.1"],
         type: EKS_CLUSTER_TYPE,
         path: "encryptionConfig.resources",
         holds: (v) => Array.isArray(v) && v.includes("secrets"),

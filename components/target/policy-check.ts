@@ -91,10 +91,14 @@ export function worldOpenRanges(resource: PolicyResourceView, path: string, rang
     return ranges.flatMap((range, index) => (isWholeInternet(range) ? [violation(resource, `${path}[${index}]`, range, allowed)] : []));
 }
 
-/** What proves one CIS control on one resource type: the property, whether its value complies, and what is allowed. */
+/**
+ * What proves one or more CIS controls on one resource type: the property, whether its value
+ * complies, and what is allowed. Controls a benchmark proves by one property (GKE 4.1.8 and 4.1.9,
+ * EKS 4.3.1 and 5.4.4) share one proof, so a bad value is reported once, naming every control.
+ */
 export interface CisProof {
-    /** The control's id in the cloud's benchmark (`5.5.5`). */
-    readonly control: string;
+    /** The controls' ids in the cloud's benchmark (`["5.5.5"]`), at least one. */
+    readonly controls: readonly [string, ...string[]];
     readonly type: string;
     /** Applies only to the resources this is true for (the `vpc-cni` add-on). @default every resource of `type` */
     readonly applies?: (props: Readonly<Record<string, unknown>>) => boolean;
@@ -107,16 +111,25 @@ export interface CisProof {
 
 /**
  * Resource checks from a cloud's CIS table and the proofs kept beside it: a violation names the
- * resource, the property, what is allowed, and the control (`CIS GKE Benchmark v1.9.0 5.5.5`,
- * its title). A proof of a control the table does not have is a bug, refused at load.
+ * resource, the property, what is allowed, and the controls (`CIS GKE Benchmark v1.9.0 5.5.5:
+ * <title>`, or `… 4.1.8: <title>; 4.1.9: <title>` for a proof of two). A proof of a control the
+ * table does not have, or two proofs of one property, is a bug, refused at load.
  */
 export function cisChecks(benchmark: CisBenchmark<never>, proofs: readonly CisProof[]): ResourceCheck[] {
+    const paths = proofs.map((proof) => `${proof.type} ${proof.path}`);
+    const twice = paths.find((path, index) => paths.indexOf(path) !== index);
+    if (twice !== undefined) {
+        throw new Error(`internal: ${benchmark.name} proves ${twice} twice; name every control in one proof`);
+    }
     const titled = proofs.map((proof) => {
-        const control = benchmark.controls.find((candidate) => candidate.id === proof.control);
-        if (control === undefined) {
-            throw new Error(`internal: ${benchmark.name} has no control ${proof.control}`);
-        }
-        return { ...proof, title: control.title };
+        const titles = proof.controls.map((id) => {
+            const control = benchmark.controls.find((candidate) => candidate.id === id);
+            if (control === undefined) {
+                throw new Error(`internal: ${benchmark.name} has no control ${id}`);
+            }
+            return `${id}: ${control.title}`;
+        });
+        return { ...proof, named: `${benchmark.name} ${titles.join("; ")}` };
     });
     return [...new Set(titled.map((proof) => proof.type))].map((type) => ({
         type,
@@ -129,7 +142,7 @@ export function cisChecks(benchmark: CisBenchmark<never>, proofs: readonly CisPr
                         return [];
                     }
                     const found = violation(resource, proof.path, value, proof.allowed);
-                    return [{ ...found, message: `${found.message} (${benchmark.name} ${proof.control}: ${proof.title})` }];
+                    return [{ ...found, message: `${found.message} (${proof.named})` }];
                 }),
     }));
 }

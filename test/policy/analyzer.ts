@@ -6,10 +6,18 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { type Policies, PolicyPack } from "@pulumi/policy";
 import * as server from "@pulumi/policy/server";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { dualStackIstioPolicies } from "../../policy";
 
 export const PACK = "dualstack-istio";
-export const PACK_VERSION = "0.1.0";
+/** The pack's folder, whose package.json gives the version the CLI reports the pack by. */
+export const PACK_DIR = path.resolve(__dirname, "../../policy-pack");
+/** Reads a package.json's `version`. */
+export function versionOf(packageJson: string): string {
+    return (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
+}
+export const PACK_VERSION = versionOf(path.join(PACK_DIR, "package.json"));
 /** The engine's marker of a string not known until the update (the SDK's `unknownStringValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -200,6 +200,30 @@ describe("the policy pack on hand-written stacks", () => {
         ]);
     });
 
+    it("api-endpoint-not-open-to-world names authorized networks without blocks that admit Google Cloud's public addresses", async () => {
+        const gcpOpen = gkeCluster({ masterAuthorizedNetworksConfig: { cidrBlocks: [] } });
+        const gcpOn = gkeCluster({ masterAuthorizedNetworksConfig: { gcpPublicCidrsAccessEnabled: true } });
+        const vpcOnly = gkeCluster({ masterAuthorizedNetworksConfig: { cidrBlocks: [], gcpPublicCidrsAccessEnabled: false } });
+        const noIpEndpoint = gkeCluster({ controlPlaneEndpointsConfig: { ipEndpointsConfig: { enabled: false } } });
+        delete noIpEndpoint.props.masterAuthorizedNetworksConfig;
+        const allowed =
+            "false while masterAuthorizedNetworksConfig.cidrBlocks is empty (otherwise every Google Cloud public IP address reaches the endpoint), or cidrBlocks without 0.0.0.0/0 or ::/0, or privateClusterConfig.enablePrivateEndpoint: true";
+        assert.deepEqual(await analyzeAll([gcpOpen, gcpOn, vpcOnly, noIpEndpoint]), [
+            expected(
+                "api-endpoint-not-open-to-world",
+                "mandatory",
+                gcpOpen,
+                `gcp:container/cluster:Cluster 'gke': masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled is not set; allowed: ${allowed}`,
+            ),
+            expected(
+                "api-endpoint-not-open-to-world",
+                "mandatory",
+                gcpOn,
+                `gcp:container/cluster:Cluster 'gke': masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled is true; allowed: ${allowed}`,
+            ),
+        ]);
+    });
+
     it("cis-secure-defaults (advisory) names the control a resource turns off", async () => {
         const gke = gkeCluster({ enableShieldedNodes: false });
         const addon: TestResource = { type: "aws:eks/addon:Addon", name: "vpc-cni", props: { addonName: "vpc-cni", clusterName: "eks" } };
@@ -209,19 +233,81 @@ describe("the policy pack on hand-written stacks", () => {
                 "cis-secure-defaults",
                 "advisory",
                 gke,
-                "gcp:container/cluster:Cluster 'gke': enableShieldedNodes is false; allowed: true (CIS GKE Benchmark v1.9.0 5.5.5: Shielded GKE Nodes are Enabled)",
+                "gcp:container/cluster:Cluster 'gke': enableShieldedNodes is false; allowed: true or not set (CIS GKE Benchmark v1.9.0 5.5.5: Shielded GKE Nodes are Enabled)",
             ),
             expected(
                 "cis-secure-defaults",
                 "advisory",
                 addon,
-                'aws:eks/addon:Addon \'vpc-cni\': configurationValues is not set; allowed: {"enableNetworkPolicy":"true"} (CIS Amazon EKS Benchmark v1.8.0 4.3.1: Ensure that the CNI in use supports Network Policies)',
+                'aws:eks/addon:Addon \'vpc-cni\': configurationValues is not set; allowed: {"enableNetworkPolicy":"true"} (CIS Amazon EKS Benchmark v1.8.0 4.3.1: Ensure that the CNI in use supports Network Policies; 5.4.4: Ensure Network Policy is Enabled and set as appropriate)',
+            ),
+        ]);
+    });
+
+    it("cis-secure-defaults reports a property two GKE controls check once, naming both", async () => {
+        const gke = gkeCluster({ rbacBindingConfig: { enableInsecureBindingSystemUnauthenticated: true, enableInsecureBindingSystemAuthenticated: false } });
+        assert.deepEqual(await analyzeAll([gke]), [
+            expected(
+                "cis-secure-defaults",
+                "advisory",
+                gke,
+                "gcp:container/cluster:Cluster 'gke': rbacBindingConfig.enableInsecureBindingSystemUnauthenticated is true; allowed: false (CIS GKE Benchmark v1.9.0 4.1.8: Avoid bindings to system:anonymous; 4.1.9: Avoid non-default bindings to system:unauthenticated)",
+            ),
+        ]);
+    });
+
+    it("cis-secure-defaults passes GKE settings on by default when absent, and names each one set to false", async () => {
+        const compliant = { imageType: "COS_CONTAINERD", workloadMetadataConfig: { mode: "GKE_METADATA" } };
+        const unset: TestResource = {
+            type: "gcp:container/nodePool:NodePool",
+            name: "nodes",
+            props: { cluster: "gke", nodeConfig: { ...compliant, shieldedInstanceConfig: { enableSecureBoot: true } } },
+        };
+        const cluster = gkeCluster();
+        delete cluster.props.enableShieldedNodes;
+        assert.deepEqual(await analyzeAll([cluster, unset]), []);
+        const off: TestResource = {
+            ...unset,
+            props: {
+                cluster: "gke",
+                management: { autoRepair: false, autoUpgrade: false },
+                nodeConfig: { ...compliant, shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: false } },
+            },
+        };
+        const line = (what: string, control: string) =>
+            expected(
+                "cis-secure-defaults",
+                "advisory",
+                off,
+                `gcp:container/nodePool:NodePool 'nodes': ${what} is false; allowed: true or not set (CIS GKE Benchmark v1.9.0 ${control})`,
+            );
+        assert.deepEqual(await analyzeAll([off]), [
+            line("management.autoRepair", "5.5.2: Node Auto-Repair is enabled for GKE nodes"),
+            line("management.autoUpgrade", "5.5.3: Node Auto-Upgrade is enabled for GKE nodes"),
+            line("nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring", "5.5.6: Integrity Monitoring for Shielded GKE Nodes is Enabled"),
+        ]);
+    });
+
+    it("cis-secure-defaults reads GKE 5.7.1 from loggingConfig and monitoringConfig", async () => {
+        const on = gkeCluster({
+            loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
+            monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
+        });
+        assert.deepEqual(await analyzeAll([on]), []);
+        const off = gkeCluster({ loggingConfig: { enableComponents: [] }, monitoringConfig: { enableComponents: ["APISERVER"] } });
+        const control = "(CIS GKE Benchmark v1.9.0 5.7.1: Logging and Cloud Monitoring is Enabled)";
+        assert.deepEqual(await analyzeAll([off]), [
+            expected(
+                "cis-secure-defaults",
+                "advisory",
+                off,
+                `gcp:container/cluster:Cluster 'gke': loggingConfig.enableComponents is []; allowed: a list with "SYSTEM_COMPONENTS" and "WORKLOADS", or not set ${control}`,
             ),
             expected(
                 "cis-secure-defaults",
                 "advisory",
-                addon,
-                'aws:eks/addon:Addon \'vpc-cni\': configurationValues is not set; allowed: {"enableNetworkPolicy":"true"} (CIS Amazon EKS Benchmark v1.8.0 5.4.4: Ensure Network Policy is Enabled and set as appropriate)',
+                off,
+                `gcp:container/cluster:Cluster 'gke': monitoringConfig.enableComponents is ["APISERVER"]; allowed: a list with "SYSTEM_COMPONENTS", or not set ${control}`,
             ),
         ]);
     });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { analyzeAll, type Diagnostic, UNKNOWN, urnOf } from "./analyzer";
+import { analyzeAll, type Diagnostic, PACK, PACK_VERSION, UNKNOWN, urnOf } from "./analyzer";
 import { gkeCluster, istiod } from "./stacks";
 
 /** What the SDK reports for a policy that read a value unknown during preview: advisory, not a failure. */
@@ -7,7 +7,7 @@ function notRun(policy: string, path: string, urn = ""): Diagnostic {
     return {
         policy,
         level: "advisory",
-        message: `can't run policy '${policy}' from policy pack 'dualstack-istio@v0.1.0' during preview: string value at .${path} can't be known during preview`,
+        message: `can't run policy '${policy}' from policy pack '${PACK}@v${PACK_VERSION}' during preview: string value at .${path} can't be known during preview`,
         urn,
     };
 }
@@ -27,7 +27,7 @@ describe("the policy pack on values unknown during preview", () => {
                 policy: "cis-secure-defaults",
                 level: "advisory",
                 message:
-                    "The CIS benchmark controls this package's clusters have on by default are on.\ngcp:container/cluster:Cluster 'gke': enableShieldedNodes is false; allowed: true (CIS GKE Benchmark v1.9.0 5.5.5: Shielded GKE Nodes are Enabled)",
+                    "The CIS benchmark controls this package's clusters have on by default are on.\ngcp:container/cluster:Cluster 'gke': enableShieldedNodes is false; allowed: true or not set (CIS GKE Benchmark v1.9.0 5.5.5: Shielded GKE Nodes are Enabled)",
                 urn: urnOf(cluster),
             },
         ]);
