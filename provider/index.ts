@@ -2,11 +2,11 @@
 // and @pulumi/pulumi's analyzer infers the package schema from the types below. The analyzer reads
 // interfaces, strings, numbers, booleans, arrays, maps and const-object enums, and reads an enum's
 // members from its initializer: hence the type imports from the package's shipped TypeScript
-// sources (`components/…`), whose declarations (`dist/…d.ts`) have no initializers.
+// sources (`components/…`, exported for types alone), whose declarations (`dist/…d.ts`) have none.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { DualStackIstio, InputError, parseKubernetesVersion, planIstioInstall, validateIpFamilies } from "pulumi-dualstack-istio";
-import { ExistingCluster, isInlineKubeconfig } from "pulumi-dualstack-istio/existing";
+import { DualStackIstio, InputError, planIstioInstall } from "pulumi-dualstack-istio";
+import { ExistingCluster, existingClusterFacts, isInlineKubeconfig, selectKubeconfig } from "pulumi-dualstack-istio/existing";
 import type { IstioSettings } from "pulumi-dualstack-istio/components/istio/settings";
 import type { KubernetesPlatform } from "pulumi-dualstack-istio/components/target/cluster-facts";
 
@@ -55,45 +55,44 @@ export class ExistingClusterMesh extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExistingClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every argument but the kubeconfig is checked before anything is registered, so a wrong
-        // one fails the construct with one line naming it.
-        checkedArgs(name, () => {
-            const ipFamilies = validateIpFamilies(args.ipFamilies ?? ["IPv4", "IPv6"], "ipFamilies");
-            parseKubernetesVersion(args.kubernetesVersion, "kubernetesVersion");
-            underField("istio", () => planIstioInstall(args.istio ?? {}, { ipFamilies, kubernetesVersion: args.kubernetesVersion, platform: args.platform }));
-        });
+        // one fails the construct with one line naming it (and this component, the one a program
+        // in another language wrote).
+        const families = args.ipFamilies as ExistingClusterArgsFamilies;
+        try {
+            const facts = existingClusterFacts({ ipFamilies: families, kubernetesVersion: args.kubernetesVersion, platform: args.platform });
+            try {
+                planIstioInstall(args.istio ?? {}, facts);
+            } catch (error) {
+                throw error instanceof InputError ? error.under("istio") : error;
+            }
+        } catch (error) {
+            throw error instanceof InputError ? naming(name, error) : error;
+        }
         super("dualstack-istio:index:ExistingClusterMesh", name, {}, opts);
         // The kubeconfig may arrive as an Output (a secret); the components plan from plain values,
-        // so they are created once it is resolved, and their outputs resolve after that.
-        const built = knownValue(args.kubeconfig, "kubeconfig")
-            .then((kubeconfig) => {
-                if (!isInlineKubeconfig(kubeconfig) && !path.isAbsolute(kubeconfig)) {
-                    throw new InputError(
-                        "kubeconfig",
-                        "give the kubeconfig's content or an absolute path; a relative path would be read by the plugin's process, from a working directory Pulumi does not promise",
-                    );
-                }
-                const cluster = new ExistingCluster(
-                    name,
-                    {
-                        kubeconfig,
-                        context: args.context,
-                        kubernetesVersion: args.kubernetesVersion,
-                        ipFamilies: args.ipFamilies as ExistingClusterArgsFamilies,
-                        platform: args.platform,
-                    },
-                    { parent: this },
+        // so they are created once it is resolved, and their outputs resolve after that. It is
+        // checked here first, so that a refusal names this component, not the ones inside.
+        const built = (async () => {
+            const kubeconfig = await knownValue(args.kubeconfig, "kubeconfig");
+            if (!isInlineKubeconfig(kubeconfig) && !path.isAbsolute(kubeconfig)) {
+                throw new InputError(
+                    "kubeconfig",
+                    "give the kubeconfig's content or an absolute path; a relative path would be read by the plugin's process, from a working directory Pulumi does not promise",
                 );
-                const mesh = underField("istio", () => new DualStackIstio(name, { ...args.istio, target: cluster.target }, { parent: this }));
-                return { cluster, mesh };
-            })
-            .catch((error: unknown) => {
-                // A RunError is what the SDK's program and plugin runners report as its message alone, once.
-                if (!(error instanceof InputError)) {
-                    throw error;
-                }
-                // The components' own refusals name them already; the kubeconfig's checks here do not.
-                throw new pulumi.RunError(/\(\w+ '[^']*'\)$/.test(error.problem) ? error.message : `${error.message} (ExistingClusterMesh '${name}')`);
-            });
+            }
+            selectKubeconfig(kubeconfig, args.context, "kubeconfig", "context");
+            const cluster = new ExistingCluster(
+                name,
+                { kubeconfig, context: args.context, kubernetesVersion: args.kubernetesVersion, ipFamilies: families, platform: args.platform },
+                { parent: this },
+            );
+            const mesh = new DualStackIstio(name, { ...args.istio, target: cluster.target }, { parent: this });
+            return { cluster, mesh };
+        })().catch((error: unknown) => {
+            // Found after the constructor returned: a RunError, which the SDK's program and plugin
+            // runners report as its message alone, once.
+            throw error instanceof InputError ? new pulumi.RunError(naming(name, error).message) : error;
+        });
         this.context = pulumi.output(built.then(({ cluster }) => cluster.context));
         this.server = pulumi.output(built.then(({ cluster }) => cluster.server));
         this.revision = pulumi.output(built.then(({ mesh }) => mesh.revision));
@@ -134,7 +133,10 @@ interface OutputState<T> {
 async function knownValue(input: pulumi.Input<string>, field: string): Promise<string> {
     const output = pulumi.output(input) as unknown as OutputState<string>;
     if (!(await output.isKnown)) {
-        throw new InputError(field, "is not known until another resource is created; the mesh is planned from it before anything is registered, so give a value known at preview");
+        throw new InputError(
+            field,
+            "is not known until another resource is created; the mesh is planned from it before anything is registered, so give a value known at preview: a config secret, or another stack's output (StackReference)",
+        );
     }
     const value = await output.promise();
     if (typeof value !== "string" || value === "") {
@@ -143,20 +145,7 @@ async function knownValue(input: pulumi.Input<string>, field: string): Promise<s
     return value;
 }
 
-/** Runs the checks of the component's arguments; a refusal names the component. */
-function checkedArgs(name: string, check: () => void): void {
-    try {
-        check();
-    } catch (error) {
-        throw error instanceof InputError ? new InputError(error.field, `${error.problem} (ExistingClusterMesh '${name}')`) : error;
-    }
-}
-
-/** Runs a component's checks with its fields named under the argument that holds them (`version` → `istio.version`). */
-function underField<T>(prefix: string, build: () => T): T {
-    try {
-        return build();
-    } catch (error) {
-        throw error instanceof InputError ? error.relabel(`${prefix}.${error.field}`) : error;
-    }
+/** The refusal, naming the component it refused (`… (ExistingClusterMesh 'mesh')`). */
+function naming(name: string, error: InputError): InputError {
+    return new InputError(error.field, `${error.problem} (ExistingClusterMesh '${name}')`);
 }

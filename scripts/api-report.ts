@@ -11,7 +11,7 @@ const ROOT = resolve(__dirname, "..");
 
 /**
  * Each public entry point: its name in the reports and its declaration file in dist/. An export
- * with types alone (`./components/*`, the sources provider/'s schema is inferred from) is not one.
+ * with types alone (the two TypeScript sources provider/ infers its schema from) is not one.
  */
 export const API_ENTRY_POINTS: readonly { readonly name: string; readonly declarations: string }[] = publicEntryPoints();
 

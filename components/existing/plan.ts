@@ -48,13 +48,18 @@ export const PLANNED_EXISTING_ARGS = new PlannedArgs<ExistingClusterArgs, Existi
  * parses and has the context. Errors name the {@link ExistingClusterArgs} field.
  */
 export function planExistingCluster(args: ExistingClusterArgs): ExistingClusterPlan {
+    return { facts: existingClusterFacts(args), kubeconfig: selectKubeconfig(args.kubeconfig, args.context, "kubeconfig", "context") };
+}
+
+/**
+ * An existing cluster's facts (families, version, platform), checked without the kubeconfig: for
+ * callers that check every other argument before the kubeconfig is known.
+ */
+export function existingClusterFacts(args: Omit<ExistingClusterArgs, "kubeconfig" | "context">): ClusterFacts {
     const ipFamilies = validateIpFamilies(args.ipFamilies ?? [IpFamily.IPv4, IpFamily.IPv6], "ipFamilies");
     if (args.platform === KubernetesPlatform.Eks && isDualStack(ipFamilies)) {
         throw new InputError("ipFamilies", "an EKS cluster has one family (ipv4 or ipv6), never both; give the cluster's family, [IPv4] or [IPv6]");
     }
     parseKubernetesVersion(args.kubernetesVersion, "kubernetesVersion");
-    return {
-        facts: { ipFamilies, kubernetesVersion: args.kubernetesVersion, platform: args.platform ?? "generic" },
-        kubeconfig: selectKubeconfig(args.kubeconfig, args.context, "kubeconfig", "context"),
-    };
+    return { ipFamilies, kubernetesVersion: args.kubernetesVersion, platform: args.platform ?? "generic" };
 }

@@ -143,16 +143,9 @@ new ComponentProvider({ components: [ExistingClusterMesh], name: "dualstack-isti
     });
 
     for (const resolution of ["node", "nodenext"]) {
-        it(`compiles strict under moduleResolution ${resolution} (nodenext: what the plugin runner's ts-node uses without a tsconfig)`, () => {
+        it(`compiles strict with its own tsconfig under moduleResolution ${resolution} (nodenext: what the plugin runner's ts-node uses without one)`, () => {
             const module = resolution === "node" ? "commonjs" : "nodenext";
-            const result = spawnSync(
-                process.execPath,
-                [TSC, "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022", "--module", module, "--moduleResolution", resolution, "--types", "node", "index.ts"],
-                {
-                    cwd: plugin,
-                    encoding: "utf8",
-                },
-            );
+            const result = spawnSync(process.execPath, [TSC, "-p", "tsconfig.json", "--module", module, "--moduleResolution", resolution], { cwd: plugin, encoding: "utf8" });
             assert.equal(result.status, 0, result.stdout + result.stderr);
         });
     }
@@ -192,13 +185,25 @@ new ComponentProvider({ components: [ExistingClusterMesh], name: "dualstack-isti
             "a kubeconfig not known at preview",
             `{ kubeconfig: UNKNOWN, kubernetesVersion: "1.33" }`,
             "RunError",
-            "kubeconfig: is not known until another resource is created; the mesh is planned from it before anything is registered, so give a value known at preview (ExistingClusterMesh 'mesh')",
+            "kubeconfig: is not known until another resource is created; the mesh is planned from it before anything is registered, so give a value known at preview: a config secret, or another stack's output (StackReference) (ExistingClusterMesh 'mesh')",
         ],
         [
             "an Istio setting, named under istio",
             `{ kubeconfig: KUBECONFIG, kubernetesVersion: "1.33", istio: { version: "1.16.0" } }`,
             "InputError",
             "istio.version: Istio 1.16.0 has no dual-stack support; upstream Istio 1.17.0 or newer is required (ExistingClusterMesh 'mesh')",
+        ],
+        [
+            "both families on EKS, before the kubeconfig is read",
+            `{ kubeconfig: "kube/config", kubernetesVersion: "1.33", platform: "eks" }`,
+            "InputError",
+            "ipFamilies: an EKS cluster has one family (ipv4 or ipv6), never both; give the cluster's family, [IPv4] or [IPv6] (ExistingClusterMesh 'mesh')",
+        ],
+        [
+            "a context the kubeconfig lacks, naming this component rather than the ones inside",
+            `{ kubeconfig: KUBECONFIG, context: "elsewhere", kubernetesVersion: "1.33" }`,
+            "RunError",
+            "context: context 'elsewhere' is not in the kubeconfig; it has kind-dual-stack (ExistingClusterMesh 'mesh')",
         ],
         [
             "an IP family",
