@@ -40,9 +40,22 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
         fs.rmSync(work, { recursive: true, force: true });
     });
 
-    it("ships its licence, changelog, declarations and CLI, and names no Pulumi SDK as its own dependency", () => {
+    it("ships its licence, changelog, declarations, CLI, policy pack and component package, and names no Pulumi SDK as its own dependency", () => {
         const installed = path.join(gkeOnly, "node_modules", PACKAGE);
-        for (const file of ["LICENSE", "CHANGELOG.md", "README.md", "dist/components/index.d.ts", "dist/components/gke/index.d.ts", "dist/cli/main.js"]) {
+        for (const file of [
+            "LICENSE",
+            "CHANGELOG.md",
+            "README.md",
+            "dist/components/index.d.ts",
+            "dist/components/gke/index.d.ts",
+            "dist/cli/main.js",
+            "dist/policy/index.js",
+            "policy-pack/PulumiPolicy.yaml",
+            "policy-pack/index.js",
+            "provider/PulumiPlugin.yaml",
+            "provider/index.ts",
+            "provider/tsconfig.json",
+        ]) {
             assert.ok(fs.existsSync(path.join(installed, file)), file);
         }
         const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as {
