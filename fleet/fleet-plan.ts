@@ -1,5 +1,6 @@
 import { today as currentDay } from "../components/clock";
-import { parseStackConfig, valueAt } from "../components/config/parse";
+import { parseStackConfig } from "../components/config/parse";
+import { valueAt } from "../components/key-path";
 import { formatWarning, InputError } from "../components/errors";
 import { planStack } from "../program/stack-plan";
 import { findClashes, findNetworkOverlaps } from "./clashes";

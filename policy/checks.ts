@@ -1,7 +1,8 @@
+import { valueAt } from "../components/key-path";
 import * as semver from "semver";
 import { CLOUDS } from "../components/config/clouds";
 import { IstioChart } from "../components/istio/values";
-import { type PolicyResourceView, type PolicyViolation, type ResourceCheck, shown, valueAt, violation } from "../components/target/policy-check";
+import { type PolicyResourceView, type PolicyViolation, type ResourceCheck, shown, violation } from "../components/target/policy-check";
 import { chartSourceOf, HELM_CHART_V4, HELM_RELEASE, istioChartOf } from "./istio-releases";
 
 export { dualStackServiceViolations, istiodFlagViolations, stackFamilies, type StackFamilies } from "./dual-stack";

@@ -1,7 +1,8 @@
+import { valueAt } from "../components/key-path";
 import { CLOUDS } from "../components/config/clouds";
 import { IstioChart } from "../components/istio/values";
 import { IpFamily } from "../components/target/cluster-facts";
-import { finding, type PolicyResourceView, type PolicyViolation, shown, valueAt, violation } from "../components/target/policy-check";
+import { finding, type PolicyResourceView, type PolicyViolation, shown, violation } from "../components/target/policy-check";
 import {
     dualStackSwitches,
     isIstiodServiceName,

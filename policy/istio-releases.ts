@@ -1,3 +1,4 @@
+import { valueAt } from "../components/key-path";
 import * as semver from "semver";
 import { InputError } from "../components/errors";
 import { CHART_DIRECTORIES } from "../components/istio/charts";
@@ -5,7 +6,7 @@ import { IstioMode } from "../components/istio/settings";
 import { type DualStackSwitchInputs, istiodEnv, IstioChart, proxyMetadata, releaseName } from "../components/istio/values";
 import { DEFAULT_ISTIO_VERSION, IstioFlavor, OLDEST_UPSTREAM_MINOR, type IstioRelease, resolveIstioRelease } from "../components/istio/versions";
 import { IpFamily } from "../components/target/cluster-facts";
-import { type PolicyResourceView, valueAt } from "../components/target/policy-check";
+import { type PolicyResourceView } from "../components/target/policy-check";
 
 /** A Helm Release of the Kubernetes provider (v3), as `DualStackIstio` registers its charts. */
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";

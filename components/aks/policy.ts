@@ -1,5 +1,6 @@
+import { valueAt } from "../key-path";
 import { IpFamily } from "../target/cluster-facts";
-import { type CloudPolicyChecks, valueAt, worldOpenRanges } from "../target/policy-check";
+import { type CloudPolicyChecks, worldOpenRanges } from "../target/policy-check";
 
 /** The AKS cluster resource, as `AksDualStackCluster` (and any `azure-native.containerservice.ManagedCluster`) registers it. */
 export const AKS_CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { InputError } from "../errors";
+import { valueAt } from "../key-path";
 import { allConfigKeys, keySchemaAt } from "./keys";
 import { nearestName } from "./nearest";
 import type { AnyCloudModule, NodesConfig } from "../target/cloud-module";
@@ -190,21 +191,6 @@ function unknownKeyHint(parentPath: readonly string[], key: string): string {
 /** `existing.ipFamilies[1]`: dots between keys, brackets around list positions. */
 function formatKeyPath(path: readonly PropertyKey[]): string {
     return path.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index ? "." : ""}${String(segment)}`)).join("");
-}
-
-/**
- * The value at a key path of a config document (`["gcp", "zones", "0"]`; list positions as
- * digits), or `undefined` when the path does not exist.
- */
-export function valueAt(document: unknown, path: readonly string[]): unknown {
-    let node = document;
-    for (const segment of path) {
-        if (node === null || typeof node !== "object") {
-            return undefined;
-        }
-        node = (node as Record<string, unknown>)[segment];
-    }
-    return node;
 }
 
 function show(value: unknown): string {

@@ -1,5 +1,6 @@
+import { valueAt } from "../key-path";
 import { IpFamily } from "../target/cluster-facts";
-import { type CisProof, type CloudPolicyChecks, cisChecks, valueAt, worldOpenRanges } from "../target/policy-check";
+import { type CisProof, type CloudPolicyChecks, cisChecks, worldOpenRanges } from "../target/policy-check";
 import { EKS_CIS } from "./cis";
 
 /** The EKS cluster resource, as `EksIpv6Cluster` (and any `aws.eks.Cluster`) registers it. */

@@ -1,5 +1,6 @@
+import { valueAt } from "../key-path";
 import { IpFamily } from "../target/cluster-facts";
-import { type CisProof, type CloudPolicyChecks, cisChecks, isWholeInternet, valueAt, violation } from "../target/policy-check";
+import { type CisProof, type CloudPolicyChecks, cisChecks, isWholeInternet, violation } from "../target/policy-check";
 import { GKE_CIS } from "./cis";
 
 /** The GKE cluster resource, as `GkeDualStackCluster` (and any `gcp.container.Cluster`) registers it. */

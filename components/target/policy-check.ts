@@ -1,3 +1,4 @@
+import { valueAt } from "../key-path";
 import type { CisBenchmark } from "./cis";
 import type { IpFamily } from "./cluster-facts";
 
@@ -40,18 +41,6 @@ export interface CloudPolicyChecks {
     readonly endpoint: readonly ResourceCheck[];
     /** The CIS controls a policy can prove from resource properties (advisory). */
     readonly cis: readonly ResourceCheck[];
-}
-
-/** The value at a dotted path (`vpcConfig.publicAccessCidrs`), or `undefined` where any step is missing. */
-export function valueAt(props: unknown, path: string): unknown {
-    let value: unknown = props;
-    for (const key of path.split(".")) {
-        if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, key)) {
-            return undefined;
-        }
-        value = (value as Record<string, unknown>)[key];
-    }
-    return value;
 }
 
 /** How a violation shows a property's value: JSON for scalars and lists, "not set" when absent. */
