@@ -5,7 +5,8 @@ import { IstioMode, KubernetesPlatform } from "../components";
 import { tempFolder } from "../test/support/plan-output";
 import { buildGoProgram, generateGoSdk } from "./support/go-sdk";
 import { shown } from "./support/kube";
-import { componentPluginFolder, pluginLauncher } from "./support/node-plugins";
+import { componentPluginFolder } from "../test/support/packed-package";
+import { pluginLauncher } from "./support/node-plugins";
 import { pulumiEnvironment, runPulumi } from "./support/pulumi";
 import { e2eTools, type E2eTools } from "./support/tools";
 
@@ -31,7 +32,7 @@ describe("every Pulumi language: the component package's schema and Go SDK, from
     before(() => {
         tools = e2eTools();
         work = tempFolder("dualstack-e2e-package-");
-        launcher = pluginLauncher(path.join(work, "bin"), "pulumi-resource-dualstack-istio", componentPluginFolder(work), "component");
+        launcher = pluginLauncher(path.join(work, "bin"), "pulumi-resource-dualstack-istio", componentPluginFolder(path.join(work, "plugin")), "component");
         env = pulumiEnvironment(tools, path.join(work, "pulumi-home"), `file://${path.join(work, "state")}`);
     });
     after(() => {

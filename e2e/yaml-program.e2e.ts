@@ -4,7 +4,8 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { tempFolder } from "../test/support/plan-output";
 import { availability, E2E_HUB, familyOf, HarnessCluster, shown, type KubeObject } from "./support/kube";
-import { componentPluginFolder, pluginLauncher } from "./support/node-plugins";
+import { componentPluginFolder } from "../test/support/packed-package";
+import { pluginLauncher } from "./support/node-plugins";
 import { pulumiEnvironment, runPulumi, type PulumiOutput } from "./support/pulumi";
 import { e2eTools, istioChartsRelease, type E2eTools } from "./support/tools";
 
@@ -74,7 +75,7 @@ describe("every Pulumi language: a YAML program installs the component package o
         istio = istioChartsRelease(tools);
         cluster = HarnessCluster.up(tools, "e2e-yaml");
         work = tempFolder("dualstack-e2e-yaml-");
-        plugin = componentPluginFolder(work);
+        plugin = componentPluginFolder(path.join(work, "plugin"));
         pluginLauncher(path.join(work, "bin"), "pulumi-resource-dualstack-istio", plugin, "component");
         project = path.join(work, "project");
         fs.mkdirSync(path.join(work, "state"), { recursive: true });

@@ -1,19 +1,5 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { consumerProject, packPackage } from "../../test/support/packed-package";
-import { REPO_ROOT } from "./tools";
-
-/**
- * The component package's plugin folder as `pulumi package add` gets it: provider/'s files beside
- * a node_modules holding this package as `npm pack` ships it (and the repository's other packages).
- */
-export function componentPluginFolder(work: string): string {
-    const plugin = consumerProject(path.join(work, "plugin"), packPackage(work));
-    for (const file of fs.readdirSync(path.join(REPO_ROOT, "provider"))) {
-        fs.copyFileSync(path.join(REPO_ROOT, "provider", file), path.join(plugin, file));
-    }
-    return plugin;
-}
 
 /**
  * An executable that starts a Node.js plugin folder with the SDK's own runner, on the command line

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import { consumerProject, PACKAGE, packPackage, REPO } from "../support/packed-package";
+import { consumerProject, PACKAGE, packedPackage, REPO } from "../support/packed-package";
 import { tempFolder } from "../support/plan-output";
 
 const TSC = path.join(REPO, "node_modules/typescript/bin/tsc");
@@ -33,7 +33,7 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
 
     before(() => {
         work = tempFolder("consumer-");
-        gkeOnly = consumerProject(path.join(work, "gke-only"), packPackage(work), ["@pulumi/aws", "@pulumi/azure-native"]);
+        gkeOnly = consumerProject(path.join(work, "gke-only"), packedPackage(), ["@pulumi/aws", "@pulumi/azure-native"]);
         fs.writeFileSync(path.join(gkeOnly, "index.ts"), GKE_CONSUMER);
     });
     after(() => {

@@ -8,7 +8,7 @@ import { stackConfigSchema } from "../../components/config/schema";
 import { GatewayServiceType, ImagePullPolicy, IstioMode } from "../../components/istio/settings";
 import { IstioFlavor } from "../../components/istio/versions";
 import { KubernetesPlatform } from "../../components/target/cluster-facts";
-import { consumerProject, packPackage, REPO } from "../support/packed-package";
+import { componentPluginFolder, REPO } from "../support/packed-package";
 import { tempFolder } from "../support/plan-output";
 
 const TSC = path.join(REPO, "node_modules/typescript/bin/tsc");
@@ -68,10 +68,7 @@ describe("provider/: the components for every Pulumi language (a source-based co
 
     before(() => {
         work = tempFolder("component-package-");
-        plugin = consumerProject(path.join(work, "plugin"), packPackage(work));
-        for (const file of fs.readdirSync(path.join(REPO, "provider"))) {
-            fs.copyFileSync(path.join(REPO, "provider", file), path.join(plugin, file));
-        }
+        plugin = componentPluginFolder(path.join(work, "plugin"));
         // The analyzer @pulumi/pulumi's plugin host runs for `pulumi package add` and GetSchema.
         const inferred = runInPlugin(
             plugin,

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /** The repository's root. */
@@ -7,14 +8,21 @@ export const REPO = path.resolve(__dirname, "../..");
 /** The package's name on npm. */
 export const PACKAGE = "pulumi-dualstack-istio";
 
+let tarball: string | undefined;
+
 /**
- * Packs the package as `npm pack` ships it into `work`, and returns the tarball's path. dist/ must
- * be built (npm test and npm run test:e2e build it first); `--ignore-scripts` keeps pack from
- * building again.
+ * The package as `npm pack` ships it: packed once per process, into a folder removed when the
+ * process exits, and returns the tarball's path. dist/ must be built (npm test and npm run
+ * test:e2e build it first); `--ignore-scripts` keeps pack from building again.
  */
-export function packPackage(work: string): string {
-    const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: REPO, encoding: "utf8" });
-    return path.join(work, (JSON.parse(packed) as { filename: string }[])[0].filename);
+export function packedPackage(): string {
+    if (tarball === undefined) {
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "packed-package-"));
+        process.once("exit", () => fs.rmSync(folder, { recursive: true, force: true }));
+        const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", folder], { cwd: REPO, encoding: "utf8" });
+        tarball = path.join(folder, (JSON.parse(packed) as { filename: string }[])[0].filename);
+    }
+    return tarball;
 }
 
 /**
@@ -38,4 +46,16 @@ export function consumerProject(project: string, tarball: string, without: reado
         }
     }
     return project;
+}
+
+/**
+ * The component package's plugin folder as `pulumi package add` gets it: provider/'s files beside
+ * a node_modules holding this package as `npm pack` ships it (and the repository's other packages).
+ */
+export function componentPluginFolder(folder: string): string {
+    const plugin = consumerProject(folder, packedPackage());
+    for (const file of fs.readdirSync(path.join(REPO, "provider"))) {
+        fs.copyFileSync(path.join(REPO, "provider", file), path.join(plugin, file));
+    }
+    return plugin;
 }
