@@ -19,15 +19,10 @@ const CLOUD_FOLDERS = readdirSync(COMPONENTS, { withFileTypes: true })
     .map((entry) => entry.name);
 const ABOVE_GROUND = ["config", "istio", ...CLOUD_FOLDERS, "program", "fleet", "cli", "policy"];
 // Relative specifiers only: a package such as @pulumi/eks is not this repository's eks/ folder.
-// The policy pack is the top-level policy/ folder, only ever reached through `../`: a cloud's own
-// checks (`./policy`, its policy.ts) are not it.
-const TOP_LEVEL_ONLY = ["policy"];
-const layer = (message, forbidden) => {
-    const nested = forbidden.filter((name) => !TOP_LEVEL_ONLY.includes(name));
-    const top = forbidden.filter((name) => TOP_LEVEL_ONLY.includes(name));
-    const alternatives = [`\\.{1,2}/(?:.*/)?(?:${nested.join("|")})`, ...(top.length > 0 ? [`(?:\\.\\./)+(?:${top.join("|")})`] : [])];
-    return { regex: `^(?:${alternatives.join("|")})(/|$)`, message };
-};
+const layer = (message, forbidden) => ({
+    regex: `^\\.{1,2}/(?:.*/)?(${forbidden.join("|")})(/|$)`,
+    message,
+});
 const restrictImports = (...patterns) => ["error", { patterns }];
 const NO_PULUMI = { group: ["@pulumi/*"], message: "planners register nothing and import no Pulumi package; only the component files do" };
 
@@ -106,7 +101,7 @@ export default tseslint.config(
             "components/target/{cluster-facts,config-keys,planned-args,policy-check,schema-parts}.ts",
             // The policy pack's checks and each cloud's: plain data in, violations out. policy/index.ts
             // names @pulumi/policy's types only, so the package's ./policy entry loads no Pulumi package.
-            "components/*/policy.ts",
+            "components/*/policy-checks.ts",
             "policy/**/*.ts",
             "components/target/cluster-facts.ts",
             "program/stack-plan.ts",

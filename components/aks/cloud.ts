@@ -4,7 +4,7 @@ import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../targ
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { AZURE_INVOKES, AZURE_SYNTHESIZERS } from "./offline-answers";
-import { AKS_POLICY_CHECKS } from "./policy";
+import { AKS_POLICY_CHECKS } from "./policy-checks";
 import { AKS_DEFAULTS, type AksClusterPlan, type AksDualStackClusterArgs, AksKubeloginMode, AksNodeOsSku, AksPrincipalType, PLANNED_AKS_ARGS, planAksCluster } from "./plan";
 
 /** The `azure` section of a `cloud: azure` stack config. */

@@ -5,7 +5,7 @@ import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/co
 import { enumValues, text, textList } from "../target/schema-parts";
 import { AWS_INVOKES, AWS_SYNTHESIZERS } from "./offline-answers";
 import { EKS_CIS } from "./cis";
-import { EKS_POLICY_CHECKS } from "./policy";
+import { EKS_POLICY_CHECKS } from "./policy-checks";
 import { EKS_DEFAULTS, type EksClusterPlan, EksDeployerAccess, type EksIpv6ClusterArgs, EksNodeAmiFamily, PLANNED_EKS_ARGS, planEksCluster } from "./plan";
 
 /** The `aws` section of a `cloud: aws` stack config. */

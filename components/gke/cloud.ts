@@ -3,7 +3,7 @@ import { type CloudPlan, defineCloud, type NewClusterStackConfig } from "../targ
 import { type ConfigKeyMap, relabelWarnings, withConfigKeys } from "../target/config-keys";
 import { enumValues, text, textList } from "../target/schema-parts";
 import { GKE_CIS } from "./cis";
-import { GKE_POLICY_CHECKS } from "./policy";
+import { GKE_POLICY_CHECKS } from "./policy-checks";
 import { GCP_INVOKES, GCP_SYNTHESIZERS } from "./offline-answers";
 import {
     GKE_DEFAULTS,

@@ -161,7 +161,7 @@ export interface CloudModule<Name extends string = string, Section = unknown, Pl
     /**
      * What the cloud contributes to the policy pack (`pulumi-dualstack-istio/policy`): how its
      * cluster resource says its IP families, its API-endpoint check and its CIS checks
-     * (`components/<cloud>/policy.ts`).
+     * (`components/<cloud>/policy-checks.ts`).
      * @default none: the stack holds no cluster resource of this cloud (an existing cluster)
      */
     readonly policyChecks?: CloudPolicyChecks;
