@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dropPromiseStacks } from "./promise-stacks";
 import { DEFAULT_SYNTHESIZERS, fallbackSynthesis, type InvokeAnswer, type Synthesizer } from "./synthesis";
 
 /** A JSON value as recorded: secrets, unknowns and resource references already made readable. */
@@ -186,6 +187,7 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
     const diagnostics: Diagnostic[] = [];
     const errors: string[] = [];
     const restoreConsole = captureRuntimeLog(diagnostics, errors);
+    const promiseStacks = dropPromiseStacks();
     // As the real language host, the first unhandled error ends the program (an `apply` that
     // throws, say): what waits on the value it would have produced would otherwise wait forever.
     let endRun: (reason: unknown) => void = () => undefined;
@@ -215,6 +217,7 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
             process.off("unhandledRejection", onRejection);
         }
         restoreConsole();
+        promiseStacks.restore();
     }
     const recorded = resources.filter((resource) => resource !== undefined);
     if (failure !== undefined) {
