@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { packageVersion } from "./package-info";
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, InputError } from "../components/errors";
@@ -276,7 +275,11 @@ function progressFor(quiet: boolean | undefined): Progress {
     return new Progress((text) => write(process.stderr, text), progressOn({ stream: process.stderr, env: process.env }, quiet));
 }
 
-if (require.main === module) {
+/**
+ * Runs the CLI as this process: its arguments, its exit code, and output that stops quietly when
+ * its reader goes. The bin (cli/bin.ts) calls this.
+ */
+export function runAsProcess(): void {
     dropOutputWhenClosed(process.stdout);
     dropOutputWhenClosed(process.stderr);
     void main(process.argv.slice(2)).then((code) => {

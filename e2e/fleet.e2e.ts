@@ -60,7 +60,7 @@ describe("a fleet on real control planes", function () {
     let betaCredentials: string[];
 
     const fleet = (...args: string[]) => {
-        const result = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/main.js"), "fleet", ...args], {
+        const result = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/bin.js"), "fleet", ...args], {
             encoding: "utf8",
             env,
             cwd: work,

@@ -67,7 +67,7 @@ describe("istioctl 1.19.0 installs the IstioOperator that `plan --out` writes fo
                 },
             }),
         );
-        execFileSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/main.js"), "plan", "--config", config, "--out", path.join(work, "plan")], {
+        execFileSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/bin.js"), "plan", "--config", config, "--out", path.join(work, "plan")], {
             stdio: "pipe",
             timeout: TIMEOUTS_MS.helm,
         });

@@ -154,7 +154,7 @@ describe("the root program on a real dual-stack control plane", function () {
         try {
             const config = path.join(out, "stack-config.yaml");
             fs.writeFileSync(config, YAML.stringify(stackConfig(`${istio.version}-e2e.2`)));
-            execFileSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/main.js"), "plan", "--config", config, "--out", path.join(out, "plan")], {
+            execFileSync(process.execPath, [path.join(REPO_ROOT, "dist/cli/bin.js"), "plan", "--config", config, "--out", path.join(out, "plan")], {
                 stdio: "pipe",
                 timeout: TIMEOUTS_MS.helm,
             });

@@ -12,7 +12,7 @@ REPO=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
 export DUALSTACK_ISTIO_TODAY=${DUALSTACK_ISTIO_TODAY:-2026-11-25}
 rm -rf "$OUT" && mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 cd "$REPO"
-CLI="node $REPO/dist/cli/main.js"
+CLI="node $REPO/dist/cli/bin.js"
 KUBECONFIG_FILE=$REPO/examples/fleet/kubeconfigs/umbrella.yaml
 record() { local name=$1; shift; "$@" > "$OUT/$name.txt" 2>&1; echo "$name $?" >> "$OUT/codes"; }
 record default $CLI plan --out "$OUT/default-out"

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { isoDay, pinToday, today, TODAY_VARIABLE } from "../../components/clock";
 import { TEST_TODAY } from "../support/clock";
 
-const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
 
 describe("the one clock", () => {
     it("is pinned for the whole suite, here and in every CLI a test spawns", () => {

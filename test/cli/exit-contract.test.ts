@@ -38,7 +38,7 @@ describe("the exit-code contract", () => {
 
 describe("a closed pipe", () => {
     it("ends the output, not the command: no stack trace, the command's own exit code", () => {
-        const bin = path.resolve(__dirname, "../../dist/cli/main.js");
+        const bin = path.resolve(__dirname, "../../dist/cli/bin.js");
         // `| head -c 1` as a shell would run it; the CLI writes far more than a pipe holds.
         const result = spawnSync("bash", ["-c", `"${process.execPath}" "${bin}" plan | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], { encoding: "utf8" });
         assert.equal(result.stderr, "exit 0\n");

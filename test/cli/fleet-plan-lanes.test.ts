@@ -7,7 +7,7 @@ import { laneError, laneFailure, type LaneJob } from "../../cli/fleet-plan-lanes
 import { InputError, OperationError } from "../../components/errors";
 
 // The compiled bin, whose workers run the compiled worker module (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLE = "examples/fleet/tenants.yaml";
 

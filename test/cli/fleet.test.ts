@@ -7,7 +7,7 @@ import { parseAllDocuments } from "yaml";
 import { tempFile } from "../support/fixtures";
 
 // The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLE = "examples/fleet/tenants.yaml";
 

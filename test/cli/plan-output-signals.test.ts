@@ -27,7 +27,7 @@ async function interruptedFleetPlan(
     out: string,
     signal: NodeJS.Signals,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/main.ts", "fleet", "plan", file, "--out", out, "--concurrency", "2"], {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/bin.ts", "fleet", "plan", file, "--out", out, "--concurrency", "2"], {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],
     });

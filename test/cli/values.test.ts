@@ -6,7 +6,7 @@ import { resolveIstioSettings } from "../../components/istio/settings";
 import { istiodValues } from "../../components/istio/values";
 
 // The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
 
 function cli(...args: string[]) {
     const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });

@@ -17,7 +17,7 @@ const planned = (document: unknown, today: Date = TODAY) => planStack(parseStack
 const refusal = (document: unknown, today: Date = TODAY) => refusalOf(() => planned(document, today));
 
 // The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/main.js");
+const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
 const ROOT = path.resolve(__dirname, "../..");
 const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT });
 

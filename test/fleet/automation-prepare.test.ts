@@ -108,7 +108,7 @@ describe("AutomationStacks.prepare: the environment's failures, each one line na
                 /^error: pulumi: could not install the gcp plugin v[\d.]+ \(\[resource plugin gcp-[\d.]+\] downloading from : 403 HTTP error .*\n$/,
             ],
         ] as const) {
-            const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/main.ts", "fleet", "up", file], {
+            const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/bin.ts", "fleet", "up", file], {
                 cwd: ROOT,
                 encoding: "utf8",
                 env: fakeEnvironment(extra),

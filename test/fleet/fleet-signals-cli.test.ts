@@ -35,7 +35,7 @@ function fleetUp(lingerMs: number, tenants: string = TENANTS) {
     const signals = path.join(state, "signals");
     const child = spawn(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "cli/main.ts", "fleet", "up", tempFile("tenants.yaml", tenants), "--concurrency", "1", "--work-dir", work],
+        ["-r", "ts-node/register/transpile-only", "cli/bin.ts", "fleet", "up", tempFile("tenants.yaml", tenants), "--concurrency", "1", "--work-dir", work],
         {
             cwd: ROOT,
             stdio: ["ignore", "pipe", "pipe"],

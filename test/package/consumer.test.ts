@@ -48,7 +48,7 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
             "README.md",
             "dist/components/index.d.ts",
             "dist/components/gke/index.d.ts",
-            "dist/cli/main.js",
+            "dist/cli/bin.js",
             "dist/policy/index.js",
             "policy-pack/PulumiPolicy.yaml",
             "policy-pack/index.js",
@@ -145,7 +145,7 @@ describe("the package as a consumer installs it (npm pack, unpacked into a proje
     });
 
     it("loads the GKE entry point without @pulumi/aws, and its CLI plans GKE; an AWS plan names the package to install, exit 2", () => {
-        const cli = path.join(gkeOnly, "node_modules", PACKAGE, "dist/cli/main.js");
+        const cli = path.join(gkeOnly, "node_modules", PACKAGE, "dist/cli/bin.js");
         const load = spawnSync(
             process.execPath,
             ["-e", `require("${PACKAGE}/gke"); require("${PACKAGE}"); console.log(Object.keys(require.cache).some((file) => file.includes("@pulumi/aws")))`],

@@ -1,4 +1,8 @@
+import * as path from "node:path";
 import { main } from "../../cli/main";
+
+/** The compiled bin, as `npm test` builds it: what tests that need a process of their own spawn. */
+export const CLI_BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
 
 /** What one in-process run of the CLI printed and returned. */
 export interface CliRun {
