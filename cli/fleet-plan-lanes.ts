@@ -6,6 +6,7 @@ import type { PlannedTenant } from "../fleet/planned-tenant";
 import type { StackPlan } from "../program/stack-plan";
 import { planOffline } from "./plan-command";
 import { stageFiles } from "./plan-output";
+import { planFiles } from "./plan-report";
 
 /** One tenant for a lane: its checked plan (a structured clone of it, in a worker), planned under its own name. */
 export interface LaneJob {
@@ -102,9 +103,9 @@ export class PlanLanes {
 
 /** What every lane does with a tenant, here or in a worker: plan it offline, stage its files; returns its resource count. */
 export async function planLaneJob(job: LaneJob): Promise<number> {
-    const { run, files } = await planOffline(job.plan, job.name);
+    const { run } = await planOffline(job.plan, job.name);
     if (job.out !== undefined) {
-        stageFiles(job.out, files, job.name);
+        stageFiles(job.out, planFiles(job.plan, run.resources), job.name);
     }
     return run.resources.length;
 }

@@ -29,12 +29,17 @@ export interface PlanFlags {
     readonly quiet?: boolean;
 }
 
-/** What `plan` produced. */
-export interface PlanResult {
+/** A checked plan run under the offline engine: what every report and file is rendered from. */
+export interface OfflinePlan {
     readonly plan: StackPlan;
     readonly run: OfflineRun;
+}
+
+/** What `plan` produced. */
+export interface PlanResult extends OfflinePlan {
     /** The tree and the summary, as printed; with `json`, the JSON document. */
     readonly report: string;
+    /** The files `out` was given (by name); none without `out`, as none are rendered then. */
     readonly files: PlanFiles;
 }
 
@@ -68,41 +73,43 @@ export function loadPlanConfig(flags: PlanFlags): StackConfig {
 /**
  * Plans the root program for a config: checks `out` and the config (a bad one throws an
  * {@link InputError} before anything runs), runs the program under the offline engine, and
- * renders the report and files. Writes nothing unless everything succeeded and `out` is given;
+ * renders the report (the tree and summary, or with `json` the JSON document) and, with `out`, the
+ * files. Writes nothing unless everything succeeded and `out` is given;
  * then replaces the folder's previous plan files at once (see {@link PlanOutput}).
  */
 export async function planCommand(flags: PlanFlags, progress: Progress = new Progress(() => undefined, false)): Promise<PlanResult> {
     const output = flags.out === undefined ? undefined : PlanOutput.check(flags.out);
     const stack = flags.stack ?? DEFAULT_PLAN_STACK;
-    let plan: StackPlan;
-    let result: PlanResult;
+    let planned: OfflinePlan;
     try {
         progress.update("checking the config…");
-        plan = planStack(loadPlanConfig(flags));
+        const plan = planStack(loadPlanConfig(flags));
         progress.update(`planning ${plan.config.clusterName} (${plan.config.cloud}) offline…`);
-        result = await planOffline(plan, stack);
+        planned = await planOffline(plan, stack);
     } finally {
         progress.done();
     }
-    await output?.write((staging) => stageFiles(staging, result.files));
-    return flags.json === true ? { ...result, report: planJsonReport(plan, result.run.resources, stack) } : result;
+    const { plan, run } = planned;
+    // Only what this command prints and writes is rendered, all of it before anything is written.
+    const report = flags.json === true ? planJsonReport(plan, run.resources, stack) : `${renderTree(run.resources)}\n${renderSummary(plan, run.resources)}`;
+    const files: PlanFiles = output === undefined ? new Map() : planFiles(plan, run.resources);
+    await output?.write((staging) => stageFiles(staging, files));
+    return { plan, run, report, files };
 }
 
-/** Runs the root program for a checked plan under the offline engine and renders its report and files. */
-export async function planOffline(plan: StackPlan, stack: string): Promise<PlanResult> {
-    let run: OfflineRun;
+/** Runs the root program for a checked plan under the offline engine. */
+export async function planOffline(plan: StackPlan, stack: string): Promise<OfflinePlan> {
     try {
-        run = await runOffline(() => deployStack(plan), {
+        const run = await runOffline(() => deployStack(plan), {
             project: ROOT_PROJECT,
             stack,
             ...cloudModule(plan.config.cloud).offlineAnswers(),
         });
+        return { plan, run };
     } catch (error) {
         if (error instanceof OfflineRunError) {
             throw new OperationError(`the program failed: ${error.message.split("\n")[0]}`, { cause: error });
         }
         throw error;
     }
-    const report = `${renderTree(run.resources)}\n${renderSummary(plan, run.resources)}`;
-    return { plan, run, report, files: planFiles(plan, run.resources) };
 }
