@@ -60,6 +60,8 @@ function standIn({ file, functions = [] }: DeferredModule): NodeJS.Module {
                 return descriptor && { ...descriptor, configurable: true };
             },
             set: (_, key, value) => Reflect.set(load(), key, value),
+            defineProperty: (_, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
+            deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
         },
     );
     const stub = new Module(file);
