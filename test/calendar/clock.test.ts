@@ -3,8 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { isoDay, pinToday, today, TODAY_VARIABLE } from "../../components/clock";
 import { TEST_TODAY } from "../support/clock";
-
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
+import { CLI_BIN } from "../support/run-cli";
 
 describe("the one clock", () => {
     it("is pinned for the whole suite, here and in every CLI a test spawns", () => {
@@ -22,9 +21,11 @@ describe("the one clock", () => {
         assert.equal(isoDay(today()), isoDay(TEST_TODAY));
     });
 
+    // These spawn the CLI: the variable is read by a process's own clock, and the clock of this
+    // process is pinned by test/support/clock.ts, so in-process runs would never read it.
     describe(`${TODAY_VARIABLE}`, () => {
         const plan = (day: string) =>
-            spawnSync(process.execPath, [BIN, "plan", "--config", "examples/eks/stack-config.yaml", "--set", "kubernetesVersion=1.33"], {
+            spawnSync(process.execPath, [CLI_BIN, "plan", "--config", "examples/eks/stack-config.yaml", "--set", "kubernetesVersion=1.33"], {
                 encoding: "utf8",
                 cwd: path.resolve(__dirname, "../.."),
                 env: { ...process.env, [TODAY_VARIABLE]: day },
@@ -51,7 +52,7 @@ describe("the one clock", () => {
         it("is refused as itself, not under the config key it was read for, on every command", () => {
             const message = `error: ${TODAY_VARIABLE}: "bogus" is not a day; give YYYY-MM-DD, or unset it for the real date\n`;
             for (const args of [["plan"], ["plan", "--config", "Pulumi.example.yaml"], ["values"], ["fleet", "plan", "examples/fleet/tenants.yaml"]]) {
-                const result = spawnSync(process.execPath, [BIN, ...args], {
+                const result = spawnSync(process.execPath, [CLI_BIN, ...args], {
                     encoding: "utf8",
                     cwd: path.resolve(__dirname, "../.."),
                     env: { ...process.env, [TODAY_VARIABLE]: "bogus" },

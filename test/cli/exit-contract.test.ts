@@ -9,7 +9,7 @@ import { failureReport } from "../../cli/failure";
 import { printable, printableLine } from "../../components/terminal-text";
 import { ExitCode, InputError, OperationError } from "../../components/errors";
 import { allConfigKeys } from "../../components/config/keys";
-import { runCli } from "../support/run-cli";
+import { CLI_BIN, runCli } from "../support/run-cli";
 
 /** What a terminal would obey rather than show. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -38,9 +38,8 @@ describe("the exit-code contract", () => {
 
 describe("a closed pipe", () => {
     it("ends the output, not the command: no stack trace, the command's own exit code", () => {
-        const bin = path.resolve(__dirname, "../../dist/cli/bin.js");
-        // `| head -c 1` as a shell would run it; the CLI writes far more than a pipe holds.
-        const result = spawnSync("bash", ["-c", `"${process.execPath}" "${bin}" plan | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], { encoding: "utf8" });
+        // `| head -c 1` as a shell would run it, so a process of its own; the CLI writes far more than a pipe holds.
+        const result = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI_BIN}" plan | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], { encoding: "utf8" });
         assert.equal(result.stderr, "exit 0\n");
     });
 });

@@ -5,15 +5,33 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { laneError, laneFailure, type LaneJob } from "../../cli/fleet-plan-lanes";
 import { InputError, OperationError } from "../../components/errors";
+import { CLI_BIN, runCli } from "../support/run-cli";
 
-// The compiled bin, whose workers run the compiled worker module (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
-const ROOT = path.resolve(__dirname, "../..");
+// Relative to the working folder, the repository's root when mocha runs.
 const EXAMPLE = "examples/fleet/tenants.yaml";
 
-function fleetPlan(...flags: string[]) {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fleet-lanes-")), "out");
-    const result = spawnSync(process.execPath, [BIN, "fleet", "plan", EXAMPLE, "--out", out, ...flags], { encoding: "utf8", cwd: ROOT });
+/** `fleet plan EXAMPLE --out <a new folder> ...flags`, run by `main()` in this process. */
+async function fleetPlan(...flags: string[]) {
+    const out = outFolder();
+    return planned(out, await runCli("fleet", "plan", EXAMPLE, "--out", out, ...flags));
+}
+
+/**
+ * The same, run by the compiled bin in a process of its own, for several lanes: in this process
+ * the lanes' workers would load the TypeScript sources under ts-node, several seconds each, where
+ * the bin's compiled workers start in well under one.
+ */
+function fleetPlanProcess(...flags: string[]) {
+    const out = outFolder();
+    const result = spawnSync(process.execPath, [CLI_BIN, "fleet", "plan", EXAMPLE, "--out", out, ...flags], { encoding: "utf8" });
+    return planned(out, result);
+}
+
+function outFolder(): string {
+    return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fleet-lanes-")), "out");
+}
+
+function planned(out: string, result: { status: number | null; stdout: string; stderr: string }) {
     return { status: result.status, stdout: result.stdout.replace(out, "OUT"), stderr: result.stderr, files: folderContents(out) };
 }
 
@@ -34,8 +52,8 @@ function folderContents(folder: string): Record<string, string> {
 describe("fleet plan on several lanes", function () {
     this.timeout(120_000);
 
-    it("prints and writes exactly what one lane does, byte for byte, on 1, 2 and 3 lanes", () => {
-        const serial = fleetPlan("--concurrency", "1");
+    it("prints and writes exactly what one lane does, byte for byte, on 1, 2 and 3 lanes", async () => {
+        const serial = await fleetPlan("--concurrency", "1");
         assert.equal(serial.status, 0, serial.stderr);
         // Each tenant's plan, report, IstioOperator and one values file per Helm Release (the EKS
         // tenant's load-balancer controller, the canary's CNI), the fleet's summary, and the list of
@@ -43,7 +61,7 @@ describe("fleet plan on several lanes", function () {
         assert.equal(Object.keys(serial.files).length, 4 * 6 + 2 + 1 + 1);
         assert.ok(serial.files["initech/aws-load-balancer-controller-values.yaml"] && serial.files["globex/istiod-canary-values.yaml"] && serial.files["fleet.json"]);
         for (const lanes of ["2", "3"]) {
-            const parallel = fleetPlan("--concurrency", lanes);
+            const parallel = fleetPlanProcess("--concurrency", lanes);
             assert.equal(parallel.status, 0, parallel.stderr);
             assert.equal(parallel.stdout, serial.stdout);
             assert.equal(parallel.stderr, serial.stderr);
@@ -51,9 +69,9 @@ describe("fleet plan on several lanes", function () {
         }
     });
 
-    it("refuses a concurrency that is not a whole number from 1 to 64, naming the flag, exit 2, writing nothing", () => {
+    it("refuses a concurrency that is not a whole number from 1 to 64, naming the flag, exit 2, writing nothing", async () => {
         for (const bad of ["0", "two", "-1", "65", "99999999999"]) {
-            const result = fleetPlan("--concurrency", bad);
+            const result = await fleetPlan("--concurrency", bad);
             assert.equal(result.status, 2);
             assert.equal(result.stderr, `error: --concurrency: expected a whole number from 1 to 64, got '${bad}'\n`);
             assert.deepEqual(result.files, {});

@@ -4,15 +4,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
+import { withEnv } from "../support/env";
 import { tempFile } from "../support/fixtures";
+import { CLI_BIN, runCli } from "../support/run-cli";
 
-// The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
-const ROOT = path.resolve(__dirname, "../..");
+// Relative to the working folder, the repository's root when mocha runs.
 const EXAMPLE = "examples/fleet/tenants.yaml";
 
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT, env });
+/**
+ * The compiled bin in a process of its own, for a plan on several lanes (the default concurrency):
+ * in this process the lanes' workers would load the TypeScript sources under ts-node, several
+ * seconds each, where the bin's compiled workers start in well under one.
+ */
+function spawnCli(...args: string[]) {
+    const result = spawnSync(process.execPath, [CLI_BIN, ...args], { encoding: "utf8" });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -24,7 +29,7 @@ describe("dualstack-istio fleet", function () {
     this.timeout(60_000);
 
     it("plan: checks the example fleet across clouds and prints one row per tenant", () => {
-        const { status, stdout, stderr } = cli(["fleet", "plan", EXAMPLE]);
+        const { status, stdout, stderr } = spawnCli("fleet", "plan", EXAMPLE);
         assert.equal(stderr, "");
         assert.equal(status, 0);
         assert.equal(
@@ -44,7 +49,7 @@ describe("dualstack-istio fleet", function () {
 
     it("plan --out writes every tenant's plan, under its own stack name, and fleet.json", () => {
         const out = outDir();
-        const { status, stdout } = cli(["fleet", "plan", EXAMPLE, "--out", out]);
+        const { status, stdout } = spawnCli("fleet", "plan", EXAMPLE, "--out", out);
         assert.equal(status, 0);
         assert.match(stdout, new RegExp(`Wrote 4 tenants' plans and fleet.json to ${out}\\n$`));
         assert.deepEqual(fs.readdirSync(out).sort(), [".dualstack-istio-plan.json", "acme", "fleet.json", "globex", "initech", "umbrella"]);
@@ -78,13 +83,13 @@ describe("dualstack-istio fleet", function () {
         assert.deepEqual(summary.warnings, []);
     });
 
-    it("plan of a bad fleet: exit 2, one error line per problem, each naming its tenant, nothing written", () => {
+    it("plan of a bad fleet: exit 2, one error line per problem, each naming its tenant, nothing written", async () => {
         const file = tempFile(
             "tenants.yaml",
             "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\ntenants:\n  - name: a\n    istio:\n      hub: HTTPS://x\n  - name: b\n    nodes:\n      count: -1\n  - name: a\n",
         );
         const out = outDir();
-        const { status, stdout, stderr } = cli(["fleet", "plan", file, "--out", out]);
+        const { status, stdout, stderr } = await runCli("fleet", "plan", file, "--out", out);
         assert.equal(status, 2);
         assert.equal(stdout, "");
         const lines = stderr.trimEnd().split("\n");
@@ -95,9 +100,9 @@ describe("dualstack-istio fleet", function () {
         assert.equal(fs.existsSync(out), false);
     });
 
-    it("up without the Pulumi CLI on PATH: exit 2 and one line saying how to install it", () => {
+    it("up without the Pulumi CLI on PATH: exit 2 and one line saying how to install it", async () => {
         const bin = fs.mkdtempSync(path.join(os.tmpdir(), "no-pulumi-"));
-        const { status, stdout, stderr } = cli(["fleet", "up", EXAMPLE, "--work-dir", path.join(bin, "work")], { ...process.env, PATH: bin });
+        const { status, stdout, stderr } = await withEnv({ PATH: bin }, () => runCli("fleet", "up", EXAMPLE, "--work-dir", path.join(bin, "work")));
         assert.equal(status, 2);
         assert.equal(stdout, "");
         assert.equal(
@@ -106,15 +111,15 @@ describe("dualstack-istio fleet", function () {
         );
     });
 
-    it("preview of an unknown tenant, or a bad concurrency: exit 2 and one line, before Pulumi is looked for", () => {
-        assert.deepEqual(cli(["fleet", "preview", EXAMPLE, "--tenant", "acm"]).stderr, "error: --tenant: 'acm' is not a tenant of this file; did you mean 'acme'?\n");
-        const { status, stderr } = cli(["fleet", "preview", EXAMPLE, "--concurrency", "0"]);
+    it("preview of an unknown tenant, or a bad concurrency: exit 2 and one line, before Pulumi is looked for", async () => {
+        assert.deepEqual((await runCli("fleet", "preview", EXAMPLE, "--tenant", "acm")).stderr, "error: --tenant: 'acm' is not a tenant of this file; did you mean 'acme'?\n");
+        const { status, stderr } = await runCli("fleet", "preview", EXAMPLE, "--concurrency", "0");
         assert.equal(status, 2);
         assert.equal(stderr, "error: --concurrency: expected a whole number from 1 to 64, got '0'\n");
     });
 
-    it("export-operator prints a Stack per tenant and names the Secrets to create", () => {
-        const { status, stdout, stderr } = cli(["fleet", "export-operator", EXAMPLE, "--repo", "https://github.com/ecloud/platform.git"]);
+    it("export-operator prints a Stack per tenant and names the Secrets to create", async () => {
+        const { status, stdout, stderr } = await runCli("fleet", "export-operator", EXAMPLE, "--repo", "https://github.com/ecloud/platform.git");
         assert.equal(status, 0);
         const stacks = parseAllDocuments(stdout).map((document) => document.toJS() as { kind: string; metadata: { name: string } });
         assert.deepEqual(
@@ -126,10 +131,10 @@ describe("dualstack-istio fleet", function () {
             "note: create Secret pulumi-operator/pulumi-credentials with key PULUMI_ACCESS_TOKEN\n" +
                 "note: create Secret pulumi-operator/dualstack-istio-umbrella with key existing: the existing section of tenant 'umbrella' as JSON, with the kubeconfig's content inline\n",
         );
-        assert.equal(cli(["fleet", "export-operator", EXAMPLE]).stderr, "error: --repo: required; run with --help for what it takes\n");
-        assert.equal(cli(["fleet", "plan"]).stderr, "error: file: required; run with --help for the arguments\n");
-        assert.equal(cli(["fleet"]).stderr, "error: fleet: missing a subcommand; available: plan, preview, up, destroy, export-operator\n");
-        assert.equal(cli(["fleet", "plann", EXAMPLE]).stderr, "error: fleet: unknown subcommand 'plann'; available: plan, preview, up, destroy, export-operator\n");
+        assert.equal((await runCli("fleet", "export-operator", EXAMPLE)).stderr, "error: --repo: required; run with --help for what it takes\n");
+        assert.equal((await runCli("fleet", "plan")).stderr, "error: file: required; run with --help for the arguments\n");
+        assert.equal((await runCli("fleet")).stderr, "error: fleet: missing a subcommand; available: plan, preview, up, destroy, export-operator\n");
+        assert.equal((await runCli("fleet", "plann", EXAMPLE)).stderr, "error: fleet: unknown subcommand 'plann'; available: plan, preview, up, destroy, export-operator\n");
     });
 
     it("up, Ctrl-C: the running tenant's pulumi cancels at a safe point, no other tenant starts, exit 130", async () => {
@@ -145,8 +150,8 @@ describe("dualstack-istio fleet", function () {
             "tenants.yaml",
             "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\n    authorizedNetworks: [81.2.69.0/24]\ntenants:\n  - name: t0\n  - name: t1\n  - name: t2\n",
         );
-        const child = spawn(process.execPath, [BIN, "fleet", "up", file, "--concurrency", "1", "--work-dir", work], {
-            cwd: ROOT,
+        // A process of its own: the test is about its exit code on a signal.
+        const child = spawn(process.execPath, [CLI_BIN, "fleet", "up", file, "--concurrency", "1", "--work-dir", work], {
             detached: true,
             env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`, FAKE_PULUMI_STATE: state, FAKE_PULUMI_HANG: "t0", PULUMI_CONFIG_PASSPHRASE: "x" },
         });

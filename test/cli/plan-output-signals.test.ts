@@ -6,8 +6,8 @@ import { fleetPlanCommand } from "../../cli/fleet-plan-command";
 import { PLAN_MANIFEST } from "../../cli/plan-output";
 
 import { folderEntries as contents, stagingLeft, tempFolder as tempFolderWith } from "../support/plan-output";
+import { CLI_BIN } from "../support/run-cli";
 
-const ROOT = path.resolve(__dirname, "../..");
 const tempFolder = () => tempFolderWith("plan-output-signals-");
 
 /** A tenants file of `count` GCP tenants, t0 … t<count - 1>. */
@@ -19,16 +19,16 @@ function tenantsFile(folder: string, count: number): string {
 }
 
 /**
- * `fleet plan FILE --out OUT --concurrency 2`, the CLI from source in a process of its own, sent
- * `signal` once its staging folder holds a few tenants' partial plans (worker lanes still writing).
+ * `fleet plan FILE --out OUT --concurrency 2`, the compiled bin (dist/cli/bin.js, its lanes compiled
+ * worker threads) in a process of its own, sent `signal` once its staging folder holds a few
+ * tenants' partial plans (worker lanes still writing).
  */
 async function interruptedFleetPlan(
     file: string,
     out: string,
     signal: NodeJS.Signals,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/bin.ts", "fleet", "plan", file, "--out", out, "--concurrency", "2"], {
-        cwd: ROOT,
+    const child = spawn(process.execPath, [CLI_BIN, "fleet", "plan", file, "--out", out, "--concurrency", "2"], {
         stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -45,7 +45,7 @@ async function interruptedFleetPlan(
     return { ...(await exited), stdout, stderr };
 }
 
-describe("plan --out and signals, end to end (the CLI from source, worker lanes)", function () {
+describe("plan --out and signals, end to end (the compiled bin, worker lanes)", function () {
     this.timeout(180_000);
 
     it("SIGINT while fleet plan --out writes: exit 130, nothing printed, no staging folder, the previous output byte for byte", async () => {

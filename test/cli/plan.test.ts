@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { kubeconfigText, makeChartsDir, tempFile } from "../support/fixtures";
-
-// The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
-const ROOT = path.resolve(__dirname, "../..");
-
-function cli(...args: string[]) {
-    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { binLoads, packagesOf, runCli } from "../support/run-cli";
 
 function outDir(): string {
     return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "out");
@@ -39,8 +30,8 @@ function readPlan(directory: string): PlanJson {
 const URN = "urn:pulumi:dev::dualstack-istio::";
 
 describe("dualstack-istio plan", () => {
-    it("with no config, prints the default GKE stack's tree and its dual-stack summary", () => {
-        const { status, stdout, stderr } = cli("plan");
+    it("with no config, prints the default GKE stack's tree and its dual-stack summary", async () => {
+        const { status, stdout, stderr } = await runCli("plan");
         assert.equal(stderr, "");
         assert.equal(status, 0);
         const lines = stdout.split("\n");
@@ -70,10 +61,10 @@ describe("dualstack-istio plan", () => {
         assert.ok(stdout.includes("Warnings:\n    gcp.authorizedNetworks: not set:"));
     });
 
-    it("--out writes plan.json, plan.md, the values of each release and an IstioOperator, byte-identical on every run", () => {
+    it("--out writes plan.json, plan.md, the values of each release and an IstioOperator, byte-identical on every run", async () => {
         const [first, second] = [outDir(), outDir()];
-        assert.equal(cli("plan", "--out", first).status, 0);
-        assert.equal(cli("plan", "--out", second).status, 0);
+        assert.equal((await runCli("plan", "--out", first)).status, 0);
+        assert.equal((await runCli("plan", "--out", second)).status, 0);
         const files = fs.readdirSync(first).sort();
         assert.deepEqual(files, [
             ".dualstack-istio-plan.json",
@@ -125,12 +116,12 @@ describe("dualstack-istio plan", () => {
         assert.equal(markdown.split("\n").filter((line) => line.startsWith("| `")).length, plan.resources.length);
     });
 
-    it("plans the example stack file, a GKE config with --set, and an existing cluster", () => {
-        const example = cli("plan", "--config", "Pulumi.example.yaml");
+    it("plans the example stack file, a GKE config with --set, and an existing cluster", async () => {
+        const example = await runCli("plan", "--config", "Pulumi.example.yaml");
         assert.equal(example.status, 0, example.stderr);
         assert.ok(example.stdout.includes("dualstack-demo: gcp europe-west4, Kubernetes 1.35 (gke)"));
 
-        const gke = cli("plan", "--set", "clusterName=edge", "--set", "istio.cni.enabled=true", "--set", "istio.revision=canary", "--set", "nodes.maxCount=6");
+        const gke = await runCli("plan", "--set", "clusterName=edge", "--set", "istio.cni.enabled=true", "--set", "istio.revision=canary", "--set", "nodes.maxCount=6");
         assert.equal(gke.status, 0, gke.stderr);
         assert.match(gke.stdout, / \+   ├─ dualstack-istio:index:GkeDualStackCluster +edge\n/);
         assert.ok(gke.stdout.includes("istio-cni"));
@@ -141,15 +132,15 @@ describe("dualstack-istio plan", () => {
             "stack.yaml",
             `cloud: existing\nclusterName: kind\nkubernetesVersion: "1.33"\nexisting:\n  kubeconfig: ${kubeconfig}\nistio:\n  gateway: {enabled: true, serviceType: NodePort}\n`,
         );
-        const existing = cli("plan", "--config", config);
+        const existing = await runCli("plan", "--config", config);
         assert.equal(existing.status, 0, existing.stderr);
         assert.ok(existing.stdout.includes("kind: existing cluster, context kind-dual-stack at https://127.0.0.1:6443, Kubernetes 1.33 (generic)"));
         assert.match(existing.stdout, / \+   ├─ dualstack-istio:index:ExistingCluster +kind\n \+   │  └─ pulumi:providers:kubernetes +kind-k8s\n/);
     });
 
-    it("plans the EKS example: the IPv6 cluster, its dual-stack VPC and edge, and IPv6 Istio behind it", () => {
+    it("plans the EKS example: the IPv6 cluster, its dual-stack VPC and edge, and IPv6 Istio behind it", async () => {
         const directory = outDir();
-        const { status, stdout, stderr } = cli("plan", "--config", "examples/eks/stack-config.yaml", "--out", directory);
+        const { status, stdout, stderr } = await runCli("plan", "--config", "examples/eks/stack-config.yaml", "--out", directory);
         assert.equal(status, 0, stderr);
         for (const line of [
             " +   ├─ dualstack-istio:index:EksIpv6Cluster                            dualstack-eks",
@@ -188,10 +179,10 @@ describe("dualstack-istio plan", () => {
         );
     });
 
-    it("plans the experimental-dual-stack flavour from a local chartsDir", () => {
+    it("plans the experimental-dual-stack flavour from a local chartsDir", async () => {
         const charts = makeChartsDir();
         const directory = outDir();
-        const { status, stdout, stderr } = cli(
+        const { status, stdout, stderr } = await runCli(
             "plan",
             "--out",
             directory,
@@ -238,33 +229,21 @@ describe("dualstack-istio plan", () => {
         ],
     ];
     for (const [what, args, message] of refusals) {
-        it(`refuses ${what}: exit 2, one line, nothing written`, () => {
+        it(`refuses ${what}: exit 2, one line, nothing written`, async () => {
             const directory = outDir();
-            const { status, stdout, stderr } = cli("plan", "--out", directory, ...args);
+            const { status, stdout, stderr } = await runCli("plan", "--out", directory, ...args);
             assert.deepEqual({ status, stdout, stderr }, { status: 2, stdout: "", stderr: `${message}\n` });
             assert.equal(fs.existsSync(directory), false);
         });
     }
 
-    it("runs as compiled JavaScript, without ts-node, loading only the cloud SDK in use", () => {
-        // Which of ts-node and the cloud SDKs a plan loads. (@pulumi/pulumi itself requires the
-        // typescript module for closure serialisation; nothing is type-checked.)
-        const loadedBy = (...args: string[]) =>
-            spawnSync(
-                process.execPath,
-                [
-                    "-e",
-                    `require(${JSON.stringify(BIN)}).main(${JSON.stringify(args)}).then(() => {
-                    const names = Object.keys(require.cache).map((file) => /node_modules[\\\\/](ts-node|@pulumi[\\\\/](?:gcp|aws))[\\\\/]/.exec(file)?.[1]);
-                    process.stderr.write(JSON.stringify([...new Set(names.filter(Boolean))]));
-                });`,
-                ],
-                { encoding: "utf8", cwd: ROOT },
-            ).stderr;
-        assert.equal(loadedBy("plan"), '["@pulumi/gcp"]');
+    it("runs as compiled JavaScript, without ts-node or TypeScript, loading only the cloud SDK in use", () => {
+        // Which of ts-node, TypeScript and the cloud SDKs a plan loads.
+        const loadedBy = (...args: string[]) => packagesOf(binLoads(args).loaded).filter((name) => /^(ts-node|typescript|@pulumi\/(gcp|aws|azure-native))$/.test(name));
+        assert.deepEqual(loadedBy("plan"), ["@pulumi/gcp"]);
         const kubeconfig = tempFile("config", kubeconfigText(["kind-dual-stack"]));
         const existing = tempFile("stack.yaml", `cloud: existing\nclusterName: k\nkubernetesVersion: "1.33"\nexisting: {kubeconfig: ${kubeconfig}}\n`);
-        assert.equal(loadedBy("plan", "--config", existing), "[]");
-        assert.equal(loadedBy("plan", "--config", "examples/eks/stack-config.yaml"), '["@pulumi/aws"]');
+        assert.deepEqual(loadedBy("plan", "--config", existing), []);
+        assert.deepEqual(loadedBy("plan", "--config", "examples/eks/stack-config.yaml"), ["@pulumi/aws"]);
     });
 });

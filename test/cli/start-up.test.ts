@@ -1,24 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { UNUSED_SDK_MODULES } from "../../cli/deferred-sdk-modules";
 import { REPO } from "../support/packed-package";
-import { CLI_BIN, runCli } from "../support/run-cli";
+import { binLoads, runCli } from "../support/run-cli";
 import { tempFolder } from "../support/plan-output";
 
 /** Files of what the SDK's deferred modules would load: TypeScript (installed, or the SDK's vendored copy) and npm's Arborist. */
 const DEFERRED = /node_modules\/typescript\/|\/vendor\/typescript@|@npmcli\/arborist\//;
-
-/** Runs the compiled bin with a probe that lists, at exit, every module the process loaded. */
-function binWithProbe(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; loaded: string[] } {
-    const folder = tempFolder("start-up-");
-    const probe = join(folder, "probe.js");
-    const list = join(folder, "loaded.json");
-    writeFileSync(probe, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));\n`);
-    const result = spawnSync(process.execPath, ["-r", probe, CLI_BIN, ...args], { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env } });
-    return { status: result.status, stdout: result.stdout, loaded: JSON.parse(readFileSync(list, "utf8")) as string[] };
-}
 
 /** Every file under a folder, recursively (none when it does not exist). */
 function filesUnder(folder: string): string[] {
@@ -33,7 +23,7 @@ describe("the CLI's start-up (cli/bin.ts)", function () {
     this.timeout(60000);
 
     it("plan loads the Pulumi SDK but neither TypeScript nor npm's Arborist, and prints what main() prints", async () => {
-        const run = binWithProbe(["plan"]);
+        const run = binLoads(["plan"]);
         assert.equal(run.status, 0);
         assert.ok(
             run.loaded.some((file) => file.includes("@pulumi/pulumi/runtime/")),
@@ -72,11 +62,11 @@ describe("the CLI's start-up (cli/bin.ts)", function () {
 
     it("caches compiled code under the user's cache folder, and not with NODE_DISABLE_COMPILE_CACHE=1", () => {
         const cached = tempFolder("compile-cache-");
-        assert.equal(binWithProbe(["--version"], { XDG_CACHE_HOME: cached }).status, 0);
+        assert.equal(binLoads(["--version"], { XDG_CACHE_HOME: cached }).status, 0);
         assert.ok(filesUnder(join(cached, "dualstack-istio", "compile-cache")).length > 0, "nothing was cached");
 
         const off = tempFolder("compile-cache-off-");
-        assert.equal(binWithProbe(["--version"], { XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" }).status, 0);
+        assert.equal(binLoads(["--version"], { XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" }).status, 0);
         assert.deepEqual(filesUnder(off), []);
     });
 });

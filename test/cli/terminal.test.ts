@@ -1,34 +1,15 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { coloured, colourOn, Progress, progressOn } from "../../cli/terminal";
-import { runCli } from "../support/run-cli";
+import { withEnv } from "../support/env";
+import { runCliOnTerminal } from "../support/run-cli";
 
 const FLEET = path.resolve(__dirname, "../../examples/fleet/tenants.yaml");
 const WIPE = "\r\u001b[2K";
 
 /** Runs the CLI with stderr playing a terminal (or not) and the environment given. */
-async function onTerminal(tty: boolean, env: Record<string, string | undefined>, ...args: string[]) {
-    const saved = { isTTY: process.stderr.isTTY, NO_COLOR: process.env.NO_COLOR, TERM: process.env.TERM };
-    process.stderr.isTTY = tty;
-    for (const [key, value] of Object.entries(env)) {
-        if (value === undefined) {
-            delete process.env[key];
-        } else {
-            process.env[key] = value;
-        }
-    }
-    try {
-        return await runCli(...args);
-    } finally {
-        process.stderr.isTTY = saved.isTTY;
-        for (const key of ["NO_COLOR", "TERM"] as const) {
-            if (saved[key] === undefined) {
-                delete process.env[key];
-            } else {
-                process.env[key] = saved[key];
-            }
-        }
-    }
+function onTerminal(tty: boolean, env: Record<string, string | undefined>, ...args: string[]) {
+    return withEnv(env, () => runCliOnTerminal(tty, ...args));
 }
 
 describe("the CLI on a terminal: progress and colour on stderr, only for a person watching", function () {

@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { parse } from "yaml";
 import { resolveIstioSettings } from "../../components/istio/settings";
 import { istiodValues } from "../../components/istio/values";
-
-// The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
-
-function cli(...args: string[]) {
-    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { binLoads, packagesOf, runCli } from "../support/run-cli";
 
 describe("dualstack-istio values", () => {
-    it("prints istiod's values for the default Istio on a dual-stack cluster", () => {
-        const { status, stdout, stderr } = cli("values");
+    it("prints istiod's values for the default Istio on a dual-stack cluster", async () => {
+        const { status, stdout, stderr } = await runCli("values");
         assert.equal(status, 0);
         assert.equal(stderr, "");
         const expected = istiodValues(resolveIstioSettings({}, { ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.32" }));
@@ -23,8 +14,8 @@ describe("dualstack-istio values", () => {
         assert.match(stdout, /ISTIO_DUAL_STACK: "true"/, "switches are quoted strings in the YAML");
     });
 
-    it("prints the branch's values with both switches and the Kubernetes 1.25 workarounds", () => {
-        const { status, stdout, stderr } = cli(
+    it("prints the branch's values with both switches and the Kubernetes 1.25 workarounds", async () => {
+        const { status, stdout, stderr } = await runCli(
             "values",
             "--flavor",
             "experimental-dual-stack",
@@ -49,22 +40,22 @@ describe("dualstack-istio values", () => {
         ]);
     });
 
-    it("prints each chart: base, gateway, cni", () => {
-        assert.deepEqual(parse(cli("values", "--chart", "base", "--revision", "canary").stdout), {
+    it("prints each chart: base, gateway, cni", async () => {
+        assert.deepEqual(parse((await runCli("values", "--chart", "base", "--revision", "canary")).stdout), {
             global: { istioNamespace: "istio-system" },
             defaultRevision: "canary",
         });
-        assert.deepEqual(parse(cli("values", "--chart", "gateway", "--gateway-service-type", "NodePort").stdout), {
+        assert.deepEqual(parse((await runCli("values", "--chart", "gateway", "--gateway-service-type", "NodePort")).stdout), {
             service: { type: "NodePort", ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] },
         });
-        assert.deepEqual(parse(cli("values", "--chart", "cni", "--platform", "gke", "--image-pull-secret", "a", "--image-pull-secret", "b").stdout), {
+        assert.deepEqual(parse((await runCli("values", "--chart", "cni", "--platform", "gke", "--image-pull-secret", "a", "--image-pull-secret", "b")).stdout), {
             global: { hub: "docker.io/istio", tag: "1.30.3", imagePullPolicy: "IfNotPresent", imagePullSecrets: ["a", "b"], platform: "gke" },
             cni: { cniBinDir: "/home/kubernetes/bin" },
         });
     });
 
-    it("prints an IstioOperator for istioctl users", () => {
-        const operator = parse(cli("values", "--format", "istio-operator", "--istio-version", "1.17.8", "--kubernetes-version", "1.26").stdout);
+    it("prints an IstioOperator for istioctl users", async () => {
+        const operator = parse((await runCli("values", "--format", "istio-operator", "--istio-version", "1.17.8", "--kubernetes-version", "1.26")).stdout);
         assert.equal(operator.kind, "IstioOperator");
         assert.deepEqual(operator.spec.meshConfig, { defaultConfig: { proxyMetadata: { ISTIO_AGENT_DUAL_STACK: "true" } } });
         // istioctl 1.17's k8s.service has no family fields (istio/api's own ServiceSpec): an overlay sets them.
@@ -132,17 +123,17 @@ describe("dualstack-istio values", () => {
             ]),
         ];
         for (const [args, line] of cases) {
-            it(args.join(" "), () => {
-                const { status, stdout, stderr } = cli("values", ...args);
+            it(args.join(" "), async () => {
+                const { status, stdout, stderr } = await runCli("values", ...args);
                 assert.equal(status, 2);
                 assert.equal(stdout, "");
                 assert.equal(stderr, `${line}\n`);
             });
         }
 
-        it("no command, or an unknown one", () => {
-            assert.deepEqual(cli(), { status: 2, stdout: "", stderr: "error: command: missing; available: plan, values, fleet (run dualstack-istio --help)\n" });
-            assert.deepEqual(cli("plan-everything"), {
+        it("no command, or an unknown one", async () => {
+            assert.deepEqual(await runCli(), { status: 2, stdout: "", stderr: "error: command: missing; available: plan, values, fleet (run dualstack-istio --help)\n" });
+            assert.deepEqual(await runCli("plan-everything"), {
                 status: 2,
                 stdout: "",
                 stderr: "error: command: unknown command 'plan-everything'; run dualstack-istio --help\n",
@@ -178,8 +169,8 @@ describe("dualstack-istio values", () => {
             ["1.17.8 IstioOperator: istioctl's overlays do it", ["--istio-version", "1.17.8", "--kubernetes-version", "1.26", "--format", "istio-operator"], []],
         ];
         for (const [name, args, expected] of cases) {
-            it(name, () => {
-                const { status, stderr } = cli("values", ...args);
+            it(name, async () => {
+                const { status, stderr } = await runCli("values", ...args);
                 assert.equal(status, 0);
                 assert.deepEqual(
                     stderr.split("\n").filter((line) => line.startsWith("warning: --chart:")),
@@ -190,17 +181,11 @@ describe("dualstack-istio values", () => {
     });
 
     it("runs as plain JavaScript: no TypeScript and no Pulumi package is loaded", () => {
-        const probe = spawnSync(
-            process.execPath,
-            [
-                "-e",
-                `process.argv = [process.argv[0], "x", "values"]; require(${JSON.stringify(BIN)}).main(["values"]);
-                const loaded = Object.keys(require.cache);
-                process.stderr.write(JSON.stringify(loaded.filter((file) => /node_modules[\\\\/](typescript|ts-node|@pulumi)[\\\\/]/.test(file))));`,
-            ],
-            { encoding: "utf8" },
+        const run = binLoads(["values"]);
+        assert.equal(run.status, 0);
+        assert.deepEqual(
+            packagesOf(run.loaded).filter((name) => /^(typescript|ts-node|@pulumi\/.*)$/.test(name)),
+            [],
         );
-        assert.equal(probe.status, 0);
-        assert.equal(probe.stderr, "[]");
     });
 });

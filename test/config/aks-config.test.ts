@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import type { AzureCloudPlan } from "../../components/aks/cloud";
 import { keysNotTakenBy, parseStackConfig } from "../../components/config/parse";
 import { findClashes, findNetworkOverlaps } from "../../fleet/clashes";
@@ -9,17 +7,13 @@ import { parseTenantsFile } from "../../fleet/tenants-file";
 import { planStack } from "../../program/stack-plan";
 import { refusal as refusalOf } from "../support/fixtures";
 import { TEST_TODAY as TODAY } from "../support/clock";
+import { binLoads, packagesOf, runCli } from "../support/run-cli";
 
 const SUBSCRIPTION = "3f2b8c4e-9a1d-4e6f-8b2c-7d5e1a9c0f42";
 const AZURE = { cloud: "azure", clusterName: "dualstack-aks", region: "westeurope", azure: { subscriptionId: SUBSCRIPTION, authorizedIpRanges: ["81.2.69.0/24"] } };
 
 const planned = (document: unknown, today: Date = TODAY) => planStack(parseStackConfig(document), today);
 const refusal = (document: unknown, today: Date = TODAY) => refusalOf(() => planned(document, today));
-
-// The compiled bin, exactly what `npx dualstack-istio` runs (npm test builds it first).
-const BIN = path.resolve(__dirname, "../../dist/cli/bin.js");
-const ROOT = path.resolve(__dirname, "../..");
-const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: ROOT });
 
 describe("cloud: azure stack config", () => {
     it("applies the AKS defaults in one place", () => {
@@ -279,8 +273,8 @@ describe("cloud: azure in a fleet", () => {
 });
 
 describe("dualstack-istio plan --config examples/aks/stack-config.yaml", () => {
-    it("plans the AKS example: the cluster, its dual-stack network and edge, and dual-stack Istio", () => {
-        const { status, stdout, stderr } = cli("plan", "--config", "examples/aks/stack-config.yaml");
+    it("plans the AKS example: the cluster, its dual-stack network and edge, and dual-stack Istio", async () => {
+        const { status, stdout, stderr } = await runCli("plan", "--config", "examples/aks/stack-config.yaml");
         assert.equal(stderr, "");
         assert.equal(status, 0);
         for (const line of [
@@ -301,20 +295,13 @@ describe("dualstack-istio plan --config examples/aks/stack-config.yaml", () => {
         assert.ok(!stdout.includes("Warnings:"));
     });
 
-    it("loads only the Azure SDK, and refuses kubenet with one line, exit 2", () => {
-        const loaded = spawnSync(
-            process.execPath,
-            [
-                "-e",
-                `require(${JSON.stringify(BIN)}).main(["plan", "--config", "examples/aks/stack-config.yaml"]).then(() => {
-                const names = Object.keys(require.cache).map((file) => /node_modules[\\\\/](ts-node|@pulumi[\\\\/](?:gcp|aws|azure-native))[\\\\/]/.exec(file)?.[1]);
-                process.stderr.write(JSON.stringify([...new Set(names.filter(Boolean))]));
-            });`,
-            ],
-            { encoding: "utf8", cwd: ROOT },
-        ).stderr;
-        assert.equal(loaded, '["@pulumi/azure-native"]');
-        const kubenet = cli("plan", "--config", "examples/aks/stack-config.yaml", "--set", "azure.networkPlugin=kubenet");
+    it("loads only the Azure SDK, and refuses kubenet with one line, exit 2", async () => {
+        const { loaded } = binLoads(["plan", "--config", "examples/aks/stack-config.yaml"]);
+        assert.deepEqual(
+            packagesOf(loaded).filter((name) => /^(ts-node|typescript|@pulumi\/(gcp|aws|azure-native))$/.test(name)),
+            ["@pulumi/azure-native"],
+        );
+        const kubenet = await runCli("plan", "--config", "examples/aks/stack-config.yaml", "--set", "azure.networkPlugin=kubenet");
         assert.deepEqual(
             { status: kubenet.status, stdout: kubenet.stdout, stderr: kubenet.stderr },
             {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRunError, runOffline } from "../../engine/offline-engine";
 import { KEEP_PROMISE_STACKS_VARIABLES } from "../../engine/promise-stacks";
+import { withEnv } from "../support/env";
 
 // The SDK's internal module whose export the offline engine wraps (engine/promise-stacks.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,26 +33,6 @@ async function limitsSeenBySdk(count: number): Promise<number[]> {
         debuggable.debuggablePromise = original;
     }
     return limits;
-}
-
-/** Sets the variables for the length of `action`, and restores them after. */
-async function withEnv<T>(values: Record<string, string | undefined>, action: () => Promise<T>): Promise<T> {
-    const saved = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
-    const apply = (from: Record<string, string | undefined>) => {
-        for (const [name, value] of Object.entries(from)) {
-            if (value === undefined) {
-                delete process.env[name];
-            } else {
-                process.env[name] = value;
-            }
-        }
-    };
-    apply(values);
-    try {
-        return await action();
-    } finally {
-        apply(saved);
-    }
 }
 
 const NO_KEEP = Object.fromEntries(KEEP_PROMISE_STACKS_VARIABLES.map((name) => [name, undefined]));

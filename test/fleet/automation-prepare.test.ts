@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,22 +9,23 @@ import type { PlannedTenant } from "../../fleet/planned-tenant";
 import { parseTenantsFile } from "../../fleet/tenants-file";
 import { tempFile } from "../support/fixtures";
 import { TEST_TODAY as TODAY } from "../support/clock";
+import { withEnv } from "../support/env";
+import { runCli } from "../support/run-cli";
 
 // What the environment can get wrong before any tenant runs (the CLI's version, a plugin that
 // will not download, a passphrase asked for and missing): one line naming what to fix, exit 2,
 // never a bug. Against the fake `pulumi` of automation-stacks.test.ts.
-const ROOT = path.resolve(__dirname, "../..");
 const FAKE = path.resolve(__dirname, "support/fake-pulumi.js");
 const TENANTS = "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\n    authorizedNetworks: [81.2.69.0/24]\ntenants:\n  - name: a\n";
 const GCP_VERSION = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/gcp/package.json"), "utf8")) as { version: string }).version;
 const UPGRADE = "curl -fsSL https://get.pulumi.com | sh, or brew upgrade pulumi";
 
-function fakeEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The variables that put the fake `pulumi` first on PATH, with `extra` (`undefined`: unset). */
+function fakeVariables(extra: NodeJS.ProcessEnv): Record<string, string | undefined> {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-bin-"));
     fs.chmodSync(FAKE, 0o755);
     fs.symlinkSync(FAKE, path.join(bin, "pulumi"));
-    const env: NodeJS.ProcessEnv = {
-        ...process.env,
+    return {
         PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
         FAKE_PULUMI_STATE: fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-state-")),
         PULUMI_CONFIG_PASSPHRASE: "x",
@@ -33,6 +33,10 @@ function fakeEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
         PULUMI_IGNORE_AMBIENT_PLUGINS: "1",
         ...extra,
     };
+}
+
+function fakeEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...fakeVariables(extra) };
     for (const key of Object.keys(env)) {
         if (env[key] === undefined) {
             delete env[key];
@@ -96,7 +100,7 @@ describe("AutomationStacks.prepare: the environment's failures, each one line na
         assert.equal(error.message, "PULUMI_CONFIG_PASSPHRASE: not set, and --secrets-provider passphrase needs it; set it (or PULUMI_CONFIG_PASSPHRASE_FILE)");
     });
 
-    it("through the CLI: error: pulumi: … and exit 2, never internal", () => {
+    it("through the CLI (in process): error: pulumi: … and exit 2, never internal", async () => {
         const file = tempFile("tenants.yaml", TENANTS);
         for (const [extra, line] of [
             [
@@ -108,11 +112,8 @@ describe("AutomationStacks.prepare: the environment's failures, each one line na
                 /^error: pulumi: could not install the gcp plugin v[\d.]+ \(\[resource plugin gcp-[\d.]+\] downloading from : 403 HTTP error .*\n$/,
             ],
         ] as const) {
-            const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/bin.ts", "fleet", "up", file], {
-                cwd: ROOT,
-                encoding: "utf8",
-                env: fakeEnvironment(extra),
-            });
+            // NO_COLOR: uncoloured, as a spawned CLI's piped stderr is, even when this process's stderr is a terminal.
+            const result = await withEnv({ ...fakeVariables(extra), NO_COLOR: "1" }, () => runCli("fleet", "up", file));
             assert.equal(result.status, 2, result.stderr);
             if (typeof line === "string") {
                 assert.equal(result.stderr, line);

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { kubeconfigText, tempFile } from "../support/fixtures";
+import { CLI_BIN } from "../support/run-cli";
 
-const ROOT = path.resolve(__dirname, "../..");
 const FAKE = path.resolve(__dirname, "support/fake-pulumi.js");
 const TENANTS =
     "defaults:\n  cloud: gcp\n  region: europe-west4\n  gcp:\n    project: fleet-project\n    authorizedNetworks: [81.2.69.0/24]\ntenants:\n  - name: t0\n  - name: t1\n  - name: t2\n";
@@ -23,7 +23,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
 
 /**
- * `fleet up` of three tenants, one at a time, from the sources, with a fake `pulumi` on PATH
+ * `fleet up` of three tenants, one at a time, by the compiled bin, with a fake `pulumi` on PATH
  * whose update of t0 runs until interrupted and records every signal it gets.
  */
 function fleetUp(lingerMs: number, tenants: string = TENANTS) {
@@ -33,23 +33,18 @@ function fleetUp(lingerMs: number, tenants: string = TENANTS) {
     const state = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-state-"));
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-work-"));
     const signals = path.join(state, "signals");
-    const child = spawn(
-        process.execPath,
-        ["-r", "ts-node/register/transpile-only", "cli/bin.ts", "fleet", "up", tempFile("tenants.yaml", tenants), "--concurrency", "1", "--work-dir", work],
-        {
-            cwd: ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
-            env: {
-                ...process.env,
-                PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
-                FAKE_PULUMI_STATE: state,
-                FAKE_PULUMI_HANG: "t0",
-                FAKE_PULUMI_SIGNALS: signals,
-                FAKE_PULUMI_LINGER_MS: String(lingerMs),
-                PULUMI_CONFIG_PASSPHRASE: "x",
-            },
+    const child = spawn(process.execPath, [CLI_BIN, "fleet", "up", tempFile("tenants.yaml", tenants), "--concurrency", "1", "--work-dir", work], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: {
+            ...process.env,
+            PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+            FAKE_PULUMI_STATE: state,
+            FAKE_PULUMI_HANG: "t0",
+            FAKE_PULUMI_SIGNALS: signals,
+            FAKE_PULUMI_LINGER_MS: String(lingerMs),
+            PULUMI_CONFIG_PASSPHRASE: "x",
         },
-    );
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -63,7 +58,7 @@ function fleetUp(lingerMs: number, tenants: string = TENANTS) {
     return { child, exited, signals, runFolder, updating, log, output: () => ({ stdout, stderr }) };
 }
 
-describe("fleet up and signals, end to end (the CLI from source, a fake pulumi)", function () {
+describe("fleet up and signals, end to end (the compiled bin, a fake pulumi)", function () {
     this.timeout(120_000);
 
     it("one SIGINT to the CLI's own PID: the running pulumi gets exactly one SIGINT and cancels, no other tenant starts, exit 130", async () => {

@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { main } from "../../cli/main";
 
@@ -14,8 +17,17 @@ export interface CliRun {
 /**
  * Runs the CLI's `main()` in this process with its output captured: the same code path as the
  * bin without a process start each time. Tests of exit codes on signals still spawn the bin.
+ * Its stderr is not a terminal, as for a spawned CLI whose output is read, even when the test
+ * runner's own stderr is one.
  */
-export async function runCli(...args: string[]): Promise<CliRun> {
+export function runCli(...args: string[]): Promise<CliRun> {
+    return runCliOnTerminal(false, ...args);
+}
+
+/** {@link runCli} with stderr playing a terminal (`true`: progress and colour on) or not. */
+export async function runCliOnTerminal(tty: boolean, ...args: string[]): Promise<CliRun> {
+    const isTTY = process.stderr.isTTY;
+    process.stderr.isTTY = tty;
     let stdout = "";
     let stderr = "";
     const writeOut = process.stdout.write.bind(process.stdout);
@@ -34,5 +46,42 @@ export async function runCli(...args: string[]): Promise<CliRun> {
     } finally {
         process.stdout.write = writeOut;
         process.stderr.write = writeErr;
+        process.stderr.isTTY = isTTY;
     }
+}
+
+/** A spawned run of the bin, with every module file the process loaded for real. */
+export interface BinRun extends CliRun {
+    readonly loaded: readonly string[];
+}
+
+/**
+ * Spawns the compiled bin with a probe preloaded that lists, as the process exits, the modules it
+ * loaded for real: the bin's stand-ins for deferred SDK modules sit in `require.cache` unloaded,
+ * and the bin's own `isLoaded` (cli/deferred-modules.ts) tells them apart. What a process loads
+ * can only be seen in a process of its own.
+ */
+export function binLoads(args: readonly string[], env: NodeJS.ProcessEnv = {}): BinRun {
+    const folder = mkdtempSync(path.join(tmpdir(), "bin-loads-"));
+    const probe = path.join(folder, "probe.js");
+    const list = path.join(folder, "loaded.json");
+    const deferredModules = path.join(path.dirname(CLI_BIN), "deferred-modules.js");
+    writeFileSync(
+        probe,
+        `process.on("exit", () => {
+            const { isLoaded } = require(${JSON.stringify(deferredModules)});
+            require("node:fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache).filter(isLoaded)));
+        });\n`,
+    );
+    const result = spawnSync(process.execPath, ["-r", probe, CLI_BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, loaded: JSON.parse(readFileSync(list, "utf8")) as string[] };
+}
+
+/** The packages among module files, by name (`@pulumi/gcp`, `typescript`), each once, in load order. */
+export function packagesOf(files: readonly string[]): string[] {
+    return [
+        ...new Set(
+            files.map((file) => /.*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file)?.[1]?.replace("\\", "/")).filter((name): name is string => name !== undefined),
+        ),
+    ];
 }
