@@ -1,6 +1,6 @@
 // The parts of `npm run bench` that build and run a CLI: a commit's tree built as users get it
 // (compiled, no ts-node), and one run of its bin measured for wall time and CPU.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -29,6 +29,11 @@ export function buildThisTree(): BuiltTree {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
     const changed = execFileSync("git", ["status", "--porcelain"], { cwd: REPO, encoding: "utf8" }).trim() !== "";
     return binOf(REPO, changed ? `${head}+changes` : head);
+}
+
+/** Whether a revision names a commit of this repository. */
+export function commitExists(revision: string): boolean {
+    return spawnSync("git", ["rev-parse", "--verify", "--quiet", `${revision}^{commit}`], { cwd: REPO }).status === 0;
 }
 
 /**

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildCommit, buildThisTree, median, measure, REPO, writeBenchFleet, type BuiltTree, type Measured } from "./bench-runs";
+import { buildCommit, buildThisTree, commitExists, median, measure, REPO, writeBenchFleet, type BuiltTree, type Measured } from "./bench-runs";
 
 const FLEET_SIZE = 200;
 
@@ -47,13 +47,18 @@ export function renderRows(rows: readonly Row[], base: string, current: string):
     const lines = rows.flatMap(({ scenario, base: b, current: c }) => {
         const row = [scenario.name, shown(b.wallMs), shown(c.wallMs), ratio(c.wallMs, b.wallMs), shown(b.cpuMs), shown(c.cpuMs), ratio(c.cpuMs, b.cpuMs)];
         const perTenant = (value: number) => `${(value / FLEET_SIZE).toFixed(1)} ms`;
-        return scenario.fleet
-            ? [row, ["  per tenant", perTenant(b.wallMs), perTenant(c.wallMs), "", perTenant(b.cpuMs), perTenant(c.cpuMs), ""]]
-            : [row];
+        return scenario.fleet ? [row, ["  per tenant", perTenant(b.wallMs), perTenant(c.wallMs), "", perTenant(b.cpuMs), perTenant(c.cpuMs), ""]] : [row];
     });
     const table = [header, ...lines];
     const widths = header.map((_, column) => Math.max(...table.map((line) => line[column].length)));
-    return table.map((line) => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ").trimEnd()).join("\n");
+    return table
+        .map((line) =>
+            line
+                .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+                .join("  ")
+                .trimEnd(),
+        )
+        .join("\n");
 }
 
 /** Which targets a set of rows misses, as lines; none when every target is met. */
@@ -97,6 +102,17 @@ function outputDifferences(trees: readonly [BuiltTree, BuiltTree]): { files: num
     }
 }
 
+/** Bad input to the bench: one line naming the flag, exit 2, before anything is built. */
+class BenchInputError extends Error {}
+
+/** A flag's value as a count of runs: a whole number from 1. */
+export function runCount(flag: string, value: string): number {
+    if (!/^[1-9]\d{0,3}$/.test(value)) {
+        throw new BenchInputError(`${flag}: '${value}' is not a number of runs; give a whole number from 1 to 9999`);
+    }
+    return Number(value);
+}
+
 async function main(): Promise<void> {
     const { values } = parseArgs({
         options: {
@@ -106,6 +122,10 @@ async function main(): Promise<void> {
             check: { type: "boolean", default: false },
         },
     });
+    const runs = { plan: runCount("--runs", values.runs), fleet: runCount("--fleet-runs", values["fleet-runs"]) };
+    if (!commitExists(values.base)) {
+        throw new BenchInputError(`--base: '${values.base}' is not a commit of this repository`);
+    }
     const trees: [BuiltTree, BuiltTree] = [buildCommit(values.base), buildThisTree()];
     const [base, current] = trees.map((tree) => tree.label);
     process.stdout.write(`bench: ${current} against ${base}, medians, Node ${process.version}, ${availableParallelism()} cores\n\n`);
@@ -114,7 +134,7 @@ async function main(): Promise<void> {
     const fleetFile = writeBenchFleet(FLEET_SIZE);
     const rows: Row[] = [];
     for (const scenario of scenarios(fleetFile)) {
-        rows.push(await measureScenario(scenario, trees, Number(scenario.fleet ? values["fleet-runs"] : values.runs)));
+        rows.push(await measureScenario(scenario, trees, scenario.fleet ? runs.fleet : runs.plan));
     }
     process.stdout.write(`${renderRows(rows, base, current)}\n\n`);
     process.stdout.write(
@@ -131,7 +151,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
     main().catch((error: unknown) => {
-        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 2;
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`error: ${message.split("\n")[0]}\n`);
+        process.exitCode = error instanceof BenchInputError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? 2 : 1;
     });
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { missedTargets, renderRows, scenarios, type Row } from "../../scripts/bench";
+import { missedTargets, renderRows, runCount, scenarios, type Row } from "../../scripts/bench";
 import { measure, median, REPO, writeBenchFleet } from "../../scripts/bench-runs";
 import { runCli } from "../support/run-cli";
 
@@ -53,5 +54,18 @@ describe("npm run bench", () => {
         );
         assert.equal(median([3, 1, 2]), 2);
         assert.equal(median([4, 1, 3, 2]), 3);
+    });
+
+    it("refuses bad flags in one line naming the flag, exit 2, before building anything", function () {
+        this.timeout(60_000);
+        assert.equal(runCount("--runs", "15"), 15);
+        for (const value of ["0", "x", "1.5", "-3", "10000", ""]) {
+            assert.throws(() => runCount("--runs", value), { message: `--runs: '${value}' is not a number of runs; give a whole number from 1 to 9999` });
+        }
+        const bench = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/bench.ts", "--base", "no-such-commit"], { cwd: REPO, encoding: "utf8" });
+        assert.deepEqual(
+            { status: bench.status, stdout: bench.stdout, stderr: bench.stderr },
+            { status: 2, stdout: "", stderr: "error: --base: 'no-such-commit' is not a commit of this repository\n" },
+        );
     });
 });
