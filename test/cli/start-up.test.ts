@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import Module from "node:module";
+import { homedir } from "node:os";
+import { compileCacheFolder } from "../../cli/compile-cache";
 import { UNUSED_SDK_MODULES } from "../../cli/deferred-sdk-modules";
 import { REPO } from "../support/packed-package";
 import { binLoads, runCli } from "../support/run-cli";
@@ -60,13 +63,36 @@ describe("the CLI's start-up (cli/bin.ts)", function () {
         }
     });
 
-    it("caches compiled code under the user's cache folder, and not with NODE_DISABLE_COMPILE_CACHE=1", () => {
+    it("fleet plan's worker threads defer the same modules: each plans its tenants without TypeScript or Arborist", () => {
+        const run = binLoads(["fleet", "plan", "examples/fleet/tenants.yaml", "--concurrency", "2"]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.equal(run.workersLoaded.length, 2);
+        for (const loaded of run.workersLoaded) {
+            assert.ok(
+                loaded.some((file) => file.includes("@pulumi/pulumi/runtime/")),
+                "a worker planned without the SDK",
+            );
+            assert.deepEqual(
+                loaded.filter((file) => DEFERRED.test(file)),
+                [],
+            );
+        }
+    });
+
+    it("caches compiled code under the user's cache folder where Node has a compile cache (22.8+), and not with NODE_DISABLE_COMPILE_CACHE=1", () => {
+        const nodeHasCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === "function";
         const cached = tempFolder("compile-cache-");
         assert.equal(binLoads(["--version"], { XDG_CACHE_HOME: cached }).status, 0);
-        assert.ok(filesUnder(join(cached, "dualstack-istio", "compile-cache")).length > 0, "nothing was cached");
+        assert.equal(filesUnder(join(cached, "dualstack-istio", "compile-cache")).length > 0, nodeHasCache);
 
         const off = tempFolder("compile-cache-off-");
         assert.equal(binLoads(["--version"], { XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" }).status, 0);
         assert.deepEqual(filesUnder(off), []);
+    });
+
+    it("a relative XDG_CACHE_HOME is ignored for the cache folder, as the XDG specification says", () => {
+        assert.equal(compileCacheFolder({ XDG_CACHE_HOME: "/var/cache/me" }), "/var/cache/me/dualstack-istio/compile-cache");
+        assert.equal(compileCacheFolder({ XDG_CACHE_HOME: "cache" }), join(homedir(), ".cache", "dualstack-istio", "compile-cache"));
+        assert.equal(compileCacheFolder({}), join(homedir(), ".cache", "dualstack-istio", "compile-cache"));
     });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { main } from "../../cli/main";
@@ -50,31 +50,48 @@ export async function runCliOnTerminal(tty: boolean, ...args: string[]): Promise
     }
 }
 
-/** A spawned run of the bin, with every module file the process loaded for real. */
+/** A spawned run of the bin, with every module file the process loaded for real: its main thread's, and each worker thread's. */
 export interface BinRun extends CliRun {
     readonly loaded: readonly string[];
+    readonly workersLoaded: readonly (readonly string[])[];
 }
 
 /**
- * Spawns the compiled bin with a probe preloaded that lists, as the process exits, the modules it
- * loaded for real: the bin's stand-ins for deferred SDK modules sit in `require.cache` unloaded,
- * and the bin's own `isLoaded` (cli/deferred-modules.ts) tells them apart. What a process loads
- * can only be seen in a process of its own.
+ * Spawns the compiled bin with a probe preloaded that lists the modules it loaded for real: the
+ * main thread's as the process exits, and each worker thread's (the probe preloads itself into
+ * every worker the bin starts) each time the worker answers. The bin's stand-ins for deferred SDK
+ * modules sit in `require.cache` unloaded, and the bin's own `isLoaded` (cli/deferred-modules.ts)
+ * tells them apart. What a process loads can only be seen in a process of its own.
  */
 export function binLoads(args: readonly string[], env: NodeJS.ProcessEnv = {}): BinRun {
     const folder = mkdtempSync(path.join(tmpdir(), "bin-loads-"));
     const probe = path.join(folder, "probe.js");
-    const list = path.join(folder, "loaded.json");
     const deferredModules = path.join(path.dirname(CLI_BIN), "deferred-modules.js");
     writeFileSync(
         probe,
-        `process.on("exit", () => {
-            const { isLoaded } = require(${JSON.stringify(deferredModules)});
-            require("node:fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache).filter(isLoaded)));
-        });\n`,
+        `const { isMainThread, parentPort, threadId } = require("node:worker_threads");
+        const write = () => require("node:fs").writeFileSync(
+            require("node:path").join(${JSON.stringify(folder)}, \`loaded-\${threadId}.json\`),
+            JSON.stringify(Object.keys(require.cache).filter(require(${JSON.stringify(deferredModules)}).isLoaded)),
+        );
+        if (isMainThread) {
+            process.on("exit", write);
+            const threads = require("node:worker_threads");
+            const { Worker } = threads;
+            threads.Worker = class extends Worker {
+                constructor(file, options = {}) {
+                    super(file, { ...options, execArgv: [...(options.execArgv ?? []), "-r", ${JSON.stringify(probe)}] });
+                }
+            };
+        } else {
+            const post = parentPort.postMessage.bind(parentPort);
+            parentPort.postMessage = (message) => (write(), post(message));
+        }\n`,
     );
     const result = spawnSync(process.execPath, ["-r", probe, CLI_BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
-    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, loaded: JSON.parse(readFileSync(list, "utf8")) as string[] };
+    const loadedBy = (thread: string) => JSON.parse(readFileSync(path.join(folder, thread), "utf8")) as string[];
+    const workers = readdirSync(folder).filter((name) => /^loaded-[1-9]\d*\.json$/.test(name));
+    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, loaded: loadedBy("loaded-0.json"), workersLoaded: workers.map(loadedBy) };
 }
 
 /** The packages among module files, by name (`@pulumi/gcp`, `typescript`), each once, in load order. */
