@@ -286,3 +286,9 @@ export function runAsProcess(): void {
         process.exitCode = code;
     });
 }
+
+// dist/cli/main.js was the bin until the bin became cli/bin.ts; run by that path, it still runs
+// the CLI (without the bin's start-up work).
+if (require.main === module) {
+    runAsProcess();
+}
