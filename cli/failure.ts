@@ -15,7 +15,8 @@ export interface FailureReport {
  * The one place a thrown error becomes an exit code and words, by the contract of every command:
  * bad input (an {@link InputError}, a fleet's list of problems, a path that cannot be used) is
  * exit 2; a failed operation ({@link OperationError}) exit 1; anything else is a bug of this
- * package, `internal:` with where to report it (and its stack with `DUALSTACK_ISTIO_DEBUG=1`).
+ * package, `internal:` with where to report it. With `DUALSTACK_ISTIO_DEBUG=1`, a bug's stack is
+ * printed, and for a failed operation the stack of what failed inside it.
  */
 export function failureReport(error: unknown, env: NodeJS.ProcessEnv = process.env): FailureReport {
     if (error instanceof InputError) {
@@ -26,7 +27,9 @@ export function failureReport(error: unknown, env: NodeJS.ProcessEnv = process.e
         return { code: ExitCode.BadInput, lines: (error as Error & { problems: readonly string[] }).problems.map((problem) => `error: ${problem}`) };
     }
     if (error instanceof OperationError) {
-        return { code: ExitCode.Failed, lines: [`error: ${error.message}`] };
+        // What failed inside the operation (the offline program's own error) says where it failed.
+        const stack = env.DUALSTACK_ISTIO_DEBUG ? innermostStack(error) : undefined;
+        return { code: ExitCode.Failed, lines: [`error: ${error.message}`], ...(stack !== undefined ? { stack } : {}) };
     }
     const filesystem = filesystemProblem(error);
     if (filesystem !== undefined) {
@@ -41,6 +44,15 @@ export function failureReport(error: unknown, env: NodeJS.ProcessEnv = process.e
         ],
         ...(env.DUALSTACK_ISTIO_DEBUG && error instanceof Error && error.stack ? { stack: error.stack } : {}),
     };
+}
+
+/** The stack of the last error in a chain of causes that has one. */
+function innermostStack(error: Error): string | undefined {
+    let stack: string | undefined;
+    for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+        stack = cause.stack ?? stack;
+    }
+    return stack;
 }
 
 /** Errors of the file system that are about the path used (a folder where a file was expected, a read-only or full disk), not a bug. */

@@ -9,6 +9,7 @@ import { failureReport } from "../../cli/failure";
 import { printable, printableLine } from "../../components/terminal-text";
 import { ExitCode, InputError, OperationError } from "../../components/errors";
 import { allConfigKeys } from "../../components/config/keys";
+import { runOffline } from "../../engine/offline-engine";
 import { CLI_BIN, runCli } from "../support/run-cli";
 
 /** What a terminal would obey rather than show. */
@@ -17,7 +18,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 describe("the exit-code contract", () => {
     it("bad input is 2, a failed operation 1, a path that cannot be used 2, and only a bug is internal, with where to report it", () => {
         assert.deepEqual(failureReport(new InputError("--out", "is a file")), { code: ExitCode.BadInput, lines: ["error: --out: is a file"] });
-        assert.deepEqual(failureReport(new OperationError("the program failed: boom")), { code: ExitCode.Failed, lines: ["error: the program failed: boom"] });
+        assert.deepEqual(failureReport(new OperationError("the program failed: boom"), {}), { code: ExitCode.Failed, lines: ["error: the program failed: boom"] });
         const readOnly = Object.assign(new Error("EROFS: read-only file system, open '/ro/plan.json'"), { code: "EROFS", path: "/ro/plan.json" });
         assert.deepEqual(failureReport(readOnly), { code: ExitCode.BadInput, lines: ["error: /ro/plan.json: EROFS"] });
         const exists = Object.assign(new Error("EEXIST"), { code: "EEXIST", path: "/x" });
@@ -33,6 +34,19 @@ describe("the exit-code contract", () => {
             failureReport(new SyntaxError(`Invalid regular expression: /${"s".repeat(5000)}/`), {}).lines[0],
             `error: internal: Invalid regular expression: /${"s".repeat(171)}… (cut)`,
         );
+    });
+});
+
+describe("a failed program, with DUALSTACK_ISTIO_DEBUG=1", () => {
+    it("prints the stack of the program's own error under the one line: where it failed", async () => {
+        const failed = await runOffline(function failingProgram() {
+            throw new Error("boom");
+        }).catch((error: unknown) => new OperationError(`the program failed: ${(error as Error).message}`, { cause: error }));
+        assert.ok(failed instanceof OperationError);
+        assert.deepEqual(failureReport(failed, {}), { code: ExitCode.Failed, lines: ["error: the program failed: boom"] });
+        const debug = failureReport(failed, { DUALSTACK_ISTIO_DEBUG: "1" });
+        assert.deepEqual(debug.lines, ["error: the program failed: boom"]);
+        assert.match(debug.stack ?? "", /^Error: boom\n\s+at failingProgram \(.*exit-contract\.test\.ts:\d+:\d+\)/);
     });
 });
 
