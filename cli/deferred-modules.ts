@@ -17,7 +17,8 @@ export interface DeferredModule {
  * as open to adding and replacing entries), so that requiring it costs nothing. The stand-in loads
  * the real module the first time it is used (an export read, a declared function called, a key
  * enumerated) and forwards to it from then on; later requires get the real module itself. A
- * module already loaded is left as it is.
+ * module already loaded is left as it is. A stand-in cannot be frozen (its target stays open to
+ * forward to; freezing it throws), and `util.inspect` shows it as `{}`.
  */
 export function deferModules(modules: readonly DeferredModule[]): void {
     for (const deferred of modules) {
@@ -47,7 +48,12 @@ function standIn({ file, functions = [] }: DeferredModule): NodeJS.Module {
         }
         return real;
     };
-    const forwarders = new Map(functions.map((name) => [name, (...args: unknown[]) => (load()[name] as (...args: unknown[]) => unknown)(...args)]));
+    const forwarders = new Map(
+        functions.map((name) => {
+            const forwarder = (...args: unknown[]) => (load()[name] as (...args: unknown[]) => unknown)(...args);
+            return [name, Object.defineProperty(forwarder, "name", { value: name })];
+        }),
+    );
     const exports = new Proxy(
         {},
         {
@@ -62,6 +68,7 @@ function standIn({ file, functions = [] }: DeferredModule): NodeJS.Module {
             set: (_, key, value) => Reflect.set(load(), key, value),
             defineProperty: (_, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
             deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
+            getPrototypeOf: () => Reflect.getPrototypeOf(load()),
         },
     );
     const stub = new Module(file);

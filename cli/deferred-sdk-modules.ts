@@ -9,12 +9,13 @@ import { deferModules } from "./deferred-modules";
  */
 export const UNUSED_SDK_MODULES: readonly { readonly request: string; readonly functions?: readonly string[] }[] = [
     // TypeScript (9 MB), or the SDK's vendored copy of it: runtime/closure/parseFunction.ts requires
-    // the shim when it loads, yet only serialising a function's closure uses it. The SDK defers it
-    // elsewhere (tsutils.ts: "to avoid always loading"); it has no switch for this one.
+    // the shim when it loads, yet only serialising a function's closure uses it. The SDK requires
+    // it lazily elsewhere (tsutils.ts, "to avoid always loading"); it has no switch for this one.
     { request: "@pulumi/pulumi/typescript-shim" },
     // npm's Arborist and the 300 modules behind it (pacote, sigstore, cacache, tar): runtime/index.ts
-    // re-exports these two functions, which only packaging a serialised closure's code calls.
-    { request: "@pulumi/pulumi/runtime/closure/codePaths", functions: ["computeCodePaths", "findWorkspaceRoot"] },
+    // re-exports computeCodePaths when it loads, and only packaging a serialised closure's code
+    // calls it.
+    { request: "@pulumi/pulumi/runtime/closure/codePaths", functions: ["computeCodePaths"] },
 ];
 
 function resolved(request: string): string | undefined {

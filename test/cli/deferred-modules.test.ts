@@ -55,4 +55,26 @@ describe("deferred modules (cli/deferred-modules.ts)", () => {
         assert.equal(load(file), real);
         assert.equal(loads(), 1);
     });
+
+    it("a declared function is named as the export it stands for", () => {
+        const { file } = fixture("named");
+        deferModules([{ file, functions: ["plusOne"] }]);
+        assert.equal(load(file).plusOne.name, "plusOne");
+    });
+
+    it("setting, defining and deleting an export load the module and change the real one", () => {
+        const { file, loads } = fixture("changes");
+        deferModules([{ file }]);
+        const exports = load(file) as unknown as Record<string, unknown>;
+        exports.added = 1;
+        assert.equal(loads(), 1);
+        Object.defineProperty(exports, "defined", { value: 2, enumerable: true, configurable: true });
+        delete exports.value;
+        delete require.cache[file];
+        // What is on disk again, against what the real module now holds: the changes reached it.
+        const reloaded = load(file) as unknown as Record<string, unknown>;
+        assert.deepEqual(Object.keys(reloaded), ["plusOne", "value"]);
+        assert.deepEqual(Object.keys(exports), ["plusOne", "added", "defined"]);
+        assert.deepEqual([exports.added, exports.defined, exports.value], [1, 2, undefined]);
+    });
 });
