@@ -65,7 +65,10 @@ export interface Measured {
     readonly stderr: string;
 }
 
-/** Reports the process's CPU time on file descriptor 3 as it exits; loaded with `-r` on both sides alike. */
+/**
+ * Reports the process's CPU time on file descriptor 3 at its `exit` event; loaded with `-r` on both
+ * sides alike. What runs after that event (Node writing its compile cache) is in the wall time only.
+ */
 const CPU_PROBE = `process.on("exit", () => { const { user, system } = process.cpuUsage(); require("fs").writeSync(3, String((user + system) / 1000)); });\n`;
 let probeFile: string | undefined;
 

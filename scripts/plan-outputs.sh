@@ -13,7 +13,7 @@ export DUALSTACK_ISTIO_TODAY=${DUALSTACK_ISTIO_TODAY:-2026-11-25}
 rm -rf "$OUT" && mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 cd "$REPO"
 # The bin as that commit's package.json names it (dist/cli/main.js before issue 19, dist/cli/bin.js since).
-CLI="node $REPO/$(node -p "require('$REPO/package.json').bin['dualstack-istio']")"
+CLI="node $REPO/$(node -p 'require(process.argv[1] + "/package.json").bin["dualstack-istio"]' "$REPO")"
 KUBECONFIG_FILE=$REPO/examples/fleet/kubeconfigs/umbrella.yaml
 record() { local name=$1; shift; "$@" > "$OUT/$name.txt" 2>&1; echo "$name $?" >> "$OUT/codes"; }
 record default $CLI plan --out "$OUT/default-out"
