@@ -78,4 +78,22 @@ describe("offline engine: the SDK's promise stack traces", () => {
         const stack = (failure.cause as Error).stack ?? "";
         assert.match(stack, /at failingProgram \(.*promise-stacks\.test\.ts:\d+:\d+\)/);
     });
+
+    it("are captured again after a run that an apply's error ended early", async () => {
+        const original = debuggable.debuggablePromise;
+        const failure = await withEnv(NO_KEEP, () =>
+            runOffline(() => {
+                const thing = new Thing("early", {});
+                thing.urn.apply(() => {
+                    throw new Error("the apply's failure");
+                });
+            }).then(
+                () => assert.fail("the run succeeded"),
+                (error: unknown) => error,
+            ),
+        );
+        assert.ok(failure instanceof OfflineRunError);
+        assert.match(failure.message, /the apply's failure/);
+        assert.equal(debuggable.debuggablePromise, original);
+    });
 });
