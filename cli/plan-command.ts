@@ -39,7 +39,7 @@ export interface OfflinePlan {
 export interface PlanResult extends OfflinePlan {
     /** The tree and the summary, as printed; with `json`, the JSON document. */
     readonly report: string;
-    /** The files `out` was given (by name); none without `out`, as none are rendered then. */
+    /** The files written to `out`, by name; none without `out` (none are rendered then). */
     readonly files: PlanFiles;
 }
 
