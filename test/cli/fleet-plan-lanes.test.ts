@@ -3,7 +3,13 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { laneError, laneFailure, type LaneJob } from "../../cli/fleet-plan-lanes";
+import type { Worker } from "node:worker_threads";
+import { laneError, laneFailure, PlanLanes, type LaneJob } from "../../cli/fleet-plan-lanes";
+import * as planCommandModule from "../../cli/plan-command";
+import { planFleet } from "../../fleet/fleet-plan";
+import { readTenantsFile } from "../../fleet/tenants-file";
+import type { PlannedTenant } from "../../fleet/planned-tenant";
+import { folderEntries } from "../support/plan-output";
 import { InputError, OperationError } from "../../components/errors";
 import { CLI_BIN, runCli } from "../support/run-cli";
 
@@ -91,5 +97,55 @@ describe("fleet plan on several lanes", function () {
         const bug = across(new TypeError("x is undefined"));
         assert.ok(!(bug instanceof OperationError) && !(bug instanceof InputError));
         assert.equal(bug.message, "tenant 'acme': x is undefined");
+    });
+});
+
+describe("fleet plan lanes: a failure", function () {
+    this.timeout(120_000);
+
+    it("on a worker ends the plan once this thread's tenant is done: it takes no other, and once the lanes close nothing more is written", async () => {
+        const planned = planFleet(readTenantsFile(EXAMPLE)).tenants;
+        // t0 goes to this thread (slowed down), t1 and t2 to the worker (t1 broken), t3 would be this thread's next.
+        const broken = { ...planned[1], plan: { ...planned[1].plan, config: { ...planned[1].plan.config, cloud: "nowhere" } } } as unknown as PlannedTenant;
+        const tenants = [planned[0], broken, planned[2], planned[3]];
+        const seam = planCommandModule as unknown as { planOffline: (plan: unknown, stack: string) => Promise<unknown> };
+        const planOffline = seam.planOffline;
+        const hereStarted: string[] = [];
+        const events: string[] = [];
+        const lanes = new PlanLanes(2);
+        // The worker's first answer is t1's failure; this thread's t0 waits for it (and a moment more,
+        // for the plan to stop). Heard after the lanes' own listener, which is set once plan() starts.
+        const worker = (lanes as unknown as { workers: Worker[] }).workers[0];
+        seam.planOffline = async (plan, stack) => {
+            hereStarted.push(stack);
+            await new Promise((resolve) => setImmediate(resolve));
+            await new Promise((resolve) => worker.once("message", resolve));
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            const result = await planOffline(plan, stack);
+            events.push("this thread's tenant done");
+            return result;
+        };
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "lanes-failure-"));
+        try {
+            const failure = await lanes.plan(tenants, out).then(
+                () => assert.fail("the plan succeeded"),
+                (error: unknown) => {
+                    events.push("plan ended");
+                    return { error };
+                },
+            );
+            assert.match((failure.error as Error).message, new RegExp(`^tenant '${broken.name}': `));
+            assert.deepEqual(events, ["this thread's tenant done", "plan ended"]);
+            assert.deepEqual(hereStarted, [planned[0].name]);
+            // As fleet plan does: the lanes are closed (the worker terminated) before the output is judged.
+            await lanes.close();
+            const written = folderEntries(out);
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            assert.deepEqual(folderEntries(out), written);
+            assert.ok(Object.keys(written).every((file) => file.startsWith(`${planned[0].name}/`) || file.startsWith(`${planned[2].name}/`)));
+        } finally {
+            seam.planOffline = planOffline;
+            await lanes.close();
+        }
     });
 });

@@ -64,7 +64,8 @@ describe("the CLI's start-up (cli/bin.ts)", function () {
     });
 
     it("fleet plan's worker threads defer the same modules: each plans its tenants without TypeScript or Arborist", () => {
-        const run = binLoads(["fleet", "plan", "examples/fleet/tenants.yaml", "--concurrency", "2"]);
+        // Three lanes: this thread and two workers.
+        const run = binLoads(["fleet", "plan", "examples/fleet/tenants.yaml", "--concurrency", "3"]);
         assert.equal(run.status, 0, run.stderr);
         assert.equal(run.workersLoaded.length, 2);
         for (const loaded of run.workersLoaded) {
