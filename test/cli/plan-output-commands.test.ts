@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fleetPlanCommand } from "../../cli/fleet-plan-command";
-import { main } from "../../cli/main";
 import * as planCommandModule from "../../cli/plan-command";
 import { planCommand } from "../../cli/plan-command";
 import { PLAN_MANIFEST } from "../../cli/plan-output";
 import { OperationError } from "../../components/errors";
 import { folderEntries as contents, stagingLeft, tempFolder as tempFolderWith } from "../support/plan-output";
+import { runCli } from "../support/run-cli";
 
 const tempFolder = () => tempFolderWith("plan-output-commands-");
 
@@ -23,23 +23,7 @@ function tenantsFile(folder: string, names: readonly string[], region = "europe-
     return file;
 }
 
-/** The CLI run in this process, its output captured. */
-async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-    const output = { stdout: "", stderr: "" };
-    const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
-    for (const stream of ["stdout", "stderr"] as const) {
-        process[stream].write = (chunk: string | Uint8Array) => {
-            output[stream] += String(chunk);
-            return true;
-        };
-    }
-    try {
-        return { status: await main(args), ...output };
-    } finally {
-        process.stdout.write = writes.stdout;
-        process.stderr.write = writes.stderr;
-    }
-}
+const cli = runCli;
 
 describe("plan --out and fleet plan --out: the folder's contents", function () {
     this.timeout(120_000);
