@@ -56,9 +56,8 @@ export const DEFAULT_FLEET_PLAN_LANES = Math.min(availableParallelism(), 8);
  * Lanes that plan tenants' stacks offline at once. One lane is this thread; each more is a worker
  * thread with its own offline engine (the engine's state is per thread). This thread plans too,
  * between handing out tenants: a worker holds its next tenant while it plans one, so it does not
- * wait for this thread, and one worker fewer is one SDK fewer to load (on two cores, 11% faster
- * than two workers, as measured by `npm run bench`). Workers start when the lanes are made, so
- * they load the SDK while this thread checks the fleet.
+ * wait for this thread, and one worker fewer is one SDK fewer to load (README, "Performance").
+ * Workers start when the lanes are made, so they load the SDK while this thread checks the fleet.
  */
 export class PlanLanes {
     private readonly workers: Worker[];
