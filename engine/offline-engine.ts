@@ -187,7 +187,7 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
     const diagnostics: Diagnostic[] = [];
     const errors: string[] = [];
     const restoreConsole = captureRuntimeLog(diagnostics, errors);
-    const promiseStacks = dropPromiseStacks();
+    const restorePromiseStacks = dropPromiseStacks();
     // As the real language host, the first unhandled error ends the program (an `apply` that
     // throws, say): what waits on the value it would have produced would otherwise wait forever.
     let endRun: (reason: unknown) => void = () => undefined;
@@ -217,7 +217,7 @@ async function runExclusively(program: () => unknown, options: OfflineRunOptions
             process.off("unhandledRejection", onRejection);
         }
         restoreConsole();
-        promiseStacks.restore();
+        restorePromiseStacks();
     }
     const recorded = resources.filter((resource) => resource !== undefined);
     if (failure !== undefined) {

@@ -17,7 +17,8 @@ interface DebuggableModule {
 /** The environment variables that keep the traces: the SDK's own for its leak report, and this package's debug switch. */
 export const KEEP_PROMISE_STACKS_VARIABLES = ["PULUMI_DEBUG_PROMISE_LEAKS", "DUALSTACK_ISTIO_DEBUG"] as const;
 
-function debuggableModule(): DebuggableModule | undefined {
+/** The SDK's module, resolved once: `undefined` where this SDK version has no such export. */
+const DEBUGGABLE: DebuggableModule | undefined = (() => {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, not in its typings.
         const loaded = require("@pulumi/pulumi/runtime/debuggable") as Partial<DebuggableModule>;
@@ -25,17 +26,16 @@ function debuggableModule(): DebuggableModule | undefined {
     } catch {
         return undefined;
     }
-}
+})();
 
 /**
  * Makes the SDK's promises without stack traces until the returned function is called, unless
- * one of {@link KEEP_PROMISE_STACKS_VARIABLES} is set. Returns whether traces are off, and the
- * function that turns them back on.
+ * one of {@link KEEP_PROMISE_STACKS_VARIABLES} is set; returns the function that turns them back on.
  */
-export function dropPromiseStacks(env: NodeJS.ProcessEnv = process.env): { readonly dropped: boolean; readonly restore: () => void } {
-    const debuggable = debuggableModule();
+export function dropPromiseStacks(env: NodeJS.ProcessEnv = process.env): () => void {
+    const debuggable = DEBUGGABLE;
     if (debuggable === undefined || KEEP_PROMISE_STACKS_VARIABLES.some((name) => env[name])) {
-        return { dropped: false, restore: () => undefined };
+        return () => undefined;
     }
     const original = debuggable.debuggablePromise;
     debuggable.debuggablePromise = <T>(promise: Promise<T>, context: unknown): Promise<T> => {
@@ -47,10 +47,7 @@ export function dropPromiseStacks(env: NodeJS.ProcessEnv = process.env): { reado
             Error.stackTraceLimit = limit;
         }
     };
-    return {
-        dropped: true,
-        restore: () => {
-            debuggable.debuggablePromise = original;
-        },
+    return () => {
+        debuggable.debuggablePromise = original;
     };
 }
