@@ -110,7 +110,7 @@ export class PlanLanes {
 
 /** What every lane does with a tenant, here or in a worker: plan it offline, stage its files; returns its resource count. */
 export async function planLaneJob(job: LaneJob): Promise<number> {
-    const { run } = await planOffline(job.plan, job.name);
+    const run = await planOffline(job.plan, job.name);
     if (job.out !== undefined) {
         stageFiles(job.out, planFiles(job.plan, run.resources), job.name);
     }

@@ -29,14 +29,10 @@ export interface PlanFlags {
     readonly quiet?: boolean;
 }
 
-/** A checked plan run under the offline engine: what every report and file is rendered from. */
-export interface OfflinePlan {
+/** What `plan` produced. */
+export interface PlanResult {
     readonly plan: StackPlan;
     readonly run: OfflineRun;
-}
-
-/** What `plan` produced. */
-export interface PlanResult extends OfflinePlan {
     /** The tree and the summary, as printed; with `json`, the JSON document. */
     readonly report: string;
     /** The files written to `out`, by name; none without `out` (none are rendered then). */
@@ -80,16 +76,16 @@ export function loadPlanConfig(flags: PlanFlags): StackConfig {
 export async function planCommand(flags: PlanFlags, progress: Progress = new Progress(() => undefined, false)): Promise<PlanResult> {
     const output = flags.out === undefined ? undefined : PlanOutput.check(flags.out);
     const stack = flags.stack ?? DEFAULT_PLAN_STACK;
-    let planned: OfflinePlan;
+    let plan: StackPlan;
+    let run: OfflineRun;
     try {
         progress.update("checking the config…");
-        const plan = planStack(loadPlanConfig(flags));
+        plan = planStack(loadPlanConfig(flags));
         progress.update(`planning ${plan.config.clusterName} (${plan.config.cloud}) offline…`);
-        planned = await planOffline(plan, stack);
+        run = await planOffline(plan, stack);
     } finally {
         progress.done();
     }
-    const { plan, run } = planned;
     // Only what this command prints and writes is rendered, all of it before anything is written.
     const report = flags.json === true ? planJsonReport(plan, run.resources, stack) : `${renderTree(run.resources)}\n${renderSummary(plan, run.resources)}`;
     const files: PlanFiles = output === undefined ? new Map() : planFiles(plan, run.resources);
@@ -98,14 +94,13 @@ export async function planCommand(flags: PlanFlags, progress: Progress = new Pro
 }
 
 /** Runs the root program for a checked plan under the offline engine. */
-export async function planOffline(plan: StackPlan, stack: string): Promise<OfflinePlan> {
+export async function planOffline(plan: StackPlan, stack: string): Promise<OfflineRun> {
     try {
-        const run = await runOffline(() => deployStack(plan), {
+        return await runOffline(() => deployStack(plan), {
             project: ROOT_PROJECT,
             stack,
             ...cloudModule(plan.config.cloud).offlineAnswers(),
         });
-        return { plan, run };
     } catch (error) {
         if (error instanceof OfflineRunError) {
             throw new OperationError(`the program failed: ${error.message.split("\n")[0]}`, { cause: error });

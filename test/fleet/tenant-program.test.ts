@@ -27,7 +27,7 @@ describe("a tenant's stack, as fleet up runs it", function () {
             const options = { project: ROOT_PROJECT, stack: tenant.name, config, ...cloudModule(tenant.plan.config.cloud).offlineAnswers() };
             const deployed = await runOffline(tenantProgram(tenant), options);
             const byHand = await runOffline(async () => ({ ...(await rootProgram()) }), options);
-            const { run: planned } = await planOffline(tenant.plan, tenant.name);
+            const planned = await planOffline(tenant.plan, tenant.name);
             assert.deepEqual(registrations(deployed.resources), registrations(planned.resources), tenant.name);
             assert.deepEqual(registrations(byHand.resources), registrations(planned.resources), tenant.name);
             assert.equal(deployed.stackOutputs.clusterName, tenant.name);

@@ -29,7 +29,7 @@ function asSent(value: RecordedValue): unknown {
 
 /** The planned resources of a stack config document, with their inputs as the engine would send them. */
 async function planned(document: unknown): Promise<TestResource[]> {
-    const { run } = await planOffline(planStack(parseStackConfig(document)), "stack");
+    const run = await planOffline(planStack(parseStackConfig(document)), "stack");
     return run.resources.map((resource) => ({ type: resource.type, name: resource.name, urn: resource.urn, props: asSent(resource.inputs) as Record<string, unknown> }));
 }
 
