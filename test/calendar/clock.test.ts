@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { isoDay, pinToday, today, TODAY_VARIABLE } from "../../components/clock";
 import { TEST_TODAY } from "../support/clock";
-import { CLI_BIN } from "../support/run-cli";
+import { runBin } from "../support/run-cli";
 
 describe("the one clock", () => {
     it("is pinned for the whole suite, here and in every CLI a test spawns", () => {
@@ -24,12 +22,7 @@ describe("the one clock", () => {
     // These spawn the CLI: the variable is read by a process's own clock, and the clock of this
     // process is pinned by test/support/clock.ts, so in-process runs would never read it.
     describe(`${TODAY_VARIABLE}`, () => {
-        const plan = (day: string) =>
-            spawnSync(process.execPath, [CLI_BIN, "plan", "--config", "examples/eks/stack-config.yaml", "--set", "kubernetesVersion=1.33"], {
-                encoding: "utf8",
-                cwd: path.resolve(__dirname, "../.."),
-                env: { ...process.env, [TODAY_VARIABLE]: day },
-            });
+        const plan = (day: string) => runBin(["plan", "--config", "examples/eks/stack-config.yaml", "--set", "kubernetesVersion=1.33"], { [TODAY_VARIABLE]: day });
 
         it("dates the CLI's calendar checks: the same config warns, then is refused with advice that moved on too", () => {
             const before = plan("2026-07-28");
@@ -52,11 +45,7 @@ describe("the one clock", () => {
         it("is refused as itself, not under the config key it was read for, on every command", () => {
             const message = `error: ${TODAY_VARIABLE}: "bogus" is not a day; give YYYY-MM-DD, or unset it for the real date\n`;
             for (const args of [["plan"], ["plan", "--config", "Pulumi.example.yaml"], ["values"], ["fleet", "plan", "examples/fleet/tenants.yaml"]]) {
-                const result = spawnSync(process.execPath, [CLI_BIN, ...args], {
-                    encoding: "utf8",
-                    cwd: path.resolve(__dirname, "../.."),
-                    env: { ...process.env, [TODAY_VARIABLE]: "bogus" },
-                });
+                const result = runBin(args, { [TODAY_VARIABLE]: "bogus" });
                 assert.equal(result.status, 2, args.join(" "));
                 assert.equal(result.stderr, message, args.join(" "));
             }

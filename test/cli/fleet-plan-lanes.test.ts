@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,7 +10,7 @@ import { readTenantsFile } from "../../fleet/tenants-file";
 import type { PlannedTenant } from "../../fleet/planned-tenant";
 import { folderEntries } from "../support/plan-output";
 import { InputError, OperationError } from "../../components/errors";
-import { CLI_BIN, runCli } from "../support/run-cli";
+import { runBin, runCli } from "../support/run-cli";
 
 // Relative to the working folder, the repository's root when mocha runs.
 const EXAMPLE = "examples/fleet/tenants.yaml";
@@ -29,8 +28,7 @@ async function fleetPlan(...flags: string[]) {
  */
 function fleetPlanProcess(...flags: string[]) {
     const out = outFolder();
-    const result = spawnSync(process.execPath, [CLI_BIN, "fleet", "plan", EXAMPLE, "--out", out, ...flags], { encoding: "utf8" });
-    return planned(out, result);
+    return planned(out, runBin(["fleet", "plan", EXAMPLE, "--out", out, ...flags]));
 }
 
 function outFolder(): string {
@@ -38,21 +36,7 @@ function outFolder(): string {
 }
 
 function planned(out: string, result: { status: number | null; stdout: string; stderr: string }) {
-    return { status: result.status, stdout: result.stdout.replace(out, "OUT"), stderr: result.stderr, files: folderContents(out) };
-}
-
-/** Every file under a folder, by relative path, with its bytes. */
-function folderContents(folder: string): Record<string, string> {
-    if (!fs.existsSync(folder)) {
-        return {};
-    }
-    return Object.fromEntries(
-        fs
-            .readdirSync(folder, { recursive: true, encoding: "utf8" })
-            .filter((file) => fs.statSync(path.join(folder, file)).isFile())
-            .sort()
-            .map((file) => [file, fs.readFileSync(path.join(folder, file), "utf8")]),
-    );
+    return { status: result.status, stdout: result.stdout.replace(out, "OUT"), stderr: result.stderr, files: fs.existsSync(out) ? folderEntries(out) : {} };
 }
 
 describe("fleet plan on several lanes", function () {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { withEnv } from "../support/env";
 import { tempFile } from "../support/fixtures";
-import { CLI_BIN, runCli } from "../support/run-cli";
+import { CLI_BIN, runBin, runCli } from "../support/run-cli";
 
 // Relative to the working folder, the repository's root when mocha runs.
 const EXAMPLE = "examples/fleet/tenants.yaml";
@@ -16,10 +16,7 @@ const EXAMPLE = "examples/fleet/tenants.yaml";
  * in this process the lanes' workers would load the TypeScript sources under ts-node, several
  * seconds each, where the bin's compiled workers start in well under one.
  */
-function spawnCli(...args: string[]) {
-    const result = spawnSync(process.execPath, [CLI_BIN, ...args], { encoding: "utf8" });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const spawnCli = (...args: string[]) => runBin(args);
 
 function outDir(): string {
     return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fleet-plan-")), "out");

@@ -50,6 +50,16 @@ export async function runCliOnTerminal(tty: boolean, ...args: string[]): Promise
     }
 }
 
+/**
+ * Runs the compiled bin in a process of its own, in this process's working folder, with `env` on
+ * top of this process's environment, and Node's own `nodeArgs` before the bin. For what only a
+ * process shows: a variable read once at start, what it loads, lanes of compiled workers.
+ */
+export function runBin(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): CliRun {
+    const result = spawnSync(process.execPath, [...nodeArgs, CLI_BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** A spawned run of the bin, with every module file the process loaded for real: its main thread's, and each worker thread's. */
 export interface BinRun extends CliRun {
     readonly loaded: readonly string[];
@@ -88,10 +98,10 @@ export function binLoads(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
             parentPort.postMessage = (message) => (write(), post(message));
         }\n`,
     );
-    const result = spawnSync(process.execPath, ["-r", probe, CLI_BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    const run = runBin(args, env, ["-r", probe]);
     const loadedBy = (thread: string) => JSON.parse(readFileSync(path.join(folder, thread), "utf8")) as string[];
     const workers = readdirSync(folder).filter((name) => /^loaded-[1-9]\d*\.json$/.test(name));
-    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, loaded: loadedBy("loaded-0.json"), workersLoaded: workers.map(loadedBy) };
+    return { ...run, loaded: loadedBy("loaded-0.json"), workersLoaded: workers.map(loadedBy) };
 }
 
 /** The packages among module files, by name (`@pulumi/gcp`, `typescript`), each once, in load order. */
