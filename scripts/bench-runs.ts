@@ -70,15 +70,20 @@ export interface Measured {
  * sides alike. What runs after that event (Node writing its compile cache) is in the wall time only.
  */
 const CPU_PROBE = `process.on("exit", () => { const { user, system } = process.cpuUsage(); require("fs").writeSync(3, String((user + system) / 1000)); });\n`;
-let probeFile: string | undefined;
+let cpuProbeFile: string | undefined;
+
+/** The probe's file, written once per bench. */
+function cpuProbe(): string {
+    if (cpuProbeFile === undefined) {
+        cpuProbeFile = join(mkdtempSync(join(tmpdir(), "bench-probe-")), "cpu-probe.js");
+        writeFileSync(cpuProbeFile, CPU_PROBE);
+    }
+    return cpuProbeFile;
+}
 
 /** Runs `node <bin> ...args` in `cwd` and measures it, from spawn to exit. */
 export function measure(tree: BuiltTree, args: readonly string[], cwd = REPO): Promise<Measured> {
-    probeFile ??= join(mkdtempSync(join(tmpdir(), "bench-probe-")), "cpu-probe.js");
-    if (!existsSync(probeFile)) {
-        writeFileSync(probeFile, CPU_PROBE);
-    }
-    const probe = probeFile;
+    const probe = cpuProbe();
     return new Promise((done, failed) => {
         const start = performance.now();
         const child = spawn(process.execPath, ["-r", probe, tree.bin, ...args], { cwd, stdio: ["ignore", "pipe", "pipe", "pipe"] });

@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { compileCacheFolder } from "../../cli/compile-cache";
 import { UNUSED_SDK_MODULES } from "../../cli/deferred-sdk-modules";
 import { REPO } from "../support/packed-package";
-import { binLoads, runCli } from "../support/run-cli";
+import { binLoads, runBin, runCli } from "../support/run-cli";
 import { tempFolder } from "../support/plan-output";
 
 /** Files of what the SDK's deferred modules would load: TypeScript (installed, or the SDK's vendored copy) and npm's Arborist. */
@@ -83,11 +83,11 @@ describe("the CLI's start-up (cli/bin.ts)", function () {
     it("caches compiled code under the user's cache folder where Node has a compile cache (22.8+), and not with NODE_DISABLE_COMPILE_CACHE=1", () => {
         const nodeHasCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === "function";
         const cached = tempFolder("compile-cache-");
-        assert.equal(binLoads(["--version"], { XDG_CACHE_HOME: cached }).status, 0);
+        assert.equal(runBin(["--version"], { XDG_CACHE_HOME: cached }).status, 0);
         assert.equal(filesUnder(join(cached, "dualstack-istio", "compile-cache")).length > 0, nodeHasCache);
 
         const off = tempFolder("compile-cache-off-");
-        assert.equal(binLoads(["--version"], { XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" }).status, 0);
+        assert.equal(runBin(["--version"], { XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: "1" }).status, 0);
         assert.deepEqual(filesUnder(off), []);
     });
 
