@@ -50,7 +50,12 @@ export function laneError(failure: LaneFailure): Error {
 }
 
 /** How many lanes `fleet plan` uses by default: one per core the process may use, at most 8 (each loads the Pulumi SDK). */
-export const DEFAULT_FLEET_PLAN_LANES = Math.min(availableParallelism(), 8);
+export function defaultFleetPlanLanes(cores: number = availableParallelism()): number {
+    return Math.min(cores, 8);
+}
+
+/** {@link defaultFleetPlanLanes} on this machine. */
+export const DEFAULT_FLEET_PLAN_LANES = defaultFleetPlanLanes();
 
 /**
  * Lanes that plan tenants' stacks offline at once. One lane is this thread; each more is a worker

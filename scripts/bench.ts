@@ -9,6 +9,8 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { defaultFleetPlanLanes } from "../cli/fleet-plan-lanes";
+import { renderTable } from "../cli/table";
 import { buildCommit, buildThisTree, commitExists, median, measure, REPO, writeBenchFleet, type BuiltTree, type Measured } from "./bench-runs";
 
 const FLEET_SIZE = 200;
@@ -22,7 +24,7 @@ export interface Scenario {
 }
 
 export function scenarios(fleetFile: string, cores = availableParallelism()): Scenario[] {
-    const lanes = Math.min(cores, 8);
+    const lanes = defaultFleetPlanLanes(cores);
     const fleet = (count: number) => `fleet plan, ${FLEET_SIZE} tenants, ${count} lane${count === 1 ? "" : "s"}`;
     return [
         { name: "plan (GKE example)", args: ["plan"], fleet: false, wallTarget: 0.8 },
@@ -52,16 +54,8 @@ export function renderRows(rows: readonly Row[], base: string, current: string):
         const perTenant = (value: number) => `${(value / FLEET_SIZE).toFixed(1)} ms`;
         return scenario.fleet ? [row, ["  per tenant", perTenant(b.wallMs), perTenant(c.wallMs), "", perTenant(b.cpuMs), perTenant(c.cpuMs), ""]] : [row];
     });
-    const table = [header, ...lines];
-    const widths = header.map((_, column) => Math.max(...table.map((line) => line[column].length)));
-    return table
-        .map((line) =>
-            line
-                .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
-                .join("  ")
-                .trimEnd(),
-        )
-        .join("\n");
+    // The name left-aligned, every figure right-aligned.
+    return renderTable([header, ...lines], [1, 2, 3, 4, 5, 6]).join("\n");
 }
 
 /** Which targets a set of rows misses, as lines; none when every target is met. */
